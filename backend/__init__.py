@@ -1,0 +1,1 @@
+"""Sourcebridge: LinkedIn sourcing to Greenhouse (Harvest v3), self-hosted."""

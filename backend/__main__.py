@@ -1,0 +1,96 @@
+"""The `sourcebridge` command line (also `python -m backend`).
+
+Core commands live here; each feature package contributes its own click group (`greenhouse`,
+`linkedin`, `email`, `sandbox`), registered below.
+"""
+
+from __future__ import annotations
+
+import click
+
+from backend.cli import BadInput
+from backend.cli import DependencyFailed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Sourcebridge: LinkedIn sourcing, email lookup and Greenhouse sync, self-hosted."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Migrate, then run the API behind gunicorn (and, embedded, the queue consumer)."""
+    from backend.server import serve as run_server
+
+    run_server(host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.option("--threads", default=None, type=int, help="consumer threads")
+def worker(threads: int | None) -> None:
+    """Run a queue consumer (scaled-out mode: any number, on any machine)."""
+    from backend.server import run_worker
+
+    run_worker(threads=threads)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    from backend.config import load_settings
+    from backend.store.migrations import upgrade
+
+    try:
+        upgrade(load_settings()["DATABASE_URL"])
+    except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
+        raise DependencyFailed(f"migration failed: {exc}") from exc
+    click.echo("database is up to date")
+
+
+@main.group()
+def users() -> None:
+    """Manage users and their API tokens."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--admin", is_flag=True, help="make the user an account admin")
+@click.option("--account", "account_name", default=None, help="team name (default: the first)")
+def users_create(email: str, admin: bool, account_name: str | None) -> None:
+    """Create a user and print its API token once."""
+    from backend.accounts import DuplicateUser
+    from backend.accounts import InvalidEmail
+    from backend.accounts import create_user
+    from backend.config import load_settings
+    from backend.store import Database
+    from backend.store.migrations import upgrade
+
+    settings = load_settings()
+    upgrade(settings["DATABASE_URL"])
+    db = Database(settings["DATABASE_URL"])
+    try:
+        with db.session() as session:
+            user, token = create_user(session, email, admin=admin, account_name=account_name)
+            click.echo(f"created {'admin' if admin else 'member'} {user.email} (id {user.id})")
+            click.echo(f"API token (shown once): {token}")
+    except (InvalidEmail, DuplicateUser) as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def _register_feature_groups() -> None:
+    from backend.email_lookup.cli import email
+    from backend.greenhouse.cli import greenhouse
+    from backend.greenhouse.sandbox.cli import sandbox
+    from backend.linkedin_parse.cli import linkedin
+
+    for group in (greenhouse, linkedin, email, sandbox):
+        main.add_command(group)
+
+
+_register_feature_groups()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Settings: environment variables (and `.env`) over the defaults, as DESIGN.md lists them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from backend import defaults
+
+INSTANCE_DIR = Path(os.environ.get("SOURCEBRIDGE_INSTANCE", "instance")).resolve()
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _bool(value: str | bool | None) -> bool:
+    if isinstance(value, bool):
+        return value
+    return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """The key in `instance/secret_key`, made on first run so restarts keep it."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read the settings once: explicit overrides > environment > `.env` > defaults."""
+    env: dict[str, Any] = {**dotenv_values(".env"), **os.environ}
+    if overrides:
+        env.update(overrides)
+    instance_dir = Path(env.get("SOURCEBRIDGE_INSTANCE") or INSTANCE_DIR).resolve()
+
+    def get(name: str, default: Any = None) -> Any:
+        value = env.get(name)
+        return default if value in (None, "") else value
+
+    settings: dict[str, Any] = {
+        "INSTANCE_DIR": instance_dir,
+        "DATABASE_URL": get("DATABASE_URL", f"sqlite:///{instance_dir / 'sourcebridge.db'}"),
+        "REDIS_URL": get("REDIS_URL"),
+        "GREENHOUSE_API_URL": get("GREENHOUSE_API_URL", defaults.GREENHOUSE_API_URL).rstrip("/"),
+        "GREENHOUSE_AUTH_URL": get("GREENHOUSE_AUTH_URL", defaults.GREENHOUSE_AUTH_URL).rstrip("/"),
+        "GREENHOUSE_APP_URL": get("GREENHOUSE_APP_URL", defaults.GREENHOUSE_APP_URL).rstrip("/"),
+        "GREENHOUSE_CLIENT_ID": get("GREENHOUSE_CLIENT_ID"),
+        "GREENHOUSE_CLIENT_SECRET": get("GREENHOUSE_CLIENT_SECRET"),
+        "GREENHOUSE_USER_ID": get("GREENHOUSE_USER_ID"),
+        "GREENHOUSE_WEBHOOK_SECRET": get("GREENHOUSE_WEBHOOK_SECRET"),
+        "EMAIL_VERIFY": get("EMAIL_VERIFY", "off"),
+        "DNS_NAMESERVERS": get("DNS_NAMESERVERS"),
+        "SMTP_PROBE_PORT": int(get("SMTP_PROBE_PORT", 25)),
+        "ALLOW_PRIVATE_NETWORKS": _bool(get("ALLOW_PRIVATE_NETWORKS", False)),
+        "CORS_ORIGINS": [o for o in (get("CORS_ORIGINS", "") or "").split(",") if o.strip()],
+        "MAX_CONTENT_LENGTH": int(get("MAX_REQUEST_BYTES", defaults.MAX_REQUEST_BYTES)),
+        "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
+        "TESTING": _bool(get("TESTING", False)),
+    }
+    settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)
+    if settings["EMAIL_VERIFY"] not in ("off", "smtp"):
+        raise ValueError("EMAIL_VERIFY must be 'off' or 'smtp'")
+    # Keep anything else the caller passed (tests set extra keys).
+    for key, value in (overrides or {}).items():
+        settings.setdefault(key, value)
+    return settings

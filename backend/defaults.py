@@ -1,0 +1,87 @@
+"""Every tunable default in one place, each with its unit and the reason for its value.
+
+Modules import names from here instead of writing bare numbers for timeouts, TTLs, sizes or limits.
+"""
+
+from datetime import timedelta
+
+# --- HTTP API -------------------------------------------------------------------------------
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""Bytes. Largest request body the API accepts (a trimmed LinkedIn snapshot is well under 1 MB)."""
+
+MAX_SNAPSHOT_BYTES = 3 * 1024 * 1024
+"""Bytes. Largest profile HTML (after gunzip) the LinkedIn parser is given."""
+
+API_TOKEN_BYTES = 32
+"""Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
+
+# --- Database --------------------------------------------------------------------------------
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+"""Milliseconds SQLite waits on a lock before failing (gunicorn workers share one file)."""
+
+# --- Cache -----------------------------------------------------------------------------------
+CACHE_DEFAULT_TTL = timedelta(hours=1)
+"""Default time to live of a cache entry."""
+
+CACHE_KEY_PREFIX = "sb:"
+"""Prefix of every key Sourcebridge writes into a shared Redis."""
+
+# --- Queue -----------------------------------------------------------------------------------
+QUEUE_NAME = "sourcebridge"
+"""Name of the Huey queue (the Redis key prefix in scaled-out mode)."""
+
+QUEUE_WORKERS = 2
+"""Threads of the queue consumer that `serve` runs in the embedded default."""
+
+TASK_RETRIES = 5
+"""Times a failed queued task is retried before it is recorded as failed."""
+
+TASK_RETRY_DELAY = timedelta(seconds=30)
+"""Delay before a failed queued task is retried."""
+
+# --- Greenhouse ------------------------------------------------------------------------------
+GREENHOUSE_API_URL = "https://harvest.greenhouse.io"
+GREENHOUSE_AUTH_URL = "https://auth.greenhouse.io"
+GREENHOUSE_APP_URL = "https://app.greenhouse.io"
+
+GREENHOUSE_PAGE_SIZE = 500
+"""Rows per list page: the v3 maximum (a larger value is a 422)."""
+
+GREENHOUSE_IDS_BATCH = 50
+"""Largest number of ids in one `ids=` / `*_ids=` filter (v3 maximum)."""
+
+GREENHOUSE_TIMEOUT = timedelta(seconds=20)
+"""Read timeout of one Greenhouse request."""
+
+GREENHOUSE_CONNECT_TIMEOUT = timedelta(seconds=5)
+"""Connect timeout of one Greenhouse request."""
+
+GREENHOUSE_MAX_RETRIES = 4
+"""Retries of one Greenhouse request after a retryable failure."""
+
+GREENHOUSE_BACKOFF_INITIAL = timedelta(seconds=0.5)
+GREENHOUSE_BACKOFF_MAX = timedelta(seconds=8)
+"""Exponential backoff bounds between retries (jittered into [d/2, d])."""
+
+GREENHOUSE_RETRY_AFTER_MAX = timedelta(seconds=300)
+"""Longest `Retry-After` honoured; a larger value is capped (as Airbyte's connector does)."""
+
+GREENHOUSE_TOKEN_REFRESH_EARLY = timedelta(seconds=60)
+"""Refresh an access token this long before it expires."""
+
+GREENHOUSE_TOKEN_DEFAULT_TTL = timedelta(seconds=3600)
+"""Token lifetime assumed when the token response states none."""
+
+GREENHOUSE_RATE_LIMIT = 50
+GREENHOUSE_RATE_WINDOW = timedelta(seconds=30)
+"""Requests per window assumed until `X-RateLimit-Limit` says otherwise (v3: fixed 30 s window)."""
+
+# --- Email lookup ----------------------------------------------------------------------------
+EMAIL_RESULT_TTL = timedelta(days=7)
+"""How long a person's email lookup result is reused."""
+
+DNS_TIMEOUT = timedelta(seconds=3)
+"""Total time for one DNS question (a timeout means "unknown", never "invalid")."""
+
+SMTP_TIMEOUT = timedelta(seconds=10)
+"""Timeout of one SMTP command during mailbox verification."""

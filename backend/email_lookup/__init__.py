@@ -1,0 +1,1 @@
+"""Find and verify work email addresses."""

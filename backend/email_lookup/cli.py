@@ -1,0 +1,8 @@
+"""`sourcebridge email ...` commands."""
+
+import click
+
+
+@click.group()
+def email() -> None:
+    """Find and verify work email addresses."""

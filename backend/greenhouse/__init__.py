@@ -1,0 +1,1 @@
+"""Talk to Greenhouse Harvest v3."""

@@ -1,0 +1,8 @@
+"""`sourcebridge greenhouse ...` commands."""
+
+import click
+
+
+@click.group()
+def greenhouse() -> None:
+    """Talk to Greenhouse Harvest v3."""

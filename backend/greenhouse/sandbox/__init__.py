@@ -1,0 +1,1 @@
+"""A Greenhouse Harvest v3 server for demos and tests."""

@@ -1,0 +1,1 @@
+"""Read LinkedIn profile pages."""

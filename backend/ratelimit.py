@@ -1,0 +1,67 @@
+"""Rate limits shared by every worker: in-process by default, Redis when `REDIS_URL` is set.
+
+A thin layer over the `limits` library's moving-window strategy: at most `limit` hits in any
+`window` seconds, counted across all processes that share the storage. A moving window is
+stricter than Greenhouse's fixed window, so staying under it never earns a 429.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+
+class RateLimitTimeout(Exception):
+    """Waited longer than allowed for a free slot."""
+
+
+class RateLimiter:
+    """Named limits over one storage; `acquire` waits (with an injectable sleep) for a free slot."""
+
+    def __init__(self, redis_url: str | None = None, *, prefix: str = "sb-limits") -> None:
+        uri = redis_url if redis_url else "memory://"
+        options = {"key_prefix": prefix} if redis_url else {}
+        self._storage = storage_from_string(uri, **options)
+        self._strategy = MovingWindowRateLimiter(self._storage)
+
+    @staticmethod
+    def _item(limit: int, window_seconds: float) -> RateLimitItemPerSecond:
+        return RateLimitItemPerSecond(limit, max(1, int(round(window_seconds))))
+
+    def try_acquire(self, key: str, limit: int, window_seconds: float) -> bool:
+        """Take a slot now if one is free."""
+        return self._strategy.hit(self._item(limit, window_seconds), key)
+
+    def seconds_until_free(self, key: str, limit: int, window_seconds: float) -> float:
+        """How long until a slot frees (0 when one is free now)."""
+        stats = self._strategy.get_window_stats(self._item(limit, window_seconds), key)
+        if stats.remaining > 0:
+            return 0.0
+        return max(0.0, stats.reset_time - time.time())
+
+    def acquire(
+        self,
+        key: str,
+        limit: int,
+        window_seconds: float,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = 600.0,
+    ) -> float:
+        """Block until a slot is taken; returns the seconds spent waiting."""
+        waited = 0.0
+        while not self.try_acquire(key, limit, window_seconds):
+            delay = max(0.01, min(self.seconds_until_free(key, limit, window_seconds), 1.0))
+            if waited + delay > max_wait:
+                raise RateLimitTimeout(f"no free slot for {key!r} within {max_wait:.0f}s")
+            sleep(delay)
+            waited += delay
+        return waited
+
+    def reset(self, key: str | None = None) -> None:
+        """Forget every counter (tests)."""
+        self._storage.reset()
