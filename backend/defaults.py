@@ -12,6 +12,12 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 3 * 1024 * 1024
 """Bytes. Largest profile HTML (after gunzip) the LinkedIn parser is given."""
 
+API_THREADS = 8
+"""Threads per gunicorn worker (lookups wait on DNS and Greenhouse, not on the CPU)."""
+
+API_REQUEST_TIMEOUT = timedelta(seconds=60)
+"""gunicorn kills a request that runs longer than this."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
 
