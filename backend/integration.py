@@ -7,13 +7,18 @@ the environment connect every account (the single-team, self-hosted case).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backend.greenhouse.client import GreenhouseClient
 from backend.secrets_box import SecretBox
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
+
+if TYPE_CHECKING:
+    from backend.services import Services
 
 
 @dataclass(frozen=True)
@@ -105,3 +110,23 @@ def webhook_secret_for(
     if row is not None and row.webhook_secret_encrypted:
         return box.decrypt(row.webhook_secret_encrypted)
     return settings.get("GREENHOUSE_WEBHOOK_SECRET")
+
+
+def greenhouse_client(connection: Connection, svc: Services) -> GreenhouseClient:
+    """The account's client, reused per process so HTTP connections and pacing are shared."""
+    key = ("greenhouse-client", connection.client_id, connection.user_id, connection.client_secret)
+    client = svc.extras.get(key)
+    if client is None:
+        settings = svc.settings
+        client = GreenhouseClient(
+            connection.client_id,
+            connection.client_secret,
+            connection.user_id,
+            api_url=settings["GREENHOUSE_API_URL"],
+            auth_url=settings["GREENHOUSE_AUTH_URL"],
+            app_url=settings["GREENHOUSE_APP_URL"],
+            cache=svc.cache,
+            limiter=svc.limiter,
+        )
+        svc.extras[key] = client
+    return client

@@ -63,10 +63,12 @@ class Api(SmorestApi):
 def init_api(app: Flask) -> Api:
     from backend.api import health
     from backend.api import integrations
+    from backend.api import lookups
     from backend.api import me
+    from backend.api import webhooks
 
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (health, me, integrations):
+    for module in (health, me, integrations, lookups, webhooks):
         api.register_blueprint(module.blp)
     return api
