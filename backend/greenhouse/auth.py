@@ -74,6 +74,7 @@ class TokenProvider:
         self._key = f"greenhouse:token:{name}"
         self._mint_flag = f"{self._key}:minting"
         self.minted = 0
+        self._flag_seconds = int(defaults.GREENHOUSE_TOKEN_MINT_LOCK.total_seconds())
 
     def get(self) -> str:
         cached = self._fresh(self._cache.get(self._key))
@@ -81,7 +82,13 @@ class TokenProvider:
             return cached
         with _lock_for(self._key):
             cached = self._fresh(self._cache.get(self._key)) or self._wait_for_other_minter()
-            return cached or self._mint_and_store()
+            return cached or str(self._mint_and_store()["access_token"])
+
+    def refresh(self) -> dict[str, Any]:
+        """Mint a new token now and share it: {"access_token", "expires_at" (epoch)}."""
+        with _lock_for(self._key):
+            self._cache.add(self._mint_flag, 1, timeout=self._flag_seconds)
+            return self._mint_and_store()
 
     def invalidate(self, token: str) -> None:
         """Forget `token` (after a 401), unless another worker already replaced it."""
@@ -97,8 +104,7 @@ class TokenProvider:
 
     def _wait_for_other_minter(self) -> str | None:
         """Another process is minting: wait (bounded) for its token instead of minting too."""
-        lock_seconds = int(defaults.GREENHOUSE_TOKEN_MINT_LOCK.total_seconds())
-        if self._cache.add(self._mint_flag, 1, timeout=lock_seconds):
+        if self._cache.add(self._mint_flag, 1, timeout=self._flag_seconds):
             return None  # we hold the flag: we mint
         step, waited = 0.1, 0.0
         while waited < defaults.GREENHOUSE_TOKEN_MINT_WAIT.total_seconds():
@@ -109,13 +115,13 @@ class TokenProvider:
                 return token
         return None
 
-    def _mint_and_store(self) -> str:
+    def _mint_and_store(self) -> dict[str, Any]:
         try:
             entry = self.mint()
             ttl = entry["expires_at"] - self._clock()
             early = defaults.GREENHOUSE_TOKEN_REFRESH_EARLY.total_seconds()
             self._cache.set(self._key, entry, timeout=max(1, int(ttl - early)))
-            return str(entry["access_token"])
+            return entry
         finally:
             self._cache.delete(self._mint_flag)
 

@@ -195,6 +195,8 @@ def error_from_response(response: requests.Response) -> APIStatusError:
     }
     text = message or response.reason or f"HTTP {status}"
     oauth_error = body.get("error") if isinstance(body, dict) else None
+    if oauth_error and text != oauth_error:
+        text = f"{oauth_error}: {text}"
     if oauth_error and status in (400, 401):
         return AuthenticationError(text, oauth_error=str(oauth_error), **common)
     if status == 429:

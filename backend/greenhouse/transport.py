@@ -78,6 +78,14 @@ def _nothing_sent(exc: requests.RequestException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+def _reason(exc: requests.RequestException) -> str:
+    """The innermost cause, short (urllib3 wraps it twice)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    inner = reason if reason is not None else exc
+    text = str(inner).split(": ", 1)[-1] if isinstance(inner, NewConnectionError) else str(inner)
+    return f"{type(exc).__name__} ({text})"
+
+
 class Transport:
     """Sends Greenhouse requests. `session`, `sleep` and `rng` are injectable for tests."""
 
@@ -206,7 +214,7 @@ class Transport:
             except requests.RequestException as exc:
                 nothing_sent = _nothing_sent(exc)
                 error = APIConnectionError(
-                    f"{method} {urlsplit(url).path}: {type(exc).__name__}: {exc}",
+                    f"{method} {urlsplit(url).netloc}{urlsplit(url).path}: {_reason(exc)}",
                     timeout=isinstance(exc, requests.Timeout),
                     nothing_sent=nothing_sent,
                 )

@@ -264,11 +264,13 @@ class QuietHandler(WSGIRequestHandler):
 class SandboxHandle:
     """A running sandbox: where it is, what it accepts, its controls; `shutdown()` stops it."""
 
-    def __init__(self, server: Any, thread: threading.Thread | None, state: SandboxState) -> None:
+    def __init__(
+        self, server: Any, thread: threading.Thread | None, state: SandboxState, host: str
+    ) -> None:
         self._server = server
         self._thread = thread
         self.state = state
-        self.base_url = f"http://127.0.0.1:{server.server_port}"
+        self.base_url = f"http://{host}:{server.server_port}"
         self.port = server.server_port
         self.client_id = state.client_id
         self.client_secret = state.client_secret
@@ -349,7 +351,7 @@ def make_sandbox(
     if background:
         thread = threading.Thread(target=server.serve_forever, name="gh-sandbox", daemon=True)
         thread.start()
-    return SandboxHandle(server, thread, state)
+    return SandboxHandle(server, thread, state, host)
 
 
 def start_sandbox(port: int = 0, **options: Any) -> SandboxHandle:
