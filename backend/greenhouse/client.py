@@ -131,6 +131,8 @@ def client_from_settings(
     redis_url = settings.get("REDIS_URL")
     if settings.get("GREENHOUSE_RATE_LIMIT"):
         options.setdefault("rate_limit", int(settings["GREENHOUSE_RATE_LIMIT"]))
+    if settings.get("GREENHOUSE_MAX_RETRIES") not in (None, ""):
+        options.setdefault("max_retries", int(settings["GREENHOUSE_MAX_RETRIES"]))
     if settings.get("GREENHOUSE_RATE_WINDOW_SECONDS"):
         options.setdefault("rate_window_seconds", float(settings["GREENHOUSE_RATE_WINDOW_SECONDS"]))
     return GreenhouseClient(
