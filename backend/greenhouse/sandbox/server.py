@@ -32,20 +32,20 @@ from backend.greenhouse.sandbox.state import SandboxState
 DROP = object()
 """Handler result meaning: close the connection without answering."""
 
-RULES = [
-    Rule("/v3/<any(" + ",".join(LIST_RESOURCES) + "):resource>", methods=["GET"], endpoint="list"),
-    Rule("/v3/candidates", methods=["POST"], endpoint="create_candidate"),
-    Rule("/v3/candidates/<int:id>", methods=["PATCH"], endpoint="patch_candidate"),
-    Rule("/v3/applications", methods=["POST"], endpoint="create_application"),
-    Rule("/v3/applications/<int:id>", methods=["PATCH"], endpoint="patch_application"),
-    Rule("/v3/applications/<int:id>/move", methods=["POST"], endpoint="move"),
-    Rule("/v3/applications/<int:id>/convert_to_candidate", methods=["POST"], endpoint="convert"),
-    Rule("/v3/notes", methods=["POST"], endpoint="create_note"),
-    Rule("/v3/candidate_employments", methods=["POST"], endpoint="create_employment"),
-    Rule("/v3/candidate_employments/<int:id>", methods=["DELETE"], endpoint="delete_employment"),
-    Rule("/v3/candidate_tags", methods=["POST"], endpoint="create_tag"),
-    Rule("/v3/applied_candidate_tags", methods=["POST"], endpoint="apply_tag"),
-    Rule("/v3/applied_candidate_tags/<int:id>", methods=["DELETE"], endpoint="remove_tag"),
+ROUTES = [
+    ("/v3/<any(" + ",".join(LIST_RESOURCES) + "):resource>", "GET", "list"),
+    ("/v3/candidates", "POST", "create_candidate"),
+    ("/v3/candidates/<int:id>", "PATCH", "patch_candidate"),
+    ("/v3/applications", "POST", "create_application"),
+    ("/v3/applications/<int:id>", "PATCH", "patch_application"),
+    ("/v3/applications/<int:id>/move", "POST", "move"),
+    ("/v3/applications/<int:id>/convert_to_candidate", "POST", "convert"),
+    ("/v3/notes", "POST", "create_note"),
+    ("/v3/candidate_employments", "POST", "create_employment"),
+    ("/v3/candidate_employments/<int:id>", "DELETE", "delete_employment"),
+    ("/v3/candidate_tags", "POST", "create_tag"),
+    ("/v3/applied_candidate_tags", "POST", "apply_tag"),
+    ("/v3/applied_candidate_tags/<int:id>", "DELETE", "remove_tag"),
 ]
 SCOPES = {
     "create_candidate": "harvest:candidates:create",
@@ -77,11 +77,14 @@ class SandboxApp:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.url_map = Map(RULES)
+        self.url_map = Map([Rule(path, methods=[m], endpoint=e) for path, m, e in ROUTES])
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         result = self.handle(Request(environ))
         if result is DROP:
+            # Close the socket under the server: its write of the status line then fails
+            # with a broken pipe, which the server treats as a dropped connection.
+            start_response("500 Internal Server Error", [])
             sock = environ.get("werkzeug.socket")
             if sock is not None:
                 try:
@@ -349,7 +352,9 @@ def make_sandbox(
     server.daemon_threads = True
     thread = None
     if background:
-        thread = threading.Thread(target=server.serve_forever, name="gh-sandbox", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.1,), name="gh-sandbox", daemon=True
+        )
         thread.start()
     return SandboxHandle(server, thread, state, host)
 
