@@ -283,44 +283,49 @@ class EmailFinder:
             notes.append("domain accepts every address (catch-all): mailbox not verifiable")
             res = self._pattern_only(d, people, base, notes, role, catch_all=True)
             return res, defaults.EMAIL_RESULT_TTL.total_seconds()
-        if check.blocked or check.greylisted:
+        accepted = any(o.status == EXISTS for o in check.outcomes.values())
+        if (check.blocked or check.greylisted) and not accepted:
             notes.append(check.detail or "verification deferred")
             res = self._pattern_only(d, people, UNKNOWN, notes, role, check.catch_all)
             res.retry_at = check.retry_at
             ttl = (check.retry_at - self.clock()) if check.retry_at else _first_retry()
             return res, max(1.0, ttl)
+        # Rank: 0 accepted, 1 exists but full, 2 tested without a verdict, 3 beyond the tested
+        # set (pattern only), 4 rejected.
         scored: list[tuple[int, float, Candidate, str]] = []
         for c in people:
             o = check.outcomes.get(c.address)
             if o is not None and o.status == EXISTS:
                 conf = PROBABLE if o.full else VERIFIED
-                scored.append((0 if not o.full else 1, 0.97 + 0.02 * c.score, c, conf))
+                scored.append((1 if o.full else 0, 0.97 + 0.02 * c.score, c, conf))
             elif o is not None and o.status == INVALID:
-                scored.append((3, 0.0, c, INVALID_C))
+                scored.append((4, 0.0, c, INVALID_C))
+            elif o is not None and check.sessions:
+                scored.append((2, c.score, c, UNKNOWN))
             else:
-                untested_conf = base if o is None or check.sessions == 0 else UNKNOWN
-                scored.append((2, c.score, c, untested_conf))
+                scored.append((3, c.score, c, POSSIBLE if check.sessions else base))
         scored.sort(key=lambda t: (t[0], -t[1]))
         top = scored[0]
+        rejected = sum(1 for t in scored if t[0] == 4)
         ca = "domain is not catch-all" if check.catch_all is False else "catch-all not determined"
+        address: str | None = top[2].address
         if top[0] in (0, 1):
             o = check.outcomes[top[2].address]
             notes.append("mailbox exists but is full" if o.full else "mailbox accepted")
             notes.append(ca)
             confidence, ttl = top[3], defaults.EMAIL_VERIFIED_TTL.total_seconds()
-            address: str | None = top[2].address
-        elif top[0] == 3:
-            notes.append(f"all {len(scored)} candidates rejected by the mail server; {ca}")
-            confidence, ttl, address = INVALID_C, defaults.EMAIL_INVALID_TTL.total_seconds(), None
         elif check.sessions == 0:
             notes.append(check.detail or "mail server not reachable: pattern only")
-            confidence, ttl, address = base, _first_retry(), top[2].address
-        else:
-            rejected = sum(1 for t in scored if t[0] == 3)
+            confidence, ttl = base, _first_retry()
+        elif top[0] == 2 or not rejected:
             if rejected:
                 notes.append(f"{rejected} candidates rejected")
             notes.append(check.detail or "mailbox not confirmed")
-            confidence, ttl, address = UNKNOWN, _first_retry(), top[2].address
+            confidence, ttl = UNKNOWN, _first_retry()
+        else:
+            # Every tested address was rejected; what is left was never likely enough to test.
+            notes.append(f"all {rejected} most likely addresses rejected by the mail server; {ca}")
+            confidence, ttl, address = INVALID_C, defaults.EMAIL_INVALID_TTL.total_seconds(), None
         alts = [
             Alternative(c.address, conf, round(score, 3))
             for _, score, c, conf in scored

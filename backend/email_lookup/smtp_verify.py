@@ -258,6 +258,9 @@ class SmtpVerifier:
             if code != 250:
                 self._fatal_reply(result, host, provider, code, msg, "MAIL FROM")
             rcpts = 0
+            # Greylisted: keep presenting the top candidates in this session, so that their
+            # (client, sender, recipient) triplets age too, then stop and schedule the retry.
+            deferred = False
             if probe:
                 code, msg = smtp.rcpt(probe)
                 rcpts += 1
@@ -271,42 +274,61 @@ class SmtpVerifier:
                     result.catch_all = False
                 elif kind == Reply.SESSION_LIMIT:
                     return probe
-                elif kind in (Reply.TEMPFAIL, Reply.BLOCKED):
+                elif kind == Reply.BLOCKED:
                     self._fatal_reply(result, host, provider, code, msg, "probe", kind)
-                probe = None
-            while pending and rcpts < cfg.max_rcpts_per_session:
+                elif kind == Reply.TEMPFAIL:
+                    deferred = True
+                if not deferred:
+                    probe = None
+            i = 0  # deferred candidates stay in place (and in order) for the retry
+            while i < len(pending) and rcpts < cfg.max_rcpts_per_session:
                 if time.monotonic() >= deadline:
                     result.detail = "verification ran out of time"
                     raise _Stop
-                address, score = pending[0]
+                address, score = pending[i]
                 if not address.isascii() and not utf8:
-                    pending.pop(0)
+                    pending.pop(i)
                     result.outcomes[address] = Outcome(
                         address, UNKNOWN, message="server does not support SMTPUTF8"
                     )
                     continue
                 try:
                     code, msg = smtp.rcpt(address)
-                except smtplib.SMTPServerDisconnected:
+                except smtplib.SMTPServerDisconnected as exc:
+                    if "timed out" in str(exc):
+                        raise TimeoutError from exc
                     drops[address] = drops.get(address, 0) + 1
                     if drops[address] > 1:  # dropped twice on the same address: give up on it
-                        pending.pop(0)
+                        pending.pop(i)
                         result.outcomes[address] = Outcome(address, UNKNOWN, message="dropped")
                     return probe
                 rcpts += 1
                 kind = classify_reply(code, msg, provider)
-                if kind == Reply.SESSION_LIMIT:
+                if kind == Reply.SESSION_LIMIT and not deferred:
                     return probe  # a new session for the rest
-                if kind in (Reply.TEMPFAIL, Reply.BLOCKED):
+                if kind == Reply.BLOCKED:
                     self._fatal_reply(result, host, provider, code, msg, "RCPT", kind)
-                pending.pop(0)
+                if kind in (Reply.TEMPFAIL, Reply.SESSION_LIMIT):
+                    deferred = True
+                    i += 1
+                    continue
+                pending.pop(i)
                 result.outcomes[address] = _outcome(address, kind, code, msg)
                 if result.outcomes[address].status == EXISTS:
                     # Stop once the next candidate is far less likely than this accepted one.
-                    if not pending or pending[0][1] <= 0.2 * score:
-                        pending.clear()
+                    rest = pending[i:]
+                    if not rest or rest[0][1] <= 0.2 * score:
+                        del pending[i:]
+            if deferred:
+                # Nothing to wait for once an address was already accepted.
+                if not any(o.status == EXISTS for o in result.outcomes.values()):
+                    self._schedule_retry(result.domain, result)
+                raise _Stop
             return probe
         except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+            if "timed out" in str(exc):
+                result.detail = f"mail server {host} timed out"
+                raise _Stop from None
             log.info("SMTP session to %s dropped: %s", host, exc)
             return probe
         except TimeoutError:
@@ -385,22 +407,25 @@ class SmtpVerifier:
                 smtp = smtplib.SMTP(local_hostname=cfg.helo_name, timeout=cfg.connect_timeout)
                 try:
                     self.connections += 1
-                    smtp.connect(ip, port)
-                except smtplib.SMTPConnectError as exc:
-                    release()
-                    kind = classify_reply(exc.smtp_code, exc.smtp_error, provider)
-                    if kind == Reply.BLOCKED:
-                        result.blocked = True
-                        result.detail = f"{host} blocked verification ({exc.smtp_code})"
-                        self._open_breaker(host)
-                        return None
-                    notes.append(f"{host} greeted {exc.smtp_code}")
-                    continue
+                    code, msg = smtp.connect(ip, port)
                 except (OSError, smtplib.SMTPException) as exc:
                     release()
                     smtp.close()
                     notes.append(f"{host} unreachable ({type(exc).__name__})")
                     continue
+                if code != 220:
+                    smtp.close()
+                    release()
+                    if classify_reply(code, msg, provider) == Reply.BLOCKED:
+                        result.blocked = True
+                        result.detail = f"{host} blocked verification ({code})"
+                        self._open_breaker(host)
+                        if provider != "other":
+                            self._open_breaker(f"provider:{provider}")
+                        return None
+                    notes.append(f"{host} greeted {code}")
+                    continue
+                smtp._host = host  # STARTTLS checks the certificate against the MX name
                 if smtp.sock is not None:
                     smtp.sock.settimeout(cfg.command_timeout)
                 return smtp, host, release
