@@ -33,6 +33,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
+GREYLISTED = "Greylisted, try again later"
 USER_UNKNOWN = (
     "550 5.1.1 <{addr}>: Recipient address rejected: User unknown in local recipient table"
 )
@@ -86,9 +87,7 @@ class FakeMailbox:
             key = (session.peer[0], (envelope.mail_from or "").lower(), addr)
             first = self._triplets.setdefault(key, time.monotonic())
             if time.monotonic() - first < self.greylist_seconds:
-                return "451 4.7.1 <{}>: Recipient address rejected: Greylisted, try again later".format(
-                    address
-                )
+                return f"451 4.7.1 <{address}>: Recipient address rejected: {GREYLISTED}"
         if self.catch_all or addr in {u.lower() for u in self.users}:
             return self.accept
         return self.reject.format(addr=address)
