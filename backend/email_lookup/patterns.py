@@ -127,11 +127,17 @@ def explain(
 
 
 def _matches(local: str, variants: list[NameVariant]) -> list[tuple[str, str]]:
+    """Matches of the most likely spelling that explains `local` (a swapped or nickname reading
+    does not also count when the plain one already explains the address)."""
     out: dict[str, str] = {}
-    for v in variants:
+    weight = None
+    for v in sorted(variants, key=lambda v: -v.weight):
+        if weight is not None and v.weight < weight:
+            break
         for p in PATTERNS:
             if p.name not in out and render(p, v) == local:
                 out[p.name] = v.kind
+                weight = v.weight
     return list(out.items())
 
 
