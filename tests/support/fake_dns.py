@@ -89,7 +89,7 @@ class FakeDNS:
         return f"{self.host}:{self.port}"
 
     def stop(self) -> None:
-        self._server.stop()
+        self._server.server.shutdown()
         self._server.server.server_close()
 
 
@@ -99,7 +99,11 @@ def start_dns(zone: Zone, *, host: str = "127.0.0.1", ttl: int = 300) -> FakeDNS
     fake = FakeDNS(host, 0, zone)
     resolver = _ZoneResolver(fake.zone, fake.queries, ttl)
     server = DNSServer(resolver, port=0, address=host, logger=DNSLogger(logf=lambda s: None))
-    server.start_thread()
+    # Our own thread with a short poll interval: stop() then takes milliseconds, not 0.5 s.
+    thread = threading.Thread(
+        target=server.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
     fake.port = server.server.server_address[1]
     fake._server = server
     return fake
