@@ -23,7 +23,6 @@ from backend.email_lookup.dns_check import MAIL_NXDOMAIN
 from backend.email_lookup.dns_check import MAIL_OK
 from backend.email_lookup.dns_check import MAIL_UNKNOWN
 from backend.email_lookup.dns_check import DomainResolver
-from backend.email_lookup.dns_check import MailHosts
 from backend.email_lookup.dns_check import make_resolver
 from backend.email_lookup.domains import clean_domain
 from backend.email_lookup.domains import company_key
@@ -243,7 +242,7 @@ class EmailFinder:
                 d, people, base, notes, role
             ), defaults.EMAIL_RESULT_TTL.total_seconds()
         check = self.verifier.verify(d, mail, [(c.address, c.score) for c in people])
-        return self._combine(d, people, base, notes, role, check, mail)
+        return self._combine(d, people, base, notes, role, check, model)
 
     # -- combining evidence ----------------------------------------------------------------------
     def _pattern_only(
@@ -277,7 +276,7 @@ class EmailFinder:
         notes: list[str],
         role: bool,
         check: Verification,
-        mail: MailHosts,
+        model: DomainModel,
     ) -> tuple[EmailResult, float]:
         if check.catch_all:
             notes.append("domain accepts every address (catch-all): mailbox not verifiable")
@@ -310,6 +309,8 @@ class EmailFinder:
         ca = "domain is not catch-all" if check.catch_all is False else "catch-all not determined"
         address: str | None = top[2].address
         if top[0] in (0, 1):
+            # The reason speaks of the pattern of the address actually chosen.
+            notes[0] = _pattern_evidence(model, top[2].pattern, d)
             o = check.outcomes[top[2].address]
             notes.append("mailbox exists but is full" if o.full else "mailbox accepted")
             notes.append(ca)
@@ -450,7 +451,8 @@ def build_finder(
     **overrides: Any,
 ) -> EmailFinder:
     """The finder the settings describe: resolver from DNS_NAMESERVERS, SMTP verification when
-    EMAIL_VERIFY=smtp (SMTP_PROBE_PORT, ALLOW_PRIVATE_NETWORKS, SMTP_HELO_NAME, SMTP_MAIL_FROM).
+    EMAIL_VERIFY=smtp (SMTP_PROBE_PORT, ALLOW_PRIVATE_NETWORKS, SMTP_HELO_NAME, SMTP_MAIL_FROM,
+    SMTP_STARTTLS=opportunistic to use STARTTLS whenever offered, not only when required).
     `overrides` set SmtpConfig fields (tests: timeouts, pacing, tls_context)."""
     clock = overrides.pop("clock", time.time)
     rng = overrides.pop("rng", None)
@@ -466,6 +468,8 @@ def build_finder(
             helo_name=helo,
             mail_from=settings.get("SMTP_MAIL_FROM") or f"verify@{helo}",
             allow_private=bool(settings.get("ALLOW_PRIVATE_NETWORKS")),
+            opportunistic_tls=str(settings.get("SMTP_STARTTLS", "")).lower()
+            in ("1", "true", "yes", "on", "opportunistic"),
             **{k: v for k, v in overrides.items() if k in SmtpConfig.__dataclass_fields__},
         )
         verifier = SmtpVerifier(resolver, config, cache, clock=clock, rng=rng)

@@ -36,6 +36,7 @@ def test_s01_accepted_address_is_verified_and_rejected_ones_are_invalid(world, m
     by_address = {a.address: a for a in result.alternatives}
     assert by_address["jane.doe@acme.test"].confidence == "invalid"
     assert "mailbox accepted" in result.reason and "not catch-all" in result.reason
+    assert "pattern flast" in result.reason, "the reason speaks of the chosen address"
     # the random probe went first, then the most likely candidate
     rcpts = box.rcpt_addresses()
     assert rcpts[1] == "jane.doe@acme.test" and rcpts[0].endswith("@acme.test")
