@@ -31,9 +31,9 @@ from backend.email_lookup.domains import is_personal_domain
 from backend.email_lookup.knowledge import DomainKnowledge
 from backend.email_lookup.names import NameVariant
 from backend.email_lookup.names import name_variants
-from backend.email_lookup.names import normalise_token
 from backend.email_lookup.ranking import Candidate
 from backend.email_lookup.ranking import DomainModel
+from backend.email_lookup.ranking import known_address_of
 from backend.email_lookup.ranking import learn_domain
 from backend.email_lookup.ranking import rank_candidates
 from backend.email_lookup.smtp_verify import EXISTS
@@ -183,8 +183,7 @@ class EmailFinder:
             raise LookupInputError("a domain or a company is needed")
         chosen = self._choose_domain(domain, company)
         if chosen.domain is None:
-            confidence = UNKNOWN if chosen.dns_unknown or chosen.source == "none" else INVALID_C
-            return EmailResult(None, confidence, None, reason=chosen.note)
+            return EmailResult(None, UNKNOWN, None, reason=chosen.note)
         d = chosen.domain
         key = self._result_key(d, variants)
         cached = self._cache_get(key)
@@ -215,7 +214,7 @@ class EmailFinder:
         if not people:
             why = "every candidate is a role (shared) address"
             return EmailResult(None, UNKNOWN, d, role=role, reason=why), 0
-        confirmed = self._confirmed_address(variants, d)
+        confirmed = known_address_of(model, variants)
         evidence = _pattern_evidence(model, people[0].pattern, d)
         if confirmed is not None:
             alts = [Alternative(c.address, POSSIBLE, round(c.score, 3)) for c in people]
@@ -391,16 +390,6 @@ class EmailFinder:
                 None, "none", f"could not check domains for {company!r} (DNS did not answer)", True
             )
         return _Domain(None, "none", f"no mail domain found for {company!r}")
-
-    def _confirmed_address(self, variants: list[NameVariant], domain: str) -> str | None:
-        """A known address of this same person at the domain (names compared normalised)."""
-        main = variants[0]
-        for k in self.knowledge.known_addresses(domain):
-            if normalise_token(k.first) == main.first.replace("-", "") and normalise_token(
-                k.last
-            ) == main.last.replace(" ", "").replace("-", ""):
-                return k.address.lower()
-        return None
 
     # -- cache -----------------------------------------------------------------------------------
     def _result_key(self, domain: str, variants: list[NameVariant]) -> str:

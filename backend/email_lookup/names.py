@@ -358,9 +358,3 @@ def name_variants(first: str, last: str, full_name: str | None = None) -> list[N
             w = W_SWAPPED_LIKELY if main_first in SURNAME_FIRST else W_SWAPPED
             add(given, main_first, "", r_weight * w, "swapped")
     return sorted(best.values(), key=lambda v: -v.weight)
-
-
-def normalise_token(text: str) -> str:
-    """The canonical ASCII token of one name part (for comparing names across sources)."""
-    tokens = _fold_tokens(text, False)
-    return "".join(t.replace("-", "") for t in tokens)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from backend import defaults
 from backend.email_lookup.names import NameVariant
+from backend.email_lookup.names import name_variants
 from backend.email_lookup.patterns import GLOBAL_PRIOR
 from backend.email_lookup.patterns import PATTERNS
 from backend.email_lookup.patterns import KnownAddress
@@ -30,6 +31,9 @@ POLICY_FAMILIES: dict[str, dict[str, float]] = {
     "hyphen": {"hyphen_joined": 1.0, "hyphen_first": 0.5, "hyphen_kept": 0.3, "hyphen_last": 0.2},
     "multi": {"multi_first": 1.0, "multi_joined": 0.6, "multi_last": 0.4},
 }
+# Spellings at least this likely (the canonical and alternative transliterations) identify a
+# person; nicknames and swapped readings do not.
+_SAME_PERSON_WEIGHT = 0.7
 _FAMILY_OF = {kind: fam for fam, kinds in POLICY_FAMILIES.items() for kind in kinds}
 
 
@@ -51,6 +55,8 @@ class DomainModel:
     distribution: Mapping[str, float]
     known: int = 0  # addresses some pattern explains
     counts: Mapping[str, float] = field(default_factory=dict)  # fractional, per pattern
+    # (first, last) spellings of the people whose address is known -> that address
+    people: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # kind -> weight multiplier, for the policy families the domain has evidence on
     policy: Mapping[str, float] = field(default_factory=dict)
 
@@ -66,11 +72,16 @@ def learn_domain(
     """Pattern distribution and spelling policy of a domain from its confirmed addresses."""
     counts: dict[str, float] = {}
     kinds: dict[str, float] = {}
+    people: dict[tuple[str, str], str] = {}
     n = 0
     for k in known:
         if is_role(k.address.split("@")[0]):
             continue
-        found = explain(k.first, k.last, k.address)
+        variants = name_variants(k.first, k.last)
+        for v in variants:
+            if v.weight >= _SAME_PERSON_WEIGHT:
+                people.setdefault((v.first, v.last), k.address.lower())
+        found = explain(k.first, k.last, k.address, variants=variants)
         if not found:
             continue
         n += 1
@@ -81,8 +92,20 @@ def learn_domain(
                 if part in _FAMILY_OF:
                     kinds[part] = kinds.get(part, 0.0) + 1.0
     return DomainModel(
-        distribution=smooth(counts, n, prior, kappa), known=n, counts=counts, policy=_policy(kinds)
+        distribution=smooth(counts, n, prior, kappa),
+        known=n,
+        counts=counts,
+        policy=_policy(kinds),
+        people=people,
     )
+
+
+def known_address_of(model: DomainModel, variants: list[NameVariant]) -> str | None:
+    """The confirmed address of this same person at the domain, if there is one."""
+    for v in variants:
+        if v.weight >= _SAME_PERSON_WEIGHT and (v.first, v.last) in model.people:
+            return model.people[(v.first, v.last)]
+    return None
 
 
 def _policy(kind_counts: Mapping[str, float]) -> dict[str, float]:

@@ -199,3 +199,10 @@ def test_cli_bad_usage_exits_2_with_one_line(cli_env, args):
     out = _run(*args)
     assert out.exit_code == 2
     assert len(out.output.strip().splitlines()) == 1
+
+
+def test_known_address_is_recognised_across_transliterations(world, make_finder):
+    world.domain("acme.test", (10, "mx.acme.test"))
+    known = InMemoryKnowledge([(KnownAddress("Jurgen", "Muller", "jm@acme.test"), None)])
+    result = make_finder(known, verify=False).find("Jürgen", "Müller", domain="acme.test")
+    assert (result.address, result.confidence) == ("jm@acme.test", "verified")
