@@ -380,7 +380,9 @@ class EmailFinder:
                 return _Domain(g, "guessed", f"domain {g} guessed from the company name (has MX)")
             if mh.status == MAIL_OK and implicit is None:
                 implicit = g
-            unknown = unknown or mh.status == MAIL_UNKNOWN
+            if mh.status == MAIL_UNKNOWN:
+                unknown = True
+                break  # DNS is not answering: more guesses would only wait for more timeouts
         if implicit:
             return _Domain(
                 implicit, "guessed", f"domain {implicit} guessed from the company name (no MX)"

@@ -130,3 +130,16 @@ def test_provider_is_read_from_mx_suffix():
     assert provider_of(["acme-com.mail.protection.outlook.com"]) == "m365"
     assert provider_of(["aspmx.l.google.com."]) == "google"
     assert provider_of(["mx.acme.test"]) == "other"
+
+
+def test_company_guessing_stops_at_the_first_dns_timeout(make_finder):
+    silent = start_silent_udp()
+    try:
+        finder = make_finder(verify=False, DNS_NAMESERVERS=silent.address, DNS_TIMEOUT=0.2)
+        started = time.monotonic()
+        result = finder.find("Jane", "Doe", company="Acme Robotics")
+        assert (result.address, result.confidence) == (None, "unknown")
+        assert "DNS did not answer" in result.reason
+        assert time.monotonic() - started < 1.0
+    finally:
+        silent.stop()
