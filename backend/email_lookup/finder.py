@@ -178,7 +178,7 @@ class EmailFinder:
     ) -> EmailResult:
         variants = name_variants(first or "", last or "", full_name)
         if not variants:
-            raise LookupInputError("a first and a last name are needed")
+            raise LookupInputError("a first and a last name (in Latin script) are needed")
         if not (domain or "").strip() and not (company or "").strip():
             raise LookupInputError("a domain or a company is needed")
         chosen = self._choose_domain(domain, company)
@@ -286,7 +286,12 @@ class EmailFinder:
             notes.append(check.detail or "verification deferred")
             res = self._pattern_only(d, people, UNKNOWN, notes, role, check.catch_all)
             res.retry_at = check.retry_at
-            ttl = (check.retry_at - self.clock()) if check.retry_at else _first_retry()
+            if check.retry_at:
+                ttl = check.retry_at - self.clock()
+            elif check.greylisted:  # the retry schedule is used up: stop asking for a while
+                ttl = defaults.SMTP_GREYLIST_RETRY[-1].total_seconds()
+            else:
+                ttl = _first_retry()
             return res, max(1.0, ttl)
         # Rank: 0 accepted, 1 exists but full, 2 tested without a verdict, 3 beyond the tested
         # set (pattern only), 4 rejected.

@@ -302,3 +302,22 @@ def test_verifier_skips_domains_without_hosts():
     verifier = SmtpVerifier(resolver=None, config=SmtpConfig())  # type: ignore[arg-type]
     check = verifier.verify("x.test", MailHosts("x.test", "ok", ()), [("a@x.test", 1.0)])
     assert check.sessions == 0 and check.outcomes["a@x.test"].status == UNKNOWN
+
+
+def test_s03_greylisting_gives_up_after_the_retry_schedule(world, make_finder, clock):
+    from backend import defaults
+
+    box = _acme(world, FakeMailbox(users={"jane.doe@acme.test"}, greylist_seconds=3600))
+    finder = make_finder()
+    results = []
+    for step in defaults.SMTP_GREYLIST_RETRY:
+        results.append(finder.find("Jane", "Doe", domain="acme.test"))
+        clock.advance(step.total_seconds() + 1)
+    last = finder.find("Jane", "Doe", domain="acme.test")
+    assert all(r.retry_at for r in results)
+    assert last.retry_at is None and last.confidence == "unknown"
+    assert "gave up" in last.reason
+    sessions = len(box.sessions())
+    clock.advance(3600)
+    assert finder.find("Jane", "Doe", domain="acme.test").confidence == "unknown"
+    assert len(box.sessions()) == sessions, "no more probing once the schedule is used up"
