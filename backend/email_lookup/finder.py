@@ -31,6 +31,7 @@ from backend.email_lookup.domains import is_personal_domain
 from backend.email_lookup.knowledge import DomainKnowledge
 from backend.email_lookup.names import NameVariant
 from backend.email_lookup.names import name_variants
+from backend.email_lookup.patterns import KnownAddress
 from backend.email_lookup.ranking import Candidate
 from backend.email_lookup.ranking import DomainModel
 from backend.email_lookup.ranking import known_address_of
@@ -74,6 +75,7 @@ class EmailResult:
     retry_at: float | None = None  # set when greylisting asks us to come back (epoch seconds)
     pattern: str | None = None
     cached: bool = False
+    verified_by_smtp: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The `email` object of DESIGN's LookupResult, plus reason, catch_all and role."""
@@ -124,13 +126,17 @@ class EmailFinder:
         cache: Any = None,
         clock: Callable[[], float] = time.time,
         max_domain_guesses: int = defaults.EMAIL_MAX_DOMAIN_GUESSES,
+        on_verified: Callable[[KnownAddress], None] | None = None,
     ) -> None:
+        """`on_verified` is called with each address SMTP verification confirmed (e.g. to store
+        it as a confirmed contact address), after which the domain's model is refreshed."""
         self.knowledge = knowledge
         self.resolver = resolver
         self.verifier = verifier
         self.cache = cache
         self.clock = clock
         self.max_domain_guesses = max_domain_guesses
+        self.on_verified = on_verified
         self._models: dict[str, tuple[float, DomainModel]] = {}
 
     # -- learning ------------------------------------------------------------------------------
@@ -190,6 +196,11 @@ class EmailFinder:
         if cached is not None:
             return EmailResult._load(cached)
         result, ttl = self._lookup(variants, chosen)
+        if result.confidence == VERIFIED and result.verified_by_smtp and self.on_verified:
+            # Feed the find back as evidence: the domain's pattern distribution learns from it.
+            self.on_verified(KnownAddress(first, last, result.address or ""))
+            self.address_confirmed(result.address or "")
+            key = self._result_key(d, variants)
         if ttl > 0:
             self._cache_set(key, result._store(), ttl)
         return result
@@ -312,6 +323,7 @@ class EmailFinder:
         rejected = sum(1 for t in scored if t[0] == 4)
         ca = "domain is not catch-all" if check.catch_all is False else "catch-all not determined"
         address: str | None = top[2].address
+        smtp_verified = top[0] == 0
         if top[0] in (0, 1):
             # The reason speaks of the pattern of the address actually chosen.
             notes[0] = _pattern_evidence(model, top[2].pattern, d)
@@ -340,6 +352,7 @@ class EmailFinder:
         res = EmailResult(
             address, confidence, d, alts, check.catch_all, role, "; ".join(notes), pattern=pattern
         )
+        res.verified_by_smtp = smtp_verified
         return res, ttl
 
     # -- domain choice ---------------------------------------------------------------------------
@@ -449,9 +462,11 @@ def build_finder(
     """The finder the settings describe: resolver from DNS_NAMESERVERS, SMTP verification when
     EMAIL_VERIFY=smtp (SMTP_PROBE_PORT, ALLOW_PRIVATE_NETWORKS, SMTP_HELO_NAME, SMTP_MAIL_FROM,
     SMTP_STARTTLS=opportunistic to use STARTTLS whenever offered, not only when required).
-    `overrides` set SmtpConfig fields (tests: timeouts, pacing, tls_context)."""
+    `overrides`: SmtpConfig fields (tests: timeouts, pacing, tls_context), `clock`, `rng` and
+    `on_verified` (see EmailFinder)."""
     clock = overrides.pop("clock", time.time)
     rng = overrides.pop("rng", None)
+    on_verified = overrides.pop("on_verified", None)
     dns_timeout = float(settings.get("DNS_TIMEOUT") or defaults.DNS_TIMEOUT.total_seconds())
     resolver = DomainResolver(
         make_resolver(settings.get("DNS_NAMESERVERS"), dns_timeout), cache, timeout=dns_timeout
@@ -469,4 +484,11 @@ def build_finder(
             **{k: v for k, v in overrides.items() if k in SmtpConfig.__dataclass_fields__},
         )
         verifier = SmtpVerifier(resolver, config, cache, clock=clock, rng=rng)
-    return EmailFinder(knowledge, resolver=resolver, verifier=verifier, cache=cache, clock=clock)
+    return EmailFinder(
+        knowledge,
+        resolver=resolver,
+        verifier=verifier,
+        cache=cache,
+        clock=clock,
+        on_verified=on_verified,
+    )

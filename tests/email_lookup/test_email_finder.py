@@ -206,3 +206,16 @@ def test_known_address_is_recognised_across_transliterations(world, make_finder)
     known = InMemoryKnowledge([(KnownAddress("Jurgen", "Muller", "jm@acme.test"), None)])
     result = make_finder(known, verify=False).find("Jürgen", "Müller", domain="acme.test")
     assert (result.address, result.confidence) == ("jm@acme.test", "verified")
+
+
+def test_smtp_verified_find_feeds_the_domain_model(world, make_finder):
+    world.mx("mx.acme.test", FakeMailbox(users={"jdoe@acme.test", "jsmith@acme.test"}))
+    world.domain("acme.test", (10, "mx.acme.test"))
+    knowledge = InMemoryKnowledge()
+    finder = make_finder(knowledge)
+    finder.on_verified = knowledge.add
+    assert finder.find("Jane", "Doe", domain="acme.test").confidence == "verified"
+    assert [k.address for k in knowledge.known_addresses("acme.test")] == ["jdoe@acme.test"]
+    assert finder.rank("John", "Smith", "acme.test")[0].address == "jsmith@acme.test"
+    again = finder.find("Jane", "Doe", domain="acme.test")
+    assert again.address == "jdoe@acme.test" and again.cached
