@@ -19,7 +19,9 @@ _SKIP_TAGS = frozenset(
     "script style noscript template svg code button img picture video audio iframe head title "
     "select option input textarea canvas object embed".split()
 )
-_INLINE_TAGS = frozenset("em strong b i u mark small sup sub time abbr cite q s font bdi bdo".split())
+_INLINE_TAGS = frozenset(
+    "em strong b i u mark small sup sub time abbr cite q s font bdi bdo".split()
+)
 _HIDDEN_CLASSES = frozenset({"visually-hidden", "a11y-text", "sr-only", "screen-reader-text"})
 MAX_DEPTH = 2000
 """Elements deeper than this are ignored (hostile nesting; real pages stay under ~60)."""

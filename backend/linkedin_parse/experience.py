@@ -45,12 +45,15 @@ class _Anchor:
     span: tuple[int, int]
 
 
-def _is_noise(text: str) -> bool:
-    """Lines that are never a title, company or place: separators, meta lines, headings."""
-    if not strip_separators(text):
+def _is_noise(text: str, strict: bool = True) -> bool:
+    """Lines that are never a title, company or place: separators, headings, durations and
+    (``strict``) employment-type lines. A role's own lines are read leniently: "Werkstudent",
+    "Intern" or "Freelance" can be a title."""
+    if not strip_separators(text) or is_duration(text):
         return True
-    folded = fold(text)
-    return folded in locales.EXPERIENCE_HEADINGS or is_meta_line(text)
+    if fold(text) in locales.EXPERIENCE_HEADINGS:
+        return True
+    return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
 
 
 def _looks_like_place(text: str) -> bool:
@@ -113,11 +116,11 @@ class _Section:
             anchors.append(_Anchor(index, dates, container, span))
         return anchors
 
-    def _usable(self, start: int, end: int) -> list[Line]:
+    def _usable(self, start: int, end: int, strict: bool = True) -> list[Line]:
         return [
             self.doc.lines[i]
             for i in range(start, end)
-            if i not in self.excluded and not _is_noise(self.doc.lines[i].text)
+            if i not in self.excluded and not _is_noise(self.doc.lines[i].text, strict)
         ]
 
     def _group_header(self, anchor: _Anchor) -> tuple[LexborNode, list[Line]] | None:
@@ -155,7 +158,7 @@ class _Section:
 
     def position(self, anchor: _Anchor) -> Position | None:
         container, registry = anchor.container, self.registry
-        before = self._usable(anchor.span[0], anchor.index)
+        before = self._usable(anchor.span[0], anchor.index, strict=False)
         after = self._usable(anchor.index + 1, anchor.span[1])
 
         title = _field(container, registry.title) or (before[0].text if before else "")

@@ -116,7 +116,12 @@ def recent_roles(profile: Profile, n: int = 5) -> list[Position]:
 
     def key(pos: Position) -> tuple[bool, bool, tuple[int, int], tuple[int, int]]:
         end, start = date_key(pos.end), date_key(pos.start)
-        return (not pos.current, not (pos.current or pos.end), (-end[0], -end[1]), (-start[0], -start[1]))
+        return (
+            not pos.current,
+            not (pos.current or pos.end),
+            (-end[0], -end[1]),
+            (-start[0], -start[1]),
+        )
 
     return sorted(profile.positions, key=key)[: max(n, 0)]  # sorted() is stable: page order on ties
 

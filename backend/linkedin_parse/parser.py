@@ -7,8 +7,10 @@ that finds nothing leaves a warning instead of raising.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser
 from selectolax.lexbor import LexborNode
@@ -42,6 +44,7 @@ from backend.linkedin_parse.urls import PageId
 from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id
 
+_MEMBER_TOKEN = re.compile(r"^AC[ow]AA")
 _SECTION_TAGS = ("section", "article", "main")
 _NOT_A_NAME = {"sales navigator lead page", "linkedin", "linkedin recruiter"}
 _CONNECTION_WORDS = ("connection", "relation", "kontakt", "conexion", "conexao", "collegament")
@@ -127,23 +130,28 @@ def _is_place_line(text: str) -> bool:
     return "," in text and len(text) <= 80 and not any(c.isdigit() for c in text)
 
 
-def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
-    card = first(root, registry.top_card) or root
-    name_text = ""
+def _name(card: LexborNode, registry: Registry, found_card: bool) -> str:
     for selector in registry.name:
+        if not found_card and selector.isalnum():
+            continue  # a bare "h1"/"h2" is the name only inside a top card
         for node in card.css(selector):
             text = text_of(node)
-            if text and fold(text) not in _NOT_A_NAME:
-                name_text = text
-                break
-        if name_text:
-            break
+            folded = fold(text)
+            if text and folded not in _NOT_A_NAME and folded not in locales.EXPERIENCE_HEADINGS:
+                return text
+    return ""
+
+
+def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
+    found = first(root, registry.top_card)
+    card = found or root
+    name_text = _name(card, registry, found is not None)
     name = split_name(name_text)
     draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
 
     headline = first_text(card, registry.headline)
     location = first_text(card, registry.location)
-    if not headline or not location:
+    if (not headline or not location) and found is not None and name_text:
         rest = [t for t in _top_card_lines(card, name_text) if strip_separators(t)]
         if not headline and rest:
             headline = rest[0]
@@ -167,6 +175,8 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
             if url:
                 draft.linkedin_url = url
                 return
+    if found is None:
+        return
     for node in card.css("a[href*='linkedin.com/in/']"):
         url = normalize_linkedin_url(node.attributes.get("href") or "")
         if url:
@@ -208,8 +218,9 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
         draft.warnings.append(f"no {page.source} profile markers found; read the page by structure")
 
     _top_card(draft, root, registry)
-    if page.source == "linkedin":
-        draft.linkedin_url = draft.linkedin_url or normalize_linkedin_url(url)
+    own_url = normalize_linkedin_url(url) if page.source == "linkedin" else None
+    if own_url and not _MEMBER_TOKEN.match(page.profile_id):
+        draft.linkedin_url = own_url  # the page's own vanity URL beats any link on it
 
     section = _experience_section(root, registry)
     if section is not None:
@@ -218,6 +229,7 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
         draft.warnings.append("no experience section found")
 
     _merge_embedded(draft, tree)
+    draft.linkedin_url = draft.linkedin_url or own_url  # /in/ACoAA… token: still a valid URL
     return _finish(draft)
 
 
@@ -267,7 +279,5 @@ def _finish(draft: _Draft) -> Profile:
     )
     filled = fill_current(profile)
     if filled.company is None and draft.company:
-        from dataclasses import replace
-
         filled = replace(filled, company=draft.company)
     return filled

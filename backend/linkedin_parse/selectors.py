@@ -1,6 +1,7 @@
-"""Every selector the parser uses: one registry per product, each field a chain ordered from most
-to least stable (test attributes, ``data-view-name`` / ``componentkey``, semantic HTML, ``artdeco-*``
-classes). Hashed CSS-module classes are never used. Facts and sources: reference/linkedin-pages.md.
+"""Every selector the parser uses: one registry per product, each field a chain ordered from
+most to least stable (test attributes, ``data-view-name`` / ``componentkey``, semantic HTML,
+``artdeco-*`` classes). Hashed CSS-module classes are never used. Facts and sources:
+reference/linkedin-pages.md.
 
 When a chain finds nothing the parser falls back to text structure (date-range lines, headings),
 so a missing selector costs precision, not the field.

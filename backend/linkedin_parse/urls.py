@@ -62,7 +62,7 @@ def page_id(url: str) -> PageId | None:
 
 
 def detect_source(url: str) -> str | None:
-    """"recruiter", "linkedin" or "sales_navigator" for a profile page URL, else None."""
+    """ "recruiter", "linkedin" or "sales_navigator" for a profile page URL, else None."""
     found = page_id(url)
     return found.source if found else None
 
