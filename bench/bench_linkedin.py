@@ -37,7 +37,7 @@ def _median_ms(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
 def _big_page() -> tuple[str, str]:
     page = (FIXTURES / "recruiter_grouped_roles.html").read_text(encoding="utf-8")
     url = json.loads((FIXTURES / "recruiter_grouped_roles.json").read_text())["url"]
-    start = page.index("<li class=\"profile-list__border-bottom\"")
+    start = page.index('<li class="profile-list__border-bottom"')
     end = page.index("</ol>")
     rows = page[start:end]
     copies = max(1, (BIG_PAGE_BYTES - len(page.encode())) // len(rows.encode()))

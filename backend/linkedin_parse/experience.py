@@ -159,7 +159,7 @@ class _Section:
     def position(self, anchor: _Anchor) -> Position | None:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
-        after = self._usable(anchor.index + 1, anchor.span[1])
+        after = self._usable(anchor.index + 1, anchor.span[1], strict=False)
 
         title = _field(container, registry.title) or (before[0].text if before else "")
         company = company_name(_field(container, registry.company))

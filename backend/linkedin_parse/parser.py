@@ -47,6 +47,14 @@ from backend.linkedin_parse.urls import page_id
 _MEMBER_TOKEN = re.compile(r"^AC[ow]AA")
 _SECTION_TAGS = ("section", "article", "main")
 _NOT_A_NAME = {"sales navigator lead page", "linkedin", "linkedin recruiter"}
+_PLACE_ENDINGS = (
+    "area",
+    "region",
+    "metropolitan",
+    "metropolitana",
+    "agglomeration",
+    "und umgebung",
+)
 _CONNECTION_WORDS = ("connection", "relation", "kontakt", "conexion", "conexao", "collegament")
 
 
@@ -123,11 +131,19 @@ def _top_card_lines(card: LexborNode, name: str) -> list[str]:
     return lines
 
 
+def _is_badge_line(text: str) -> bool:
+    """Degree ("· 2nd", "3e et +"), pronouns ("She/Her") and similar short top-card badges."""
+    bare = strip_separators(text)
+    return not bare or (len(bare) <= 14 and (any(c.isdigit() for c in bare) or "/" in bare))
+
+
 def _is_place_line(text: str) -> bool:
     folded = fold(text)
     if "·" in text or any(word in folded for word in _CONNECTION_WORDS):
         return False
-    return "," in text and len(text) <= 80 and not any(c.isdigit() for c in text)
+    if len(text) > 80 or any(c.isdigit() for c in text):
+        return False
+    return "," in text or folded.endswith(_PLACE_ENDINGS)
 
 
 def _name(card: LexborNode, registry: Registry, found_card: bool) -> str:
@@ -152,7 +168,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     headline = first_text(card, registry.headline)
     location = first_text(card, registry.location)
     if (not headline or not location) and found is not None and name_text:
-        rest = [t for t in _top_card_lines(card, name_text) if strip_separators(t)]
+        rest = [t for t in _top_card_lines(card, name_text) if not _is_badge_line(t)]
         if not headline and rest:
             headline = rest[0]
         if not location:

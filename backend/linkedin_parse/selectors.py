@@ -75,6 +75,7 @@ RECRUITER = Registry(
         "[data-test-experience-card]",
         ".experience-card",
         "[data-test-profile-background-card]",
+        "[data-test-expandable-stepper]",
     ),
     title=(
         "[data-test-position-entity-title]",
@@ -105,6 +106,9 @@ RECRUITER = Registry(
         ".background-entity__summary-definition--description",
         "[data-test-position-skill-item]",
         ".position-skills-entity",
+        # Education shares the background card on some pages; its dates are no positions.
+        "[data-test-education-item]",
+        ".education-item",
     ),
 )
 

@@ -51,7 +51,9 @@ _RANGE = (
     + r")))?"
 )
 # A whole line that is a date range, optionally followed by a duration ("· 3 yrs 2 mos").
-_DATE_LINE = re.compile(r"^\(?" + _RANGE + r"\)?(?:\s*[·•(|,]\s*[^·•|]{0,40}\)?)?$")
+_DATE_LINE = re.compile(
+    r"^\(?" + _RANGE + r"\)?(?:\s*[·•(|,]\s*[^·•|]{0,40}\)?|\s+\d[^·•|]{0,30})?$"
+)
 _DURATION = re.compile(
     r"^(?:(?:\d+\+?\s*(?:"
     + _alternation(locales.DURATION_UNITS)
