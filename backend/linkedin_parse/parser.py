@@ -25,6 +25,7 @@ from backend.linkedin_parse.dom import text_of
 from backend.linkedin_parse.embedded import read_embedded
 from backend.linkedin_parse.experience import read_positions
 from backend.linkedin_parse.model import NotAProfilePage
+from backend.linkedin_parse.model import ParseError
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
 from backend.linkedin_parse.model import SnapshotTooLarge
@@ -64,7 +65,7 @@ def _check_size(html: str | bytes) -> str:
             raise SnapshotTooLarge(_too_large(len(html)))
         return html.decode("utf-8", errors="replace")
     if not isinstance(html, str):
-        raise TypeError("html must be str or bytes")
+        raise ParseError("The page snapshot must be HTML text.")
     # A character is at most 4 UTF-8 bytes: encode only when the length alone cannot decide.
     if len(html) * 4 > MAX_SNAPSHOT_BYTES:
         size = len(html.encode("utf-8", errors="surrogatepass"))
@@ -266,12 +267,30 @@ def _merge_embedded(draft: _Draft, tree: LexborHTMLParser) -> None:
             setattr(draft, key, value)
             used = True
     if data.positions and len(data.positions) >= len(draft.positions):
-        draft.positions = list(data.positions)
+        draft.positions = _fill_from_page(data.positions, draft.positions)
         used = True
     elif data.positions:
         draft.warnings.append("embedded JSON lists fewer positions than the page; used the page")
     if used:
         draft.layout += "+json"
+
+
+def _fill_from_page(structured: tuple[Position, ...], page: list[Position]) -> list[Position]:
+    """JSON positions, each missing field taken from the page's position with the same dates
+    (voyager may hold a company only as a reference to another entity)."""
+    by_dates = {(p.start, p.end): p for p in page}
+    filled = []
+    for pos in structured:
+        twin = by_dates.get((pos.start, pos.end))
+        if twin is not None:
+            pos = replace(
+                pos,
+                title=pos.title or twin.title,
+                company=pos.company or twin.company,
+                location=pos.location or twin.location,
+            )
+        filled.append(pos)
+    return filled
 
 
 def _finish(draft: _Draft) -> Profile:

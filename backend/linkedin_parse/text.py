@@ -147,6 +147,7 @@ def place(text: str | None) -> str | None:
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 _TRADEMARKS = re.compile(r"[®™©℠]")
+_NAME_CUT = re.compile(r"\s[·•|]|[·•|]\s|\|")
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,18 @@ def _is_credential(token: str) -> bool:
     return key in locales.CREDENTIALS or key.replace(".", "") in locales.CREDENTIALS
 
 
+def _no_symbols(token: str) -> str:
+    """Drop emoji, check marks and other symbols glued to a name word ("Jane🚀")."""
+    return "".join(c for c in token if not unicodedata.category(c).startswith(("S", "Co", "Cn")))
+
+
 def _tokens(raw: str) -> tuple[list[str], list[str]]:
-    """Name tokens and generational suffixes, without pronouns, emoji, credentials, honorifics."""
+    """Name tokens and generational suffixes, without pronouns, emoji, credentials, honorifics
+    and anything after a separator ("Jane Doe · 3rd", "Jane Doe | Hiring")."""
     text = _TRADEMARKS.sub("", clean(raw))
-    text = _BRACKETS.sub(" ", text).split("|")[0]
+    text = _NAME_CUT.split(_BRACKETS.sub(" ", text))[0]
     head, *tail = [part.strip() for part in text.split(",")]
-    tokens = [t for t in head.split() if not _is_symbol_token(t)]
+    tokens = [t for t in map(_no_symbols, head.split()) if t and not _is_symbol_token(t)]
     suffixes = [t for t in tail if _key(t) in locales.GENERATIONAL_SUFFIXES]
     while len(tokens) > 1 and _key(tokens[0]) in locales.HONORIFICS:
         tokens.pop(0)

@@ -107,3 +107,32 @@ def test_json_with_fewer_positions_than_the_page_loses_to_the_page():
     profile = parse_profile(page + island(data), RECRUITER_URL)
     assert [p.title for p in profile.positions] == ["R0", "R1", "R2"]
     assert profile.first_name == "Kim"  # the name still comes from the JSON
+
+
+def test_voyager_positions_missing_a_company_take_it_from_the_page():
+    member = "ACoAAJane01"
+    data = {
+        "included": [
+            {
+                "$type": "com.linkedin.voyager.dash.identity.profile.Profile",
+                "entityUrn": f"urn:li:fsd_profile:{member}",
+                "publicIdentifier": "jane-doe",
+                "firstName": "Jane",
+                "lastName": "Doe",
+            },
+            {
+                "$type": "com.linkedin.voyager.dash.identity.profile.Position",
+                "entityUrn": f"urn:li:fsd_position:({member},7)",
+                "title": "CTO",
+                "company": {"*company": "urn:li:fsd_company:1"},
+                "dateRange": {"start": {"year": 2020, "month": 1}},
+            },
+        ]
+    }
+    page = (
+        "<main><section><h2>Experience</h2><div><p>CTO</p><p>Acme · Full-time</p>"
+        "<p>Jan 2020 - Present · 4 yrs</p></div></section></main>" + island(data)
+    )
+    profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
+    assert [(p.title, p.company, p.current) for p in profile.positions] == [("CTO", "Acme", True)]
+    assert profile.layout.endswith("+json")

@@ -105,6 +105,9 @@ def test_place_drops_separators_and_workplace_type():
         ("Chloé Martin (elle)", "Chloé Martin", "Chloé", "Martin"),
         ("Lucía de la Vega", "Lucía de la Vega", "Lucía", "de la Vega"),
         ("Cher", "Cher", "Cher", None),
+        ("Jane Doe · 3rd", "Jane Doe", "Jane", "Doe"),
+        ("Jane🚀 Doe ✅", "Jane Doe", "Jane", "Doe"),
+        ("Núria Col·lell", "Núria Col·lell", "Núria", "Col·lell"),
         ("", None, None, None),
     ],
 )
