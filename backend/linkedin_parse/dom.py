@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
 from backend.linkedin_parse.text import clean
 
 _SKIP_TAGS = frozenset(
@@ -23,8 +24,6 @@ _INLINE_TAGS = frozenset(
     "em strong b i u mark small sup sub time abbr cite q s font bdi bdo".split()
 )
 _HIDDEN_CLASSES = frozenset({"visually-hidden", "a11y-text", "sr-only", "screen-reader-text"})
-MAX_DEPTH = 2000
-"""Elements deeper than this are ignored (hostile nesting; real pages stay under ~60)."""
 
 
 @dataclass(frozen=True)

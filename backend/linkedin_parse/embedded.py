@@ -19,17 +19,14 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from backend.defaults import LINKEDIN_MAX_ISLAND_CHARS as MAX_ISLAND_CHARS
+from backend.defaults import LINKEDIN_MAX_JSON_ENTITIES as MAX_ENTITIES
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.text import clean
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import place
 from backend.linkedin_parse.urls import PageId
 from backend.linkedin_parse.urls import normalize_linkedin_url
-
-MAX_ISLAND_BYTES = 2 * 1024 * 1024
-"""Characters of one ``<code>`` island parsed at most (voyager islands are ~10-300 kB)."""
-MAX_ENTITIES = 20_000
-"""Dicts visited per island at most (bounds hostile JSON)."""
 
 _PROFILE_TYPES = ("identity.profile.Profile", "identity.shared.MiniProfile", "SalesApiProfile")
 _POSITION_TYPES = ("identity.profile.Position",)
@@ -55,7 +52,7 @@ def _islands(tree: LexborHTMLParser) -> Iterator[Any]:
                     raw = child.comment_content or ""
                 child = child.next
         raw = raw.strip()
-        if not raw or raw[0] not in "{[" or len(raw) > MAX_ISLAND_BYTES:
+        if not raw or raw[0] not in "{[" or len(raw) > MAX_ISLAND_CHARS:
             continue
         try:
             yield json.loads(raw)

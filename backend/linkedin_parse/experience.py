@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from backend.defaults import LINKEDIN_MAX_POSITIONS as MAX_POSITIONS
 from backend.linkedin_parse import locales
 from backend.linkedin_parse.dom import Line
 from backend.linkedin_parse.dom import Lines
@@ -31,8 +32,6 @@ from backend.linkedin_parse.text import parse_date_line
 from backend.linkedin_parse.text import place
 from backend.linkedin_parse.text import strip_separators
 
-MAX_POSITIONS = 200
-"""Positions read from one page at most (LinkedIn shows ~100; more means a runaway match)."""
 _MAX_PLACE_CHARS = 80
 _MAX_PLACE_WORDS = 8
 

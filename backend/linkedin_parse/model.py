@@ -12,6 +12,8 @@ from dataclasses import field
 from dataclasses import replace
 from typing import Any
 
+from backend.defaults import LINKEDIN_MAX_POSITIONS as MAX_POSITIONS
+from backend.defaults import LINKEDIN_MAX_TEXT_CHARS as MAX_TEXT_CHARS
 from backend.linkedin_parse.urls import detect_source
 from backend.linkedin_parse.urls import normalize_linkedin_url
 
@@ -27,10 +29,6 @@ PROFILE_KEYS = (
     "title",
     "linkedin_url",
 )
-MAX_TEXT_CHARS = 500
-"""Longest string accepted in a client-sent profile field (LinkedIn caps headlines at 220)."""
-MAX_POSITIONS = 200
-"""Most positions accepted in a client-sent profile (LinkedIn shows at most ~100)."""
 
 _DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 

@@ -46,6 +46,11 @@ from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id
 
 _MEMBER_TOKEN = re.compile(r"^AC[ow]AA")
+_SDUI_MARKERS = (
+    "[data-view-name='profile-top-card']",
+    "[componentkey*='com.linkedin.sdui.profile']",
+    "[componentkey^='entity-collection-item-']",
+)
 _SECTION_TAGS = ("section", "article", "main")
 _NOT_A_NAME = {"sales navigator lead page", "linkedin", "linkedin recruiter"}
 _PLACE_ENDINGS = (
@@ -208,7 +213,7 @@ def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str
         return "recruiter.drawer" if drawer and scoped else "recruiter.page"
     if page.source == "sales_navigator":
         return "sales_navigator.lead"
-    sdui = first(body, ("[componentkey]", "[data-view-name='profile-top-card']")) is not None
+    sdui = first(body, _SDUI_MARKERS) is not None
     details = "/details/experience" in url.lower()
     return f"linkedin.{'details.' if details else ''}{'sdui' if sdui else 'gen2'}"
 
