@@ -161,12 +161,16 @@ class _Section:
         after = self._usable(anchor.index + 1, anchor.span[1], strict=False)
 
         title = _field(container, registry.title) or (before[0].text if before else "")
-        company = company_name(_field(container, registry.company))
-        if not company and len(before) >= 2:
-            company = company_name(before[1].text)
+        company_line = _field(container, registry.company) or (
+            before[1].text if len(before) >= 2 else ""
+        )
+        company = company_name(company_line)
         group_location = None
         if not company:
             company, group_location = self._group_company(anchor)
+        if not company and company_line and not is_duration(company_line):
+            # Outside a group, a lone "Freelance" / "Self-employed" is what the member wrote.
+            company = strip_separators(company_line.split("·")[0]) or None
         location = place(_field(container, registry.position_location))
         if not location:
             candidate = next((line.text for line in after if not is_duration(line.text)), "")

@@ -157,7 +157,8 @@ LINKEDIN = Registry(
         "[data-testid='expandable-text-box']",
         ".inline-show-more-text",
         ".pv-shared-text-with-see-more",
-        "a[href*='/skill-associations-details/']",
+        "a[href*='skill-associations-details']",
+        "[data-field='position_contextual_skills_see_details']",
     ),
 )
 

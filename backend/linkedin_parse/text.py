@@ -147,7 +147,7 @@ def place(text: str | None) -> str | None:
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 _TRADEMARKS = re.compile(r"[®™©℠]")
-_NAME_CUT = re.compile(r"\s[·•|]|[·•|]\s|\|")
+_NAME_CUT = re.compile(r"\s[·•|/]\s?|[·•|]\s|\|")
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,34 @@ def test_page_without_any_hooks_is_read_from_its_headings_and_date_lines():
         ("Analyst", "Umbrella", "2016", "2020", False, None),
     ]
     assert "linkedin.fallback" == profile.layout
+
+
+def test_gen2_with_obfuscated_classes_keeps_a_lone_freelance_company_and_remote_place():
+    """As saved from a 2024 page: hashed classes beside the stable t-14 / caption hooks."""
+    page = f"""<main class="scaffold-layout__main"><section class="artdeco-card XMHjkjscADQGStwq" data-member-id="9">
+      <h1 class="text-heading-xlarge inline t-24 v-align-middle break-words">Jane Doe</h1>
+      <div class="text-body-medium break-words" data-generated-suggestion-target="urn:li:x">IT Specialist</div>
+      <ul><li><button aria-label="Education: Some University. Click to skip to education card">Some University</button></li></ul>
+      <span class="text-body-small inline t-black--light break-words">Kenitra, Rabat-Salé-Kénitra, Morocco</span></section>
+      <section class="artdeco-card pv-profile-card" data-view-name="profile-card"><div id="experience" class="pv-profile-card__anchor"></div>
+      <h2 class="pvs-header__title">{twice("Experience")}</h2>
+      <ul class="ZcrViFFYURhpbDPy"><li class="artdeco-list__item DBNLtNgmHEjz">
+        <div class="FFYtoLcCjARyISqO" data-view-name="profile-component-entity">
+        <a data-field="experience_company_logo" href="https://www.linkedin.com/search/results/all/?keywords=Freelance"></a>
+        <div class="display-flex align-items-center mr1 t-bold">{twice("Website Developer")}</div>
+        <span class="t-14 t-normal">{twice("Freelance")}</span>
+        <span class="t-14 t-normal t-black--light"><span class="pvs-entity__caption-wrapper" aria-hidden="true">Jan 2020 - Present · 4 yrs 10 mos</span>
+          <span class="visually-hidden">Jan 2020 to Present · 4 yrs 10 mos</span></span>
+        <span class="t-14 t-normal t-black--light">{twice("Remote")}</span>
+        <div class="lHucFpNrgPyF pvs-entity__sub-components"><ul><li>
+          <div class="inline-show-more-text--is-collapsed">{twice("I craft websites")}</div></li>
+          <li><a data-field="position_contextual_skills_see_details" href="https://www.linkedin.com/in/jane-doe/overlay/urn:li:fsd_profilePosition:(ACoAAD,24)/skill-associations-details?profileUrn=x">
+          {twice("Customer Support")}</a></li></ul></div></div></li></ul></section></main>"""
+    profile = parse_profile(page, VANILLA)
+    assert positions(profile) == [
+        ("Website Developer", "Freelance", "2020-01", None, True, "Remote")
+    ]
+    assert (profile.headline, profile.location) == (
+        "IT Specialist",
+        "Kenitra, Rabat-Salé-Kénitra, Morocco",
+    )

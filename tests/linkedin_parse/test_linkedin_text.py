@@ -108,6 +108,7 @@ def test_place_drops_separators_and_workplace_type():
         ("Jane Doe · 3rd", "Jane Doe", "Jane", "Doe"),
         ("Jane🚀 Doe ✅", "Jane Doe", "Jane", "Doe"),
         ("Núria Col·lell", "Núria Col·lell", "Núria", "Col·lell"),
+        ("Yuki Tanaka / 田中ゆき", "Yuki Tanaka", "Yuki", "Tanaka"),
         ("", None, None, None),
     ],
 )
