@@ -32,6 +32,7 @@ from backend.linkedin_parse.text import parse_date_line
 from backend.linkedin_parse.text import place
 from backend.linkedin_parse.text import strip_separators
 
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 _MAX_PLACE_CHARS = 80
 _MAX_PLACE_WORDS = 8
 
@@ -55,6 +56,15 @@ def _is_noise(text: str, strict: bool = True) -> bool:
     return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
 
 
+def _is_heading(line: Line) -> bool:
+    for node in (line.node, line.node.parent):
+        if node is not None and (
+            node.tag in _HEADING_TAGS or node.attributes.get("role") == "heading"
+        ):
+            return True
+    return False
+
+
 def _looks_like_place(text: str) -> bool:
     if len(text) > _MAX_PLACE_CHARS or len(text.split()) > _MAX_PLACE_WORDS:
         return False
@@ -76,6 +86,7 @@ class _Section:
         self.registry = registry
         self.doc: Lines = read_lines(section)
         self.excluded = self._description_lines()
+        self.window = self._window()
         self.anchors = self._anchors()
         self.starts = sorted(anchor.span[0] for anchor in self.anchors)
 
@@ -88,9 +99,24 @@ class _Section:
                     excluded.update(range(*span))
         return excluded
 
+    def _window(self) -> tuple[int, int]:
+        """Lines from the Experience heading (if any) to the next section's heading: a section
+        found by its heading, or a card shared with Education, holds other dated entries."""
+        lines = self.doc.lines
+        start = next(
+            (i for i, line in enumerate(lines) if fold(line.text) in locales.EXPERIENCE_HEADINGS),
+            0,
+        )
+        for i in range(start + 1, len(lines)):
+            if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS and _is_heading(lines[i]):
+                return start, i
+        return start, len(lines)
+
     def _anchors(self) -> list[_Anchor]:
         found = []
-        for index, line in enumerate(self.doc.lines):
+        start, end = self.window
+        for index in range(start, end):
+            line = self.doc.lines[index]
             if index in self.excluded:
                 continue
             dates = parse_date_line(line.text)

@@ -125,7 +125,8 @@ def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | No
         return closest(anchor, _SECTION_TAGS) or anchor.parent
     for heading in root.css(HEADINGS):
         if fold(text_of(heading)) in locales.EXPERIENCE_HEADINGS:
-            return closest(heading, _SECTION_TAGS) or heading.parent
+            # The reader starts at this heading and stops at the next section's heading.
+            return closest(heading, _SECTION_TAGS) or root
     return None
 
 
