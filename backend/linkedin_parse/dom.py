@@ -40,7 +40,11 @@ class Lines:
     spans: dict[int, tuple[int, int]]  # element mem_id -> [start, end) line indexes
 
     def span(self, node: LexborNode) -> tuple[int, int] | None:
-        return self.spans.get(node.mem_id)
+        span = self.spans.get(node.mem_id)
+        if span is None:
+            return None
+        # An inline element's end is recorded before its last line is known to be non-empty.
+        return span[0], min(span[1], len(self.lines))
 
     def within(self, node: LexborNode) -> list[Line]:
         span = self.span(node)
