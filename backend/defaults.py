@@ -65,6 +65,12 @@ GREENHOUSE_CONNECT_TIMEOUT = timedelta(seconds=5)
 GREENHOUSE_MAX_RETRIES = 4
 """Retries of one Greenhouse request after a retryable failure."""
 
+GREENHOUSE_INTERACTIVE_RETRIES = 1
+"""Retries of a Greenhouse request a recruiter is waiting on (the lookup's live duplicate check)."""
+
+GREENHOUSE_INTERACTIVE_TIMEOUT = timedelta(seconds=4)
+"""Read timeout of a Greenhouse request a recruiter is waiting on."""
+
 GREENHOUSE_BACKOFF_INITIAL = timedelta(seconds=0.5)
 GREENHOUSE_BACKOFF_MAX = timedelta(seconds=8)
 """Exponential backoff bounds between retries (jittered into [d/2, d])."""

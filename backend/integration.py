@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.secrets_box import SecretBox
 from backend.store.models import GreenhouseIntegration
@@ -112,12 +113,35 @@ def webhook_secret_for(
     return settings.get("GREENHOUSE_WEBHOOK_SECRET")
 
 
-def greenhouse_client(connection: Connection, svc: Services) -> GreenhouseClient:
-    """The account's client, reused per process so HTTP connections and pacing are shared."""
-    key = ("greenhouse-client", connection.client_id, connection.user_id, connection.client_secret)
+def greenhouse_client(
+    connection: Connection, svc: Services, *, interactive: bool = False
+) -> GreenhouseClient:
+    """The account's client, reused per process so HTTP connections are shared.
+
+    `interactive` is for a recruiter waiting on a page: one retry and short timeouts, so a
+    Greenhouse outage answers "unavailable" in seconds instead of after a full backoff.
+    """
+    key = (
+        "greenhouse-client",
+        connection.client_id,
+        connection.user_id,
+        connection.client_secret,
+        interactive,
+    )
     client = svc.extras.get(key)
     if client is None:
         settings = svc.settings
+        patience = (
+            {
+                "max_retries": defaults.GREENHOUSE_INTERACTIVE_RETRIES,
+                "timeout": (
+                    defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+                    defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
+                ),
+            }
+            if interactive
+            else {}
+        )
         client = GreenhouseClient(
             connection.client_id,
             connection.client_secret,
@@ -127,6 +151,7 @@ def greenhouse_client(connection: Connection, svc: Services) -> GreenhouseClient
             app_url=settings["GREENHOUSE_APP_URL"],
             cache=svc.cache,
             limiter=svc.limiter,
+            **patience,
         )
         svc.extras[key] = client
     return client
