@@ -51,6 +51,15 @@ UNITS = {
     "pt": ("ano", "anos", "mês", "meses"),
     "nl": ("jaar", "jaar", "maand", "maanden"),
 }
+FULL_TIME = {
+    "en": "Full-time",
+    "fr": "Temps plein",
+    "de": "Vollzeit",
+    "es": "Jornada completa",
+    "it": "A tempo pieno",
+    "pt": "Tempo integral",
+    "nl": "Fulltime",
+}
 HEADINGS = {
     "en": "Experience",
     "fr": "Expérience",
@@ -82,11 +91,11 @@ class Job:
 @dataclass
 class Person:
     display_name: str
-    full: str
-    first: str
-    last: str
-    headline: str
-    location: str
+    full: str | None
+    first: str | None
+    last: str | None
+    headline: str | None
+    location: str | None
     jobs: list[Job]
     slug: str | None = None
     lang: str = "en"
@@ -486,7 +495,7 @@ def gen2_experience(person: Person, details: bool) -> str:
                     f'<li class="pvs-list__paged-list-item">{gen2_entity(role.title, lines)}</li>'
                 )
             total = duration(Role("", job.roles[-1].start, job.roles[0].end), lang)
-            header = [("t-14 t-normal", f"Full-time · {total}")]
+            header = [("t-14 t-normal", f"{FULL_TIME[lang]} · {total}")]
             if job.location:
                 header.append(("t-14 t-normal t-black--light", job.location))
             sub = f'<div class="pvs-list__outer-container"><ul class="pvs-list">{"".join(nested)}</ul></div>'
@@ -500,7 +509,7 @@ def gen2_experience(person: Person, details: bool) -> str:
     )
     return f"""
 <section class="artdeco-card pv-profile-card break-words mt2" data-view-name="profile-card">
- <div id="experience" class="pv-profile-card__anchor"></div>
+ {"" if details else '<div id="experience" class="pv-profile-card__anchor"></div>'}
  <div class="pvs-header__container"><h2 class="pvs-header__title text-heading-large">{dup(HEADINGS[lang])}</h2></div>
  <div class="pvs-list__outer-container"><ul class="pvs-list ph5 display-flex flex-row flex-wrap">{"".join(items)}</ul></div>
  {footer}
@@ -514,6 +523,21 @@ def gen2_page(person: Person, url: str, islands: list[dict] = ()) -> str:
         for i, d in enumerate(islands)
     )
     current = next((j.company for j in person.jobs if j.roles[0].end is None), None)
+    if "/details/" in url:  # the details page has no top card, only the full list
+        body = f"""
+<div class="application-outlet">
+<header id="global-nav" class="global-nav">{ICON}<input placeholder="Search"><a href="/feed/">Home</a></header>
+<div class="scaffold-layout scaffold-layout--main-aside">
+<main id="main" class="scaffold-layout__main" aria-label="Main content">
+<div class="pvs-header__left-container"><a href="/in/{person.slug}/" aria-label="Back to the profile">{ICON}</a></div>
+{gen2_experience(person, details=True)}
+</main>
+<aside class="scaffold-layout__aside"><section class="artdeco-card"><h2>People also viewed</h2>
+ <ul><li><a href="https://www.linkedin.com/in/other-person-42/"><span class="t-bold">{dup("Other Person")}</span></a></li></ul></section></aside>
+</div>
+{code}
+</div>"""
+        return document(f"{person.display_name} | LinkedIn", body, person.lang, "voyager-web")
     body = f"""
 <div class="application-outlet">
 <header id="global-nav" class="global-nav">{ICON}<input placeholder="Search"><a href="/feed/">Home</a><a href="/mynetwork/">My Network</a></header>
@@ -1108,6 +1132,46 @@ def build() -> None:
             headline=None,
             location=None,
         ),
+    )
+
+    # 9b. Gen 2 details page (/details/experience/), Portuguese interface, grouped roles.
+    ana = Person(
+        display_name="Ana Beatriz dos Santos",
+        full=None,
+        first=None,
+        last=None,
+        headline=None,
+        location=None,
+        slug="anabeatriz-santos",
+        lang="pt",
+        jobs=[
+            Job(
+                "Nubank",
+                [
+                    Role("Gerente de Engenharia", "2022-06", None, "São Paulo, Brasil"),
+                    Role(
+                        "Engenheira de Software Sênior", "2020-01", "2022-05", "São Paulo, Brasil"
+                    ),
+                ],
+                location="São Paulo, Brasil",
+            ),
+            Job(
+                "iFood",
+                [
+                    Role(
+                        "Engenheira de Software", "2017-03", "2019-12", "Campinas", "Tempo integral"
+                    )
+                ],
+            ),
+            Job("Stone", [Role("Desenvolvedora", "2015-08", "2017-02", None, "Tempo integral")]),
+            Job("Totvs", [Role("Estagiária", "2014-01", "2015-07", "Joinville", "Estágio")]),
+        ],
+    )
+    url = "https://www.linkedin.com/in/anabeatriz-santos/details/experience/"
+    write(
+        "linkedin_gen2_details_portuguese",
+        gen2_page(ana, url),
+        expected(ana, url, "linkedin", "linkedin.details.gen2", ["no name found"]),
     )
 
     # 10. Sales Navigator lead: grouped roles, "Mar 2023–Present" without spaces, no public URL.
