@@ -22,6 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 from backend.defaults import LINKEDIN_MAX_ISLAND_CHARS as MAX_ISLAND_CHARS
 from backend.defaults import LINKEDIN_MAX_JSON_ENTITIES as MAX_ENTITIES
 from backend.linkedin_parse.model import Position
+from backend.linkedin_parse.selectors import JSON_ISLANDS
 from backend.linkedin_parse.text import clean
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import place
@@ -43,7 +44,7 @@ class Embedded:
 
 
 def _islands(tree: LexborHTMLParser) -> Iterator[Any]:
-    for node in tree.css("code"):
+    for node in tree.css(JSON_ISLANDS):
         raw = node.text(deep=False) or ""
         if not raw.strip():  # some islands hold the JSON in an HTML comment
             child = node.child

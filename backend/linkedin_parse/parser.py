@@ -32,7 +32,10 @@ from backend.linkedin_parse.model import SnapshotTooLarge
 from backend.linkedin_parse.model import fill_current
 from backend.linkedin_parse.selectors import EXPERIENCE_ANCHOR
 from backend.linkedin_parse.selectors import HEADINGS
+from backend.linkedin_parse.selectors import PUBLIC_PROFILE_LINK
+from backend.linkedin_parse.selectors import RECRUITER_DRAWER
 from backend.linkedin_parse.selectors import REGISTRIES
+from backend.linkedin_parse.selectors import SDUI_MARKERS
 from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
@@ -46,11 +49,6 @@ from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id
 
 _MEMBER_TOKEN = re.compile(r"^AC[ow]AA")
-_SDUI_MARKERS = (
-    "[data-view-name='profile-top-card']",
-    "[componentkey*='com.linkedin.sdui.profile']",
-    "[componentkey^='entity-collection-item-']",
-)
 _SECTION_TAGS = ("section", "article", "main")
 _NOT_A_NAME = {"sales navigator lead page", "linkedin", "linkedin recruiter"}
 _PLACE_ENDINGS = (
@@ -200,7 +198,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
                 return
     if found is None:
         return
-    for node in card.css("a[href*='linkedin.com/in/']"):
+    for node in card.css(PUBLIC_PROFILE_LINK):
         url = normalize_linkedin_url(node.attributes.get("href") or "")
         if url:
             draft.linkedin_url = url
@@ -210,11 +208,11 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
 def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str:
     body = tree.body or tree.root
     if page.source == "recruiter":
-        drawer = body.css_first(".profile-slidein__wrapper") is not None
+        drawer = body.css_first(RECRUITER_DRAWER) is not None
         return "recruiter.drawer" if drawer and scoped else "recruiter.page"
     if page.source == "sales_navigator":
         return "sales_navigator.lead"
-    sdui = first(body, _SDUI_MARKERS) is not None
+    sdui = first(body, SDUI_MARKERS) is not None
     details = "/details/experience" in url.lower()
     return f"linkedin.{'details.' if details else ''}{'sdui' if sdui else 'gen2'}"
 
