@@ -168,7 +168,11 @@ def test_gen2_with_obfuscated_classes_keeps_a_lone_freelance_company_and_remote_
 
 def test_section_found_by_its_heading_stops_at_the_next_sections_heading():
     page = """<main><div><h1>Jane Doe</h1></div><div><h2>About</h2><div>Since 2010 - 2012 in Rome</div></div>
-      <div><div><h2>Ervaring</h2></div><div><div>Docent</div><div>Hogeschool Utrecht</div><div>sep. 2019 - heden</div></div></div>
+      <div><div><h2>Ervaring</h2></div><div><div>Docent</div><div>Hogeschool Utrecht</div><div>sep. 2019 - heden</div><h3>Skills</h3><div>Python</div></div>
+        <div><div>Tutor</div><div>Universiteit Utrecht</div><div>2017 - 2019</div></div></div>
       <div><div><h2>Opleiding</h2></div><div><div>Universiteit Leiden</div><div>Master</div><div>2014 - 2016</div></div></div></main>"""
     profile = parse_profile(page, VANILLA)
-    assert positions(profile) == [("Docent", "Hogeschool Utrecht", "2019-09", None, True, None)]
+    assert positions(profile) == [
+        ("Docent", "Hogeschool Utrecht", "2019-09", None, True, None),
+        ("Tutor", "Universiteit Utrecht", "2017", "2019", False, None),
+    ]
