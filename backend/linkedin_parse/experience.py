@@ -193,10 +193,19 @@ class _Section:
         location = next((place(t) for t in rest if _looks_like_place(t)), None)
         return company, location
 
+    def _first_line_after(self, anchor: _Anchor) -> str:
+        """The line after the dates (where the location sits), up to a sub-heading."""
+        for i in range(anchor.index + 1, anchor.span[1]):
+            line = self.doc.lines[i]
+            if _heading_rank(line) is not None:
+                break
+            if i not in self.excluded and not _is_noise(line.text, strict=False):
+                return line.text
+        return ""
+
     def position(self, anchor: _Anchor) -> Position | None:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
-        after = self._usable(anchor.index + 1, anchor.span[1], strict=False)
 
         title = _field(container, registry.title) or (before[0].text if before else "")
         company_line = _field(container, registry.company) or (
@@ -211,7 +220,7 @@ class _Section:
             company = strip_separators(company_line.split("·")[0]) or None
         location = place(_field(container, registry.position_location))
         if not location:
-            candidate = next((line.text for line in after if not is_duration(line.text)), "")
+            candidate = self._first_line_after(anchor)
             location = place(candidate) if candidate and _looks_like_place(candidate) else None
         location = location or group_location
         title = strip_separators(title) or None
