@@ -280,21 +280,23 @@ def _merge_embedded(draft: _Draft, tree: LexborHTMLParser) -> None:
 
 
 def _fill_from_page(structured: tuple[Position, ...], page: list[Position]) -> list[Position]:
-    """JSON positions, each missing field taken from the page's position with the same dates
-    (voyager may hold a company only as a reference to another entity)."""
-    by_dates = {(p.start, p.end): p for p in page}
+    """JSON positions in the page's order, each missing field taken from the page's position
+    with the same dates (voyager may hold a company only as a reference to another entity, and
+    its entities come in no particular order)."""
+    slots = {(p.start, p.end): i for i, p in reversed(list(enumerate(page)))}
     filled = []
-    for pos in structured:
-        twin = by_dates.get((pos.start, pos.end))
-        if twin is not None:
+    for order, pos in enumerate(structured):
+        slot = slots.get((pos.start, pos.end))
+        if slot is not None:
+            twin = page[slot]
             pos = replace(
                 pos,
                 title=pos.title or twin.title,
                 company=pos.company or twin.company,
                 location=pos.location or twin.location,
             )
-        filled.append(pos)
-    return filled
+        filled.append((len(page) if slot is None else slot, order, pos))
+    return [pos for _, _, pos in sorted(filled, key=lambda item: item[:2])]
 
 
 def _finish(draft: _Draft) -> Profile:

@@ -136,3 +136,40 @@ def test_voyager_positions_missing_a_company_take_it_from_the_page():
     profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
     assert [(p.title, p.company, p.current) for p in profile.positions] == [("CTO", "Acme", True)]
     assert profile.layout.endswith("+json")
+
+
+def test_voyager_positions_follow_the_page_order():
+    member = "ACoAAJane01"
+
+    def position(n: int, title: str, year: int) -> dict:
+        return {
+            "$type": "com.linkedin.voyager.dash.identity.profile.Position",
+            "entityUrn": f"urn:li:fsd_position:({member},{n})",
+            "title": title,
+            "companyName": f"{title} Inc",
+            "dateRange": {"start": {"year": year}},
+        }
+
+    data = {
+        "included": [
+            position(2, "Advisor", 2021),
+            {
+                "$type": "com.linkedin.voyager.dash.identity.profile.Profile",
+                "entityUrn": f"urn:li:fsd_profile:{member}",
+                "publicIdentifier": "jane-doe",
+                "firstName": "Jane",
+                "lastName": "Doe",
+            },
+            position(1, "Founder", 2019),
+        ]
+    }
+    # The member lists her older ongoing role first; JSON entities come in another order.
+    page = (
+        "<main><section><h2>Experience</h2>"
+        "<div><p>Founder</p><p>Founder Inc</p><p>2019 - Present</p></div>"
+        "<div><p>Advisor</p><p>Advisor Inc</p><p>2021 - Present</p></div></section></main>"
+        + island(data)
+    )
+    profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
+    assert [p.title for p in profile.positions] == ["Founder", "Advisor"]
+    assert profile.layout.endswith("+json")
