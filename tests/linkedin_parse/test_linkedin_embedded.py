@@ -70,6 +70,21 @@ def test_recruiter_json_of_another_candidate_is_not_used():
     profile = parse_profile(page, RECRUITER_URL)
     assert profile.full_name == "Kim Lee" and profile.positions == ()
     assert not profile.layout.endswith("+json")
+    assert "ignored embedded JSON of 1 other profile(s)" in profile.warnings
+
+
+def test_mini_profiles_of_other_people_are_not_worth_a_warning():
+    viewer = {
+        "$type": "com.linkedin.voyager.identity.shared.MiniProfile",
+        "entityUrn": "urn:li:fs_miniProfile:ACoAAViewer",
+        "publicIdentifier": "the-recruiter",
+        "firstName": "Rita",
+        "lastName": "Recruiter",
+        "occupation": "Talent Partner",
+    }
+    page = "<main><h1>Jane Doe</h1></main>" + island({"included": [viewer]})
+    profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
+    assert not any("other profile" in w for w in profile.warnings)
 
 
 def test_sales_json_with_current_flag_and_flagship_url():
