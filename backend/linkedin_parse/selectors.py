@@ -202,6 +202,7 @@ REGISTRIES = {
 # Shared, product-independent hooks.
 EXPERIENCE_ANCHOR = "#experience"  # vanilla gen 2: the anchor sits inside its section card
 HEADINGS = "h1, h2, h3, [role='heading']"  # section headings, for the text fallback
+CONTACT_INFO_PATH = "/overlay/contact-info/"  # the top card's contact link follows the location
 PUBLIC_PROFILE_LINK = "a[href*='linkedin.com/in/']"  # inside a top card only
 RECRUITER_DRAWER = ".profile-slidein__wrapper"
 SDUI_MARKERS = (  # vanilla generation 3 (server-driven UI)
