@@ -109,7 +109,7 @@ def read_lines(root: LexborNode) -> Lines:
 
 def text_of(node: LexborNode | None) -> str:
     """The visible text of an element as one line ("" for None)."""
-    if node is None:
+    if node is None or is_hidden(node):
         return ""
     return clean(" ".join(line.text for line in read_lines(node).lines))
 
