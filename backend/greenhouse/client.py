@@ -61,6 +61,10 @@ class GreenhouseClient:
         rate_limit: int = defaults.GREENHOUSE_RATE_LIMIT,
         rate_window_seconds: float = defaults.GREENHOUSE_RATE_WINDOW.total_seconds(),
         max_retries: int = defaults.GREENHOUSE_MAX_RETRIES,
+        timeout: tuple[float, float] = (
+            defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+            defaults.GREENHOUSE_TIMEOUT.total_seconds(),
+        ),
         rng: random.Random | None = None,
     ) -> None:
         if not client_id or not client_secret:
@@ -83,6 +87,7 @@ class GreenhouseClient:
             session=session,
             sleep=sleep,
             max_retries=max_retries,
+            timeout=timeout,
             rng=rng,
         )
         self.tokens = TokenProvider(
