@@ -16,6 +16,8 @@ from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
 from backend.config import load_settings
+from backend.greenhouse.check import NOT_SITE_ADMIN
+from backend.greenhouse.check import check_connection
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import MissingCredentials
 from backend.greenhouse.client import client_from_settings
@@ -23,24 +25,6 @@ from backend.greenhouse.errors import APIConnectionError
 from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.errors import PermissionDenied
-
-LIST_SCOPES = (
-    ("harvest:candidates:list", "/v3/candidates"),
-    ("harvest:applications:list", "/v3/applications"),
-    ("harvest:notes:list", "/v3/notes"),
-    ("harvest:candidate_employments:list", "/v3/candidate_employments"),
-    ("harvest:custom_fields:list", "/v3/custom_fields"),
-    ("harvest:custom_field_options:list", "/v3/custom_field_options"),
-    ("harvest:candidate_tags:list", "/v3/candidate_tags"),
-    ("harvest:applied_candidate_tags:list", "/v3/applied_candidate_tags"),
-    ("harvest:jobs:list", "/v3/jobs"),
-    ("harvest:job_interview_stages:list", "/v3/job_interview_stages"),
-    ("harvest:prospect_pools:list", "/v3/prospect_pools"),
-    ("harvest:prospect_pool_stages:list", "/v3/prospect_pool_stages"),
-    ("harvest:prospect_details:list", "/v3/prospect_details"),
-    ("harvest:users:list", "/v3/users"),
-)
-"""Read scopes the integration needs, each with a list endpoint that proves it (one row)."""
 
 
 def build_client() -> GreenhouseClient:
@@ -57,7 +41,7 @@ def explain(exc: GreenhouseError) -> str:
     if isinstance(exc, AuthenticationError):
         return f"Greenhouse refused the credentials: {exc}"
     if isinstance(exc, PermissionDenied) and exc.not_site_admin:
-        return "the acting user (GREENHOUSE_USER_ID) is not a site admin; lists need one"
+        return NOT_SITE_ADMIN
     if isinstance(exc, PermissionDenied):
         return f"Greenhouse denied access: {exc}"
     return f"Greenhouse error: {exc}"
@@ -73,50 +57,28 @@ def check() -> None:
     """Mint a token, name the acting user, and try every read scope the integration needs."""
     client = build_client()
     try:
-        token = client.tokens.refresh()
+        report = check_connection(client)
     except GreenhouseError as exc:
         raise DependencyFailed(explain(exc)) from exc
-    expires = datetime.fromtimestamp(token["expires_at"], UTC).isoformat(timespec="seconds")
+    expires = datetime.fromtimestamp(report.token_expires_at, UTC).isoformat(timespec="seconds")
     click.echo(f"token: ok (client id {client.client_id}, expires {expires})")
-    problems: list[str] = []
-    site_admin = True
-    try:
-        me = client.users.me()
-    except PermissionDenied as exc:
-        me = None
-        site_admin = not exc.not_site_admin
-        problems.append(explain(exc) if exc.not_site_admin else f"cannot read users: {exc}")
-    except GreenhouseError as exc:
-        raise DependencyFailed(explain(exc)) from exc
-    if me is not None:
-        site_admin = bool(me.get("site_admin"))
-        email = f" <{me['primary_email']}>" if me.get("primary_email") else ""
-        click.echo(f"acting user: {me['id']} {me.get('name', '')}{email}")
-        if not site_admin:
-            problems.append(explain(PermissionDenied("not a site admin")))
-    elif site_admin and not problems:
-        problems.append(f"acting user {client.user_id} was not found in Greenhouse")
-    click.echo(f"site admin: {'yes' if site_admin else 'no'}")
-    if site_admin:
-        for scope, path in LIST_SCOPES:
-            try:
-                client.transport.get(path, {"per_page": 1})
-            except APIConnectionError as exc:
-                raise DependencyFailed(explain(exc)) from exc
-            except GreenhouseError as exc:
-                click.echo(f"scope {scope}: FAILED ({exc})")
-                problems.append(f"{scope} does not answer: {exc}")
-            else:
-                click.echo(f"scope {scope}: ok")
-    else:
+    if report.user:
+        user = report.user
+        email = f" <{user['primary_email']}>" if user.get("primary_email") else ""
+        click.echo(f"acting user: {user['id']} {user.get('name', '')}{email}")
+    admin = {True: "yes", False: "no", None: "unknown"}[report.site_admin]
+    click.echo(f"site admin: {admin}")
+    for scope, failure in report.scopes.items():
+        click.echo(f"scope {scope}: {'ok' if failure is None else f'FAILED ({failure})'}")
+    if not report.scopes:
         click.echo(
             "scopes: not checked (list endpoints answer 403 to a user who is not a site admin)"
         )
     click.echo("write scopes (create, update, move, destroy): not checked (that would write)")
-    for problem in problems:
+    for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
-    if problems:
-        raise DependencyFailed(f"greenhouse check found {len(problems)} problem(s)")
+    if not report.ok:
+        raise DependencyFailed(f"greenhouse check found {len(report.problems)} problem(s)")
     click.echo("greenhouse: ready")
 
 

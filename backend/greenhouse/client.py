@@ -114,6 +114,16 @@ class GreenhouseClient:
         """Link to the candidate (or one application) in the Greenhouse web app."""
         return candidate_url(self.app_url, candidate_id, application_id)
 
+    def close(self) -> None:
+        """Close the HTTP session's pooled connections."""
+        self.transport.session.close()
+
+    def __enter__(self) -> GreenhouseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:  # never shows the secret
         return f"GreenhouseClient(client_id={self.client_id!r}, user_id={self.user_id!r})"
 
