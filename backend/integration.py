@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
+from backend.greenhouse.client import client_from_settings
 from backend.secrets_box import SecretBox
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
@@ -121,37 +122,22 @@ def greenhouse_client(
     `interactive` is for a recruiter waiting on a page: one retry and short timeouts, so a
     Greenhouse outage answers "unavailable" in seconds instead of after a full backoff.
     """
-    key = (
-        "greenhouse-client",
-        connection.client_id,
-        connection.user_id,
-        connection.client_secret,
-        interactive,
-    )
+    key = ("greenhouse-client", connection, interactive)
     client = svc.extras.get(key)
     if client is None:
-        settings = svc.settings
-        patience = (
-            {
-                "max_retries": defaults.GREENHOUSE_INTERACTIVE_RETRIES,
-                "timeout": (
-                    defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
-                    defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
-                ),
-            }
-            if interactive
-            else {}
-        )
-        client = GreenhouseClient(
-            connection.client_id,
-            connection.client_secret,
-            connection.user_id,
-            api_url=settings["GREENHOUSE_API_URL"],
-            auth_url=settings["GREENHOUSE_AUTH_URL"],
-            app_url=settings["GREENHOUSE_APP_URL"],
-            cache=svc.cache,
-            limiter=svc.limiter,
-            **patience,
-        )
+        patience: dict[str, Any] = {}
+        if interactive:
+            patience["max_retries"] = defaults.GREENHOUSE_INTERACTIVE_RETRIES
+            patience["timeout"] = (
+                defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+                defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
+            )
+        settings = {
+            **svc.settings,
+            "GREENHOUSE_CLIENT_ID": connection.client_id,
+            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
+            "GREENHOUSE_USER_ID": connection.user_id,
+        }
+        client = client_from_settings(settings, svc.cache, svc.limiter, **patience)
         svc.extras[key] = client
     return client

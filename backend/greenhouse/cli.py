@@ -1,12 +1,14 @@
-"""`sourcebridge greenhouse check | find`: try the connection from the command line.
+"""`sourcebridge greenhouse check | find | index`: the Greenhouse connection from the command line.
 
-Credentials come from the settings (GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID / _API_URL /
-_AUTH_URL, environment or `.env`); the client is built by `client_from_settings`.
+Credentials: `--account ID` uses that team's saved connection; otherwise the settings
+(GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID / _API_URL / _AUTH_URL, environment or `.env`), and
+failing those the first team's saved connection.
 Exit 2: missing credentials or bad input. Exit 1: Greenhouse unreachable, refused, or problems.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC
 from datetime import datetime
 
@@ -26,12 +28,58 @@ from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.errors import PermissionDenied
 
+ACCOUNT = click.option("--account", type=int, default=None, help="use this team's saved connection")
 
-def build_client() -> GreenhouseClient:
+
+def build_client(account: int | None = None) -> GreenhouseClient:
+    settings = load_settings()
+    if account is None:
+        try:
+            return client_from_settings(settings)
+        except MissingCredentials as exc:
+            missing = exc
+    connection = _saved_connection(settings, account)
+    if connection is None:
+        if account is not None:
+            raise BadInput(f"team {account} has no saved Greenhouse connection")
+        raise BadInput(f"{missing} (set them in the environment or .env, or save a connection)")
+    return client_from_settings(
+        {
+            **settings,
+            "GREENHOUSE_CLIENT_ID": connection.client_id,
+            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
+            "GREENHOUSE_USER_ID": connection.user_id,
+        }
+    )
+
+
+def _saved_connection(settings: dict, account: int | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from backend.integration import connection_for
+    from backend.secrets_box import SecretBox
+    from backend.store import Database
+    from backend.store.models import GreenhouseIntegration
+
+    db = Database(settings["DATABASE_URL"])
     try:
-        return client_from_settings(load_settings())
-    except MissingCredentials as exc:
-        raise BadInput(f"{exc} (set them in the environment or .env)") from exc
+        with db.session() as session:
+            if account is None:
+                query = select(GreenhouseIntegration.account_id).where(
+                    GreenhouseIntegration.client_secret_encrypted.is_not(None)
+                )
+                account = session.scalars(query.order_by(GreenhouseIntegration.account_id)).first()
+            if account is None:
+                return None
+            box = SecretBox(settings["SECRET_KEY"])
+            connection = connection_for(session, account, settings=settings, secrets=box)
+            return connection if connection and connection.source == "saved" else None
+    except Exception as exc:  # noqa: BLE001 - no database means no saved connection
+        if account is not None:
+            raise DependencyFailed(f"cannot read the saved connection: {exc}") from exc
+        return None
+    finally:
+        db.dispose()
 
 
 def explain(exc: GreenhouseError) -> str:
@@ -53,9 +101,10 @@ def greenhouse() -> None:
 
 
 @greenhouse.command()
-def check() -> None:
+@ACCOUNT
+def check(account: int | None) -> None:
     """Mint a token, name the acting user, and try every read scope the integration needs."""
-    client = build_client()
+    client = build_client(account)
     try:
         report = check_connection(client)
     except GreenhouseError as exc:
@@ -84,14 +133,42 @@ def check() -> None:
 
 @greenhouse.command()
 @click.option("--email", required=True, help="address to look up (exact, case-insensitive)")
-def find(email: str) -> None:
+@ACCOUNT
+def find(email: str, account: int | None) -> None:
     """Print the Greenhouse candidates with this email address as JSON."""
     email = email.strip()
     if "@" not in email or " " in email:
         raise BadInput(f"not an email address: {email!r}")
-    client = build_client()
+    client = build_client(account)
     try:
         matches = client.candidates.find_by_email(email)
     except GreenhouseError as exc:
         raise DependencyFailed(explain(exc)) from exc
     print_json([{**row, "url": client.candidate_url(row["id"])} for row in matches])
+
+
+@greenhouse.command()
+@click.option("--account", type=int, required=True, help="the team whose index to fill")
+def index(account: int) -> None:
+    """Fill a team's candidate index now (the duplicate check's copy), with a progress bar."""
+    from tqdm import tqdm
+
+    from backend.app import create_app
+    from backend.store.migrations import upgrade
+    from backend.tasks import run_backfill
+
+    settings = load_settings()
+    upgrade(settings["DATABASE_URL"])
+    svc = create_app().extensions["sourcebridge"]
+    with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
+
+        def progress(total: int) -> None:
+            bar.update(total - bar.n)
+
+        try:
+            total = run_backfill(svc, account, progress=progress)
+        except GreenhouseError as exc:
+            raise DependencyFailed(explain(exc)) from exc
+    if total == 0 and bar.n == 0:
+        raise BadInput(f"team {account} is not connected to Greenhouse")
+    click.echo(f"indexed {total} candidates for team {account}")

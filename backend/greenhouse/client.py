@@ -139,7 +139,7 @@ def client_from_settings(
     Raises MissingCredentials naming what is missing. With `REDIS_URL` set and no cache or
     limiter given, both are Redis-backed so that every process shares them.
     """
-    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET", "GREENHOUSE_USER_ID")
+    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET")
     missing = [name for name in needed if not settings.get(name)]
     if missing:
         raise MissingCredentials(f"missing {', '.join(missing)}")
@@ -153,7 +153,7 @@ def client_from_settings(
     return GreenhouseClient(
         settings["GREENHOUSE_CLIENT_ID"],
         settings["GREENHOUSE_CLIENT_SECRET"],
-        settings["GREENHOUSE_USER_ID"],
+        settings.get("GREENHOUSE_USER_ID") or None,  # None: the credential's service user
         api_url=settings.get("GREENHOUSE_API_URL") or defaults.GREENHOUSE_API_URL,
         auth_url=settings.get("GREENHOUSE_AUTH_URL") or defaults.GREENHOUSE_AUTH_URL,
         app_url=settings.get("GREENHOUSE_APP_URL") or defaults.GREENHOUSE_APP_URL,
