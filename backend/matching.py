@@ -19,13 +19,13 @@ from backend.linkedin_parse import normalize_linkedin_url
 
 
 def name_key(first: str | None, last: str | None) -> str | None:
-    """"Zoë van der Berg" -> "zoe van der berg": accents folded (ł, ø, ß too), punctuation gone."""
+    """ "Zoë van der Berg" -> "zoe van der berg": accents folded (ł, ø, ß too), punctuation gone."""
     key = " ".join(re.findall(r"[a-z0-9]+", ascii_fold(f"{first or ''} {last or ''}")))
     return key or None
 
 
 def company_key(company: str | None) -> str | None:
-    """"ACME Holdings GmbH" -> "acme" (the email finder's reading of a company name)."""
+    """ "ACME Holdings GmbH" -> "acme" (the email finder's reading of a company name)."""
     return " ".join(company_base(company or "")) or None
 
 
