@@ -78,8 +78,6 @@ def authenticate(session: Session, token: str) -> User | None:
     api_token, user = row
     now = utcnow()
     last = api_token.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite returns naive datetimes
-        last = last.replace(tzinfo=now.tzinfo)
     # Writing on every request would serialise all requests on SQLite's single writer.
     if last is None or now - last > defaults.TOKEN_LAST_USED_RESOLUTION:
         api_token.last_used_at = now

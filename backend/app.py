@@ -22,6 +22,7 @@ from backend.ratelimit import RateLimiter
 from backend.secrets_box import SecretBox
 from backend.services import Services
 from backend.services import close_db_session
+from backend.services import commit_db_session
 from backend.store import Database
 
 OPENAPI = {
@@ -60,7 +61,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings["CORS_ORIGINS"]:
         CORS(app, origins=settings["CORS_ORIGINS"], resources={r"/api/*": {}})
 
-    app.wsgi_app = GzipBodyMiddleware(app.wsgi_app, limit=settings["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = GzipBodyMiddleware(
+        app.wsgi_app, limit=lambda: int(app.config["MAX_CONTENT_LENGTH"])
+    )
 
     @app.before_request
     def _request_id() -> None:
@@ -74,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         return response
 
+    app.after_request(commit_db_session)
     app.teardown_appcontext(close_db_session)
     init_api(app)
     return app

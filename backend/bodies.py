@@ -19,9 +19,9 @@ BODY_ERROR = "sourcebridge.body_error"
 
 
 class GzipBodyMiddleware:
-    def __init__(self, app: Callable[..., Iterable[bytes]], *, limit: int) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], *, limit: Callable[[], int]) -> None:
         self.app = app
-        self.limit = limit
+        self.limit = limit  # read per request: the app's MAX_CONTENT_LENGTH
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):  # type: ignore[no-untyped-def]
         encoding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
@@ -35,16 +35,17 @@ class GzipBodyMiddleware:
         return self.app(environ, start_response)
 
     def _inflate(self, environ: dict[str, Any]) -> None:
+        limit = self.limit()
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > self.limit:
-            environ[BODY_ERROR] = (413, f"Request body is larger than {self.limit} bytes.")
+        if length > limit:
+            environ[BODY_ERROR] = (413, f"Request body is larger than {limit} bytes.")
             return
         raw = environ["wsgi.input"].read(length) if length else b""
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            body = inflater.decompress(raw, self.limit + 1)
-            if len(body) > self.limit or inflater.unconsumed_tail:
-                environ[BODY_ERROR] = (413, f"Inflated body is larger than {self.limit} bytes.")
+            body = inflater.decompress(raw, limit + 1)
+            if len(body) > limit or inflater.unconsumed_tail:
+                environ[BODY_ERROR] = (413, f"Inflated body is larger than {limit} bytes.")
                 return
             if not inflater.eof:
                 raise zlib.error("truncated stream")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from backend import defaults
 from backend.matching import CandidateKeys
 from backend.matching import PersonKeys
+from backend.matching import candidate_id_of
 from backend.matching import candidate_keys
 from backend.store.models import CandidateIndexState
 from backend.store.models import IndexedCandidate
@@ -34,7 +35,7 @@ from backend.store.models import utcnow
 log = logging.getLogger(__name__)
 
 
-def _parse_time(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
@@ -43,40 +44,65 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
+def _insert(session: Session, model: type) -> Any:
+    """INSERT with ON CONFLICT for the session's database (both dialects spell it the same)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def upsert_candidates(
     session: Session, account_id: int, candidates: Iterable[Mapping[str, Any]]
 ) -> int:
-    """Replace the index rows of these candidates with their current keys."""
-    keys = [candidate_keys(c) for c in candidates if c.get("id") is not None]
+    """Replace the index rows of these candidates with their current keys.
+
+    Safe when two requests index the same candidate at once (ON CONFLICT, not check-then-insert).
+    """
+    valid = (c for c in candidates if candidate_id_of(c) is not None)
+    keys = list({k.candidate_id: k for k in map(candidate_keys, valid)}.values())
     if not keys:
         return 0
     ids = [k.candidate_id for k in keys]
-    remove_candidates(session, account_id, ids)
-    session.add_all(
-        IndexedCandidate(
-            account_id=account_id,
-            candidate_id=k.candidate_id,
-            first_name=(k.first_name or "")[:200] or None,
-            last_name=(k.last_name or "")[:200] or None,
-            name_key=(k.name_key or "")[:400] or None,
-            company_key=(k.company_key or "")[:300] or None,
-            updated_at=_parse_time(k.updated_at),
+    for model in (IndexedEmail, IndexedLinkedin):
+        session.execute(
+            delete(model).where(model.account_id == account_id, model.candidate_id.in_(ids))
         )
+    rows = [
+        {
+            "account_id": account_id,
+            "candidate_id": k.candidate_id,
+            "first_name": (k.first_name or "")[:200] or None,
+            "last_name": (k.last_name or "")[:200] or None,
+            "name_key": (k.name_key or "")[:400] or None,
+            "company_key": (k.company_key or "")[:300] or None,
+            "updated_at": parse_time(k.updated_at),
+        }
         for k in keys
+    ]
+    insert = _insert(session, IndexedCandidate)
+    changed = {c: insert.excluded[c] for c in rows[0] if c not in ("account_id", "candidate_id")}
+    session.execute(
+        insert.on_conflict_do_update(index_elements=["account_id", "candidate_id"], set_=changed),
+        rows,
     )
-    session.add_all(
-        IndexedEmail(account_id=account_id, email=e, candidate_id=k.candidate_id, email_type=t)
+    emails = [
+        {"account_id": account_id, "email": e, "candidate_id": k.candidate_id, "email_type": t}
         for k in keys
         for e, t in k.emails
         if len(e) <= 320
-    )
-    session.add_all(
-        IndexedLinkedin(account_id=account_id, linkedin_url=u, candidate_id=k.candidate_id)
+    ]
+    if emails:
+        session.execute(_insert(session, IndexedEmail).on_conflict_do_nothing(), emails)
+    links = [
+        {"account_id": account_id, "linkedin_url": u, "candidate_id": k.candidate_id}
         for k in keys
         for u in k.linkedin_urls
         if len(u) <= 400
-    )
-    session.flush()
+    ]
+    if links:
+        session.execute(_insert(session, IndexedLinkedin).on_conflict_do_nothing(), links)
     return len(keys)
 
 
@@ -201,38 +227,61 @@ def backfill(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Index every candidate from `pages`, committing page by page so progress is visible."""
+    """Index every candidate from `pages`, committing page by page so progress is visible;
+    at the end, drop what Greenhouse no longer has (deleted while webhooks were off)."""
     started = utcnow()
     with session_factory() as session:
         state = index_state(session, account_id)
         state.status, state.backfill_started_at, state.last_error = "backfilling", started, None
         state.candidates_indexed = 0
-    total = 0
+    seen: set[int] = set()
     try:
         for page in pages:
             with session_factory() as session:
-                total += upsert_candidates(session, account_id, page)
-                index_state(session, account_id).candidates_indexed = total
+                upsert_candidates(session, account_id, page)
+                seen.update(int(c["id"]) for c in page if c.get("id") is not None)
+                index_state(session, account_id).candidates_indexed = len(seen)
             if progress:
-                progress(total)
+                progress(len(seen))
     except Exception as exc:
         with session_factory() as session:
             state = index_state(session, account_id)
             state.status, state.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
         raise
     with session_factory() as session:
+        _drop_unseen(session, account_id, seen, before=started)
         state = index_state(session, account_id)
         state.status, state.backfill_finished_at = "ready", utcnow()
         # Changes made while we paged are caught by the first refresh from this point.
         state.refreshed_through = started - defaults.INDEX_REFRESH_OVERLAP
-    return total
+    return len(seen)
+
+
+def _drop_unseen(session: Session, account_id: int, seen: set[int], *, before: datetime) -> None:
+    """Remove candidates the backfill did not see, unless they arrived (webhook) meanwhile."""
+    stale = [
+        cid
+        for cid, updated in session.execute(
+            select(IndexedCandidate.candidate_id, IndexedCandidate.updated_at).where(
+                IndexedCandidate.account_id == account_id
+            )
+        )
+        if cid not in seen and (updated is None or updated < before)
+    ]
+    for start in range(0, len(stale), defaults.GREENHOUSE_PAGE_SIZE):
+        remove_candidates(session, account_id, stale[start : start + defaults.GREENHOUSE_PAGE_SIZE])
+
+
+def is_fresh(state: CandidateIndexState, now: datetime | None = None) -> bool:
+    """Ready, and refreshed recently enough to trust a miss."""
+    if state.status != "ready" or state.refreshed_through is None:
+        return False
+    return (now or utcnow()) - state.refreshed_through <= defaults.INDEX_STALE_AFTER
 
 
 def refresh_window(state: CandidateIndexState, now: datetime) -> tuple[datetime, datetime]:
     """The `updated_at` window of the next incremental refresh (overlapping the last one)."""
     since = state.refreshed_through or (now - timedelta(days=1))
-    if since.tzinfo is None:  # SQLite returns naive datetimes
-        since = since.replace(tzinfo=now.tzinfo)
     return since - defaults.INDEX_REFRESH_OVERLAP, now
 
 

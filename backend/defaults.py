@@ -98,6 +98,9 @@ INDEX_REFRESH_EVERY = timedelta(minutes=5)
 INDEX_REFRESH_OVERLAP = timedelta(minutes=2)
 """Each `updated_at` window starts this far before the last one ended (clock skew, late writes)."""
 
+INDEX_STALE_AFTER = timedelta(minutes=30)
+"""An index not refreshed for this long is not trusted to say "no duplicates" on its own."""
+
 INDEX_BACKFILL_STALLED = timedelta(hours=2)
 """A backfill still "running" after this long is taken as dead and queued again."""
 

@@ -30,16 +30,20 @@ LABELS = {
     "no_duplicates": "No duplicates found in Greenhouse",
     "not_connected": "Greenhouse is not connected: an admin can connect it in Sourcebridge",
     "unavailable": "Greenhouse is unavailable: could not check for duplicates",
+    "indexing": "Still reading Greenhouse: no match by email yet, check again shortly",
     "disabled": "Duplicate check is turned off for this team",
 }
+NOTHING_TO_MATCH = "Could not check Greenhouse: no email, LinkedIn URL or company on this profile"
 
 
 class CandidateFinder(Protocol):
     def find_by_email(self, email: str) -> list[dict[str, Any]]: ...
 
 
-def status(kind: str, matches: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"status": kind, "label": LABELS[kind], "matches": matches or []}
+def status(
+    kind: str, matches: list[dict[str, Any]] | None = None, *, label: str | None = None
+) -> dict[str, Any]:
+    return {"status": kind, "label": label or LABELS[kind], "matches": matches or []}
 
 
 def _live_candidates(
@@ -62,11 +66,13 @@ def check_duplicates(
     finder: CandidateFinder | None,
     cache: Cache,
     app_url: str,
-    index_ready: bool,
+    index_fresh: bool,
 ) -> dict[str, Any]:
     """The `greenhouse` object of a LookupResult."""
     if finder is None:
         return status("not_connected")
+    if not (person.emails or person.linkedin_url or (person.name_key and person.company_key)):
+        return status("unavailable", label=NOTHING_TO_MATCH)  # a miss would prove nothing
     known = {c.candidate_id: c for c in find_candidates(session, account_id, person)}
     strong = any(
         set(person.emails) & {e for e, _ in c.emails}
@@ -74,7 +80,8 @@ def check_duplicates(
         for c in known.values()
     )
     live_failed = False
-    if not strong or not index_ready:
+    learned: list[dict[str, Any]] = []
+    if not strong or not index_fresh:
         for email in person.emails[: defaults.LIVE_CHECK_MAX_EMAILS]:
             try:
                 rows = _live_candidates(finder, cache, account_id, email)
@@ -82,11 +89,12 @@ def check_duplicates(
                 log.warning("live duplicate check failed: %s", exc)
                 live_failed = True
                 break
-            if rows:
-                upsert_candidates(session, account_id, rows)  # the index learns from live answers
-                for row in rows:
-                    keys = candidate_keys(row)
-                    known[keys.candidate_id] = keys
+            learned += rows
+            for row in rows:
+                keys = candidate_keys(row)
+                known[keys.candidate_id] = keys
+    if learned:  # the index learns from live answers (after the calls: no lock held across them)
+        upsert_candidates(session, account_id, learned)
     matches = match_person(person, known.values())
     if matches:
         return status(
@@ -101,6 +109,9 @@ def check_duplicates(
                 for m in matches
             ],
         )
-    if not index_ready and (live_failed or not person.emails):
-        return status("unavailable")  # a cold index and no live answer prove nothing
+    if live_failed and not index_fresh:
+        return status("unavailable")
+    if not index_fresh:
+        # Live answers cover only guessed addresses; the LinkedIn URL and name need the index.
+        return status("indexing")
     return status("no_duplicates")

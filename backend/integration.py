@@ -6,6 +6,7 @@ the environment connect every account (the single-team, self-hosted case).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -16,11 +17,14 @@ from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import client_from_settings
 from backend.secrets_box import SecretBox
+from backend.secrets_box import SecretUnreadable
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
 
 if TYPE_CHECKING:
     from backend.services import Services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,14 @@ def connection_for(
     row = session.get(GreenhouseIntegration, account_id)
     if row is not None and row.client_id and row.client_secret_encrypted:
         box = secrets or SecretBox(settings["SECRET_KEY"])
-        return Connection(
-            client_id=row.client_id,
-            client_secret=box.decrypt(row.client_secret_encrypted),
-            user_id=row.user_id,
-            source="saved",
-        )
+        try:
+            secret = box.decrypt(row.client_secret_encrypted)
+        except SecretUnreadable:
+            log.error(
+                "account %s: saved Greenhouse secret unreadable (SECRET_KEY changed?)", account_id
+            )
+            return None
+        return Connection(row.client_id, secret, row.user_id, source="saved")
     if settings.get("GREENHOUSE_CLIENT_ID") and settings.get("GREENHOUSE_CLIENT_SECRET"):
         user_id = settings.get("GREENHOUSE_USER_ID")
         return Connection(
@@ -105,13 +111,11 @@ def save_connection(
     return row
 
 
-def webhook_secret_for(
-    session: Session, account_id: int, settings: dict[str, Any], box: SecretBox
-) -> str | None:
+def saved_webhook_secret(session: Session, account_id: int, box: SecretBox) -> str | None:
     row = session.get(GreenhouseIntegration, account_id)
     if row is not None and row.webhook_secret_encrypted:
         return box.decrypt(row.webhook_secret_encrypted)
-    return settings.get("GREENHOUSE_WEBHOOK_SECRET")
+    return None
 
 
 def greenhouse_client(

@@ -42,6 +42,13 @@ def new_request_id(incoming: str | None) -> str:
     return uuid.uuid4().hex[:16]
 
 
+class ScrubbingFormatter(logging.Formatter):
+    """Scrubs the whole formatted record: exception texts and tracebacks carry secrets too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
 def configure_logging(level: str) -> None:
     root = logging.getLogger()
     if getattr(root, "_sourcebridge", False):
@@ -49,7 +56,7 @@ def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestContextFilter())
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        ScrubbingFormatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     root.addHandler(handler)
     root.setLevel(level)

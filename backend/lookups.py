@@ -10,11 +10,11 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.candidate_index import index_state
+from backend.candidate_index import is_fresh
 from backend.duplicate_check import check_duplicates
 from backend.duplicate_check import status
 from backend.email_knowledge import SqlKnowledge
@@ -26,6 +26,7 @@ from backend.greenhouse.links import candidate_url
 from backend.integration import connection_for
 from backend.integration import greenhouse_client
 from backend.integration import integration_row
+from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
@@ -38,14 +39,24 @@ from backend.store.models import User
 
 log = logging.getLogger(__name__)
 
+TRUSTED_CONFIDENCE = ("verified", "probable")
+
 NO_EMAIL = {"address": None, "confidence": "unknown", "domain": None, "alternatives": []}
 
 
 def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) -> Profile:
     """The Profile from a snapshot or from structured data (raises the parser's ParseError)."""
-    if html is not None:
-        return parse_profile(html, url)
-    return profile_from_dict(profile or {}, url)
+    parsed = parse_profile(html, url) if html is not None else profile_from_dict(profile or {}, url)
+    if not (parsed.full_name or parsed.first_name or parsed.last_name):
+        raise NoPersonFound(
+            "No person found on this page: it may not have finished loading, or LinkedIn "
+            "changed its layout."
+        )
+    return parsed
+
+
+class NoPersonFound(ParseError):
+    """The page is a profile URL but no name could be read from it."""
 
 
 def find_email(
@@ -116,6 +127,7 @@ def greenhouse_check(
 
         session.commit()  # the backfill task reads and writes the state row itself
         request_backfill(svc, account_id)  # never waited for: the live check answers meanwhile
+        session.refresh(state)
     person = PersonKeys.of(
         [email.get("address"), *(a["address"] for a in email.get("alternatives", []))],
         profile.linkedin_url,
@@ -130,7 +142,7 @@ def greenhouse_check(
         finder=greenhouse_client(connection, svc, interactive=True).candidates,
         cache=svc.cache,
         app_url=svc.settings["GREENHOUSE_APP_URL"],
-        index_ready=index_state(session, account_id).status == "ready",
+        index_fresh=is_fresh(state),
     )
 
 
@@ -159,17 +171,27 @@ def contact_view(session: Session, svc: Services, contact: Contact) -> dict[str,
 
 
 def find_contact(
-    session: Session, account_id: int, emails: list[str], linkedin_url: str | None
+    session: Session, account_id: int, email: dict[str, Any], linkedin_url: str | None
 ) -> Contact | None:
-    conditions = []
-    if emails:
-        conditions.append(Contact.email.in_(emails))
+    """The team's contact for this person: by LinkedIn URL, else by a trusted email.
+
+    A guessed address ("possible") is shared by namesakes at one company, so it never decides.
+    """
     if linkedin_url:
-        conditions.append(Contact.linkedin_url == linkedin_url)
-    if not conditions:
-        return None
-    query = select(Contact).where(Contact.account_id == account_id, or_(*conditions))
-    return session.scalars(query.order_by(Contact.id)).first()
+        by_url = session.scalars(
+            select(Contact)
+            .where(Contact.account_id == account_id, Contact.linkedin_url == linkedin_url)
+            .order_by(Contact.id)
+        ).first()
+        if by_url is not None:
+            return by_url
+    if email.get("address") and email.get("confidence") in TRUSTED_CONFIDENCE:
+        return session.scalars(
+            select(Contact).where(
+                Contact.account_id == account_id, Contact.email == email["address"]
+            )
+        ).first()
+    return None
 
 
 def run_lookup(
@@ -186,8 +208,7 @@ def run_lookup(
     account_id = user.account_id
     email = find_email(session, svc, account_id, parsed)
     greenhouse = greenhouse_check(session, svc, account_id, parsed, email)
-    addresses = [a for a in [email.get("address")] if a]
-    contact = find_contact(session, account_id, addresses, parsed.linkedin_url)
+    contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
     row = Lookup(
         account_id=account_id,

@@ -52,30 +52,53 @@ class CandidateKeys:
         )
 
 
+def candidate_id_of(candidate: Any) -> int | None:
+    """The candidate's id when it is a positive whole number (payloads are untrusted)."""
+    raw = candidate.get("id") if isinstance(candidate, Mapping) else None
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
 def candidate_keys(candidate: Mapping[str, Any]) -> CandidateKeys:
-    """Keys of one Greenhouse candidate (v3 row or webhook payload)."""
+    """Keys of one Greenhouse candidate (v3 row or webhook payload; see `candidate_id_of`)."""
+    candidate_id = candidate_id_of(candidate)
+    if candidate_id is None:
+        raise ValueError("a Greenhouse candidate needs a positive integer id")
     emails: dict[str, str | None] = {}
-    for entry in candidate.get("email_addresses") or []:
-        address = normalize_email((entry or {}).get("value"))
+    for entry in _entries(candidate.get("email_addresses")):
+        address = normalize_email(_text(entry.get("value")))
         if address and address not in emails:
-            emails[address] = (entry or {}).get("type")
+            emails[address] = _text(entry.get("type"))
     urls: list[str] = []
     for group in ("social_media_addresses", "website_addresses"):
-        for entry in candidate.get(group) or []:
-            url = normalize_linkedin_url(str((entry or {}).get("value") or ""))
+        for entry in _entries(candidate.get(group)):
+            url = normalize_linkedin_url(_text(entry.get("value")) or "")
             if url and url not in urls:
                 urls.append(url)
-    first, last = candidate.get("first_name"), candidate.get("last_name")
+    first, last = _text(candidate.get("first_name")), _text(candidate.get("last_name"))
     return CandidateKeys(
-        candidate_id=int(candidate["id"]),
+        candidate_id=candidate_id,
         first_name=first,
         last_name=last,
         name_key=name_key(first, last),
-        company_key=company_key(candidate.get("company")),
+        company_key=company_key(_text(candidate.get("company"))),
         emails=tuple(emails.items()),
         linkedin_urls=tuple(urls),
-        updated_at=candidate.get("updated_at"),
+        updated_at=_text(candidate.get("updated_at")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _entries(value: Any) -> list[Mapping[str, Any]]:
+    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from flask import Response
 from flask import current_app
 from flask import g
 from sqlalchemy.orm import Session
@@ -31,20 +32,26 @@ def services() -> Services:
 
 
 def db_session() -> Session:
-    """The request's database session: committed at the end of a successful request."""
+    """The request's database session: committed only when the request succeeds."""
     if "db_session" not in g:
         g.db_session = services().db.sessionmaker()
     return g.db_session
 
 
-def close_db_session(error: BaseException | None) -> None:
+def commit_db_session(response: Response) -> Response:
+    """`after_request`: keep the request's writes only when it succeeded (< 400).
+
+    An error answer (4xx, or the 500 of an unhandled exception) leaves nothing behind: the
+    teardown rolls back whatever was not committed here.
+    """
+    session: Session | None = g.get("db_session")
+    if session is not None and response.status_code < 400:
+        session.commit()
+    return response
+
+
+def close_db_session(_error: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is None:
-        return
-    try:
-        if error is None:
-            session.commit()
-        else:
-            session.rollback()
-    finally:
+    if session is not None:
+        session.rollback()
         session.close()

@@ -105,28 +105,39 @@ def request_backfill(svc: Services, account_id: int) -> bool:
     """Queue a backfill unless one is queued or running (a stalled one is queued again)."""
     with svc.db.session() as session:
         state = candidate_index.index_state(session, account_id)
-        started = state.backfill_started_at
-        if started is not None and started.tzinfo is None:
-            started = started.replace(tzinfo=utcnow().tzinfo)
-        stalled = started is not None and utcnow() - started > defaults.INDEX_BACKFILL_STALLED
+        since = state.backfill_started_at  # set when queued, then again when it starts
+        stalled = since is not None and utcnow() - since > defaults.INDEX_BACKFILL_STALLED
         if state.status in ("queued", "backfilling") and not stalled:
             return False
-        state.status = "queued"
+        state.status, state.backfill_started_at = "queued", utcnow()
     index_backfill(account_id)
     return True
 
 
 @huey.periodic_task(crontab(minute=f"*/{int(defaults.INDEX_REFRESH_EVERY / timedelta(minutes=1))}"))
 def index_refresh_all() -> None:
-    """Keep every connected account's index fresh: backfill cold ones, refresh ready ones."""
-    with task_app() as app:
+    """Keep every connected account's index fresh: backfill cold ones, refresh ready ones.
+
+    Every consumer runs periodic tasks; the lock makes one of them do the work.
+    """
+    with huey.lock_task("index-refresh-all"), task_app() as app:
         svc = app.extensions["sourcebridge"]
         with svc.db.session() as session:
             account_ids = list(session.scalars(select(Account.id)))
         for account_id in account_ids:
-            with svc.db.session() as session:
-                state = candidate_index.index_state(session, account_id).status
-            if state == "ready":
-                run_refresh(svc, account_id)
-            elif _client(svc, account_id) is not None:
-                request_backfill(svc, account_id)
+            try:
+                refresh_account(svc, account_id)
+            except Exception as exc:  # noqa: BLE001 - one team's failure must not stop the others
+                log.warning("index refresh of account %s failed: %s", account_id, exc)
+                with svc.db.session() as session:
+                    state = candidate_index.index_state(session, account_id)
+                    state.last_error = f"{type(exc).__name__}: {exc}"[:500]
+
+
+def refresh_account(svc: Services, account_id: int) -> None:
+    with svc.db.session() as session:
+        status = candidate_index.index_state(session, account_id).status
+    if status == "ready":
+        run_refresh(svc, account_id)
+    elif status in ("cold", "failed", "queued", "backfilling") and _client(svc, account_id):
+        request_backfill(svc, account_id)  # a no-op while one is queued or running

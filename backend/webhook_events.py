@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.candidate_index import parse_time
 from backend.candidate_index import remove_candidates
 from backend.candidate_index import upsert_candidates
+from backend.matching import candidate_id_of
+from backend.store.models import IndexedCandidate
 
 
 def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
     """`Signature: sha256 <hex>` = HMAC-SHA256(secret, raw body), compared in constant time."""
     scheme, _, digest = (header or "").strip().partition(" ")
-    if scheme.lower() != "sha256" or not digest:
+    digest = digest.strip().lower()
+    if scheme.lower() != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", digest):
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, digest.strip().lower())
+    return hmac.compare_digest(expected.encode(), digest.encode())
 
 
 def apply_event(
@@ -30,26 +36,45 @@ def apply_event(
     *,
     fetch_later: Callable[[int, list[int]], None],
 ) -> str:
-    """Bring the index in line with one event; returns "applied" or "ignored"."""
-    if action == "update_candidate" and isinstance(payload.get("candidate"), dict):
-        upsert_candidates(session, account_id, [payload["candidate"]])
-        return "applied"
+    """Bring the index in line with one event: "applied", "stale" or "ignored"."""
+    if action == "update_candidate":
+        return _upsert(session, account_id, payload.get("candidate"))
     if action in ("new_candidate_application", "new_prospect_application", "application_updated"):
-        candidate = (payload.get("application") or {}).get("candidate")
-        if isinstance(candidate, dict) and candidate.get("id") is not None:
-            upsert_candidates(session, account_id, [candidate])
-            return "applied"
-        return "ignored"
+        application = payload.get("application")
+        candidate = application.get("candidate") if isinstance(application, dict) else None
+        return _upsert(session, account_id, candidate)
     if action in ("delete_candidate", "merge_candidate"):
-        person = payload.get("person") or {}
-        if person.get("id") is None:
+        person = payload.get("person")
+        loser = candidate_id_of(person)
+        if loser is None:
             return "ignored"
-        remove_candidates(session, account_id, [int(person["id"])])
-        if action == "merge_candidate" and person.get("new_candidate_id") is not None:
+        remove_candidates(session, account_id, [loser])
+        winner = candidate_id_of({"id": person.get("new_candidate_id")})
+        if action == "merge_candidate" and winner is not None:
             # The winner now carries the loser's emails: read it fresh from Greenhouse.
-            fetch_later(account_id, [int(person["new_candidate_id"])])
+            fetch_later(account_id, [winner])
         return "applied"
-    if action == "candidate_anonymized" and payload.get("candidate_id") is not None:
-        remove_candidates(session, account_id, [int(payload["candidate_id"])])
+    if action == "candidate_anonymized":
+        anonymized = candidate_id_of({"id": payload.get("candidate_id")})
+        if anonymized is None:
+            return "ignored"
+        remove_candidates(session, account_id, [anonymized])
         return "applied"
     return "ignored"
+
+
+def _upsert(session: Session, account_id: int, candidate: Any) -> str:
+    candidate_id = candidate_id_of(candidate)
+    if candidate_id is None:
+        return "ignored"
+    incoming = parse_time(candidate.get("updated_at"))
+    stored = session.scalar(
+        select(IndexedCandidate.updated_at).where(
+            IndexedCandidate.account_id == account_id,
+            IndexedCandidate.candidate_id == candidate_id,
+        )
+    )
+    if incoming is not None and stored is not None and incoming < stored:
+        return "stale"  # deliveries can arrive out of order: keep the newer state
+    upsert_candidates(session, account_id, [candidate])
+    return "applied"

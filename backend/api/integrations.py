@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort
@@ -31,6 +32,14 @@ blp = Blueprint(
     url_prefix="/api/v1/integrations",
     description="Greenhouse integration",
 )
+
+
+@blp.before_request
+def _admins_change_it() -> None:
+    """Only admins change the integration; checked before the body is read (no 422 hints)."""
+    if request.method == "PUT" and request.endpoint == "integrations.GreenhouseIntegration":
+        require_admin()
+
 
 SETTING_FIELDS = (
     "sync_mode",
@@ -78,10 +87,10 @@ class GreenhouseIntegration(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def put(self, body: dict[str, Any]) -> dict[str, Any]:
         """Save the connection and/or settings (admins only). Omitted fields keep their value."""
-        require_admin()
         session = db_session()
         account_id = g.user.account_id
         row = integration_row(session, account_id)
+        before = connection_for(session, account_id)
         if "connection" in body:
             conn = body["connection"]
             save_connection(
@@ -96,8 +105,9 @@ class GreenhouseIntegration(MethodView):
         for name, value in body.get("settings", {}).items():
             setattr(row, name, value)
         session.commit()
-        if "connection" in body and connection_for(session, account_id) is not None:
-            request_backfill(services(), account_id)  # the duplicate check's index starts filling
+        after = connection_for(session, account_id)
+        if after is not None and after != before:  # a new Greenhouse (or user) to index
+            request_backfill(services(), account_id)
         return integration_view(account_id)
 
 

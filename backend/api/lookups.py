@@ -19,6 +19,8 @@ from backend.linkedin_parse import NotAProfilePage
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import ProfileInvalid
 from backend.linkedin_parse import SnapshotTooLarge
+from backend.lookups import contact_view
+from backend.lookups import find_contact
 from backend.lookups import run_lookup
 from backend.services import db_session
 from backend.services import services
@@ -111,13 +113,15 @@ class LookupItem(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, lookup_id: int) -> dict[str, Any]:
         """A stored lookup of the caller's team."""
-        row = db_session().get(Lookup, lookup_id)
+        session = db_session()
+        row = session.get(Lookup, lookup_id)
         if row is None or row.account_id != g.user.account_id:
             abort(404, message=f"No lookup {lookup_id}.")
+        contact = find_contact(session, row.account_id, row.email, row.profile.get("linkedin_url"))
         return {
             "id": row.id,
             "profile": row.profile,
             "email": row.email,
             "greenhouse": row.greenhouse,
-            "contact": None,
+            "contact": contact_view(session, services(), contact) if contact else None,
         }

@@ -13,7 +13,8 @@ from marshmallow import Schema
 from marshmallow import fields
 from sqlalchemy import select
 
-from backend.integration import webhook_secret_for
+from backend.integration import saved_webhook_secret
+from backend.secrets_box import SecretUnreadable
 from backend.services import db_session
 from backend.services import services
 from backend.store.models import Account
@@ -30,16 +31,26 @@ class WebhookResultSchema(Schema):
 
 
 def _signing_account(body: bytes, signature: str | None) -> int | None:
-    """The account whose webhook secret signed this body (`?account=` narrows the search)."""
+    """The account whose webhook secret signed this body.
+
+    Each team's saved secret identifies it (`?account=` narrows the search to one team). The
+    GREENHOUSE_WEBHOOK_SECRET fallback serves only a single-team install: with several teams a
+    shared secret would let one team's Greenhouse write into another's index.
+    """
     session, svc = db_session(), services()
+    accounts = list(session.scalars(select(Account.id).order_by(Account.id)))
     wanted = request.args.get("account", type=int)
-    query = select(Account.id).order_by(Account.id)
-    if wanted is not None:
-        query = query.where(Account.id == wanted)
-    for account_id in session.scalars(query):
-        secret = webhook_secret_for(session, account_id, svc.settings, svc.secrets)
+    for account_id in [wanted] if wanted in accounts else [] if wanted else accounts:
+        try:
+            secret = saved_webhook_secret(session, account_id, svc.secrets)
+        except SecretUnreadable:
+            continue
         if secret and signature_valid(secret, body, signature):
             return account_id
+    shared = svc.settings.get("GREENHOUSE_WEBHOOK_SECRET")
+    if shared and len(accounts) == 1 and wanted in (None, accounts[0]):
+        if signature_valid(shared, body, signature):
+            return accounts[0]
     return None
 
 

@@ -70,7 +70,10 @@ class TokenProvider:
         self._cache = cache
         self._sleep = sleep
         self._clock = clock
-        name = hashlib.sha256(f"{client_id}\0{self.user_id or ''}".encode()).hexdigest()[:20]
+        # The secret and token URL are part of the key: a token is shared only with those who
+        # could mint it (another team typing our client id with a wrong secret gets none).
+        identity = f"{client_id}\0{self.user_id or ''}\0{client_secret}\0{self.token_url}"
+        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
         self._key = f"greenhouse:token:{name}"
         self._mint_flag = f"{self._key}:minting"
         self.minted = 0

@@ -10,6 +10,7 @@ import time
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
+from backend.store.models import User
 from tests.lookup.conftest import page
 
 DUPLICATE = "Duplicate found in Greenhouse"
@@ -147,22 +148,67 @@ def test_a_lookup_is_stored_and_can_be_read_back(gh_app, gh_auth):
 
 def test_an_existing_contact_comes_back_with_its_sequences(gh_app, gh_auth):
     client = gh_app.test_client()
-    first = lookup(client, gh_auth, "sales_navigator_lead").json
+    first = lookup(client, gh_auth, "recruiter_profile_page").json
     with gh_app.extensions["sourcebridge"].db.session() as session:
-        account_id = session.get(Contact.__mapper__.class_, 1) and None
-        from backend.store.models import User
-
         account_id = session.query(User).first().account_id
         seq = Sequence(account_id=account_id, name="Senior Backend")
-        contact = Contact(account_id=account_id, email=first["email"]["address"])
+        contact = Contact(
+            account_id=account_id,
+            email=first["email"]["address"],
+            linkedin_url="https://www.linkedin.com/in/jvdberg",
+        )
         session.add_all([seq, contact])
         session.flush()
         session.add(Enrollment(sequence_id=seq.id, contact_id=contact.id))
-    body = lookup(client, gh_auth, "sales_navigator_lead").json
+    body = lookup(client, gh_auth, "recruiter_profile_page").json
     assert body["contact"]["email"] == first["email"]["address"]
     assert body["contact"]["sequences"] == [
         {"id": body["contact"]["sequences"][0]["id"], "name": "Senior Backend", "status": "active"}
     ]
+
+
+def test_a_guessed_email_alone_never_picks_a_namesakes_contact(gh_app, gh_auth):
+    client = gh_app.test_client()
+    first = lookup(client, gh_auth, "sales_navigator_lead").json
+    assert first["email"]["confidence"] == "possible"
+    with gh_app.extensions["sourcebridge"].db.session() as session:
+        account_id = session.query(User).first().account_id
+        session.add(Contact(account_id=account_id, email=first["email"]["address"]))
+    assert lookup(client, gh_auth, "sales_navigator_lead").json["contact"] is None
+    # The stored lookup reads the same way.
+    assert client.get(f"/api/v1/lookups/{first['id']}", headers=gh_auth).json["contact"] is None
+
+
+def test_nothing_to_match_on_is_never_no_duplicates(gh_app, gh_auth):
+    url = "https://www.linkedin.com/sales/lead/ACwAAA1,NAME_SEARCH,x"
+    body = {"url": url, "profile": {"full_name": "Jane Doe"}}
+    result = gh_app.test_client().post("/api/v1/lookups", json=body, headers=gh_auth).json
+    assert result["greenhouse"]["status"] == "unavailable"
+    assert result["greenhouse"]["label"] != NO_DUPLICATES
+
+
+def test_a_cold_index_never_says_no_duplicates_when_only_the_url_would_match(
+    gh_app, gh_auth, gh_client, deferred_tasks
+):
+    gh_client.candidates.create(
+        first_name="Chloé",
+        last_name="Martin",
+        email_addresses=[f"cm.{secrets.token_hex(3)}@gmail.com"],
+        social_media_addresses=["https://www.linkedin.com/in/chloe-martin-pm"],
+    )
+    body = lookup(gh_app.test_client(), gh_auth, "linkedin_sdui_french").json
+    assert body["greenhouse"]["status"] == "indexing"
+    assert body["greenhouse"]["label"] != NO_DUPLICATES
+
+
+def test_a_page_with_no_readable_person_is_422(gh_app, gh_auth):
+    response = gh_app.test_client().post(
+        "/api/v1/lookups",
+        json={"url": "https://www.linkedin.com/talent/profile/AEMAAA1", "html": "<html></html>"},
+        headers=gh_auth,
+    )
+    assert response.status_code == 422
+    assert "No person found" in response.json["message"]
 
 
 # --- bad input: each its own clear 4xx ------------------------------------------------------------

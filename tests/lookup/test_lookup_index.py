@@ -93,6 +93,7 @@ def test_refresh_picks_up_candidates_changed_since_the_backfill(gh_app, gh_auth,
 
 def test_webhook_update_adds_the_candidate_to_the_index(gh_app, gh_auth):
     account_id = account_id_of(gh_app)
+    run_backfill(gh_app.extensions["sourcebridge"], account_id)
     candidate = {
         "id": 990001,
         "first_name": "Rahul",
@@ -193,3 +194,97 @@ def test_webhook_body_that_is_not_an_envelope_is_400(gh_app, gh_auth):
         "/webhooks/greenhouse", data=raw, headers={"Signature": signature}
     )
     assert response.status_code == 400
+
+
+def test_webhook_signature_that_is_not_hex_is_401_not_500(gh_app, gh_auth):
+    response = gh_app.test_client().post(
+        "/webhooks/greenhouse", data=b"{}", headers={"Signature": "sha256 éé"}
+    )
+    assert response.status_code == 401
+
+
+def test_webhook_with_bad_ids_is_ignored_not_500(gh_app, gh_auth):
+    client = gh_app.test_client()
+    for body in (
+        {"action": "delete_candidate", "payload": {"person": {"id": "x"}}},
+        {"action": "update_candidate", "payload": {"candidate": {"id": None}}},
+        {"action": "merge_candidate", "payload": {"person": "nope"}},
+    ):
+        response = deliver(client, body)
+        assert response.status_code == 200
+        assert response.json["status"] == "ignored"
+
+
+def test_an_older_update_does_not_overwrite_a_newer_one(gh_app, gh_auth):
+    account_id = account_id_of(gh_app)
+    client = gh_app.test_client()
+    newer = {"id": 808, "first_name": "New", "updated_at": "2026-11-30T12:00:00Z"}
+    older = {"id": 808, "first_name": "Old", "updated_at": "2026-11-30T11:00:00Z"}
+    deliver(client, {"action": "update_candidate", "payload": {"candidate": newer}})
+    late = deliver(client, {"action": "update_candidate", "payload": {"candidate": older}})
+    assert late.json["status"] == "stale"
+    with gh_app.extensions["sourcebridge"].db.session() as session:
+        row = session.get(IndexedCandidate, (account_id, 808))
+        assert row.first_name == "New"
+
+
+def test_a_shared_webhook_secret_serves_only_a_single_team_install(make_app, gh_config):
+    from tests.support.accounts import make_user
+
+    app = make_app(gh_config)
+    make_user(app, "a@team-a.example")
+    with app.extensions["sourcebridge"].db.session() as session:
+        from backend.store.models import Account
+
+        session.add(Account(name="Team B"))
+    body = {"action": "update_candidate", "payload": {"candidate": {"id": 9090}}}
+    assert deliver(app.test_client(), body).status_code == 401  # which team? not guessed
+
+
+def test_each_team_is_identified_by_its_own_webhook_secret(make_app, gh_config):
+    from tests.support.accounts import make_user
+
+    app = make_app({**gh_config, "GREENHOUSE_WEBHOOK_SECRET": ""})
+    _, token = make_user(app, "admin-a@team-a.example")
+    client = app.test_client()
+    client.put(
+        "/api/v1/integrations/greenhouse",
+        json={"connection": {"webhook_secret": "team-a-secret-1"}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = {"action": "update_candidate", "payload": {"candidate": {"id": 7070}}}
+    assert deliver(client, body, secret="team-a-secret-1").json["status"] == "applied"
+    assert deliver(client, body, secret="someone-elses").status_code == 401
+
+
+def test_one_team_failing_does_not_stop_the_others_refresh(make_app, gh_config, sandbox):
+    from backend.store.models import Account
+    from backend.tasks import index_refresh_all
+    from tests.support.accounts import make_user
+
+    app = make_app(gh_config)
+    make_user(app, "a@team-a.example")
+    svc = app.extensions["sourcebridge"]
+    with svc.db.session() as session:
+        broken = Account(name="Broken team")
+        session.add(broken)
+        session.flush()
+        broken_id = broken.id
+    client = app.test_client()
+    _, token_b = make_user(app, "b@broken.example")  # lands in the first team; fix below
+    with svc.db.session() as session:
+        from backend.store.models import User
+
+        session.query(User).filter_by(email="b@broken.example").update({"account_id": broken_id})
+    client.put(
+        "/api/v1/integrations/greenhouse",
+        json={"connection": {"client_id": "nope", "client_secret": "wrong", "user_id": 1}},
+        headers={"Authorization": f"Bearer {token_b}"},
+    )
+    with app.app_context():
+        index_refresh_all.call_local()
+    with svc.db.session() as session:
+        good = index_state(session, account_id_of(app))
+        bad = index_state(session, broken_id)
+        assert good.status == "ready"
+        assert bad.status == "failed" and "AuthenticationError" in (bad.last_error or "")
