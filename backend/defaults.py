@@ -12,6 +12,12 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 3 * 1024 * 1024
 """Bytes. Largest profile HTML (after gunzip) the LinkedIn parser is given."""
 
+API_THREADS = 8
+"""Threads per gunicorn worker (lookups wait on DNS and Greenhouse, not on the CPU)."""
+
+API_REQUEST_TIMEOUT = timedelta(seconds=60)
+"""gunicorn kills a request that runs longer than this."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
 
@@ -75,6 +81,25 @@ GREENHOUSE_TOKEN_DEFAULT_TTL = timedelta(seconds=3600)
 GREENHOUSE_RATE_LIMIT = 50
 GREENHOUSE_RATE_WINDOW = timedelta(seconds=30)
 """Requests per window assumed until `X-RateLimit-Limit` says otherwise (v3: fixed 30 s window)."""
+
+# --- Candidate index and duplicate check ---------------------------------------------------------
+INDEX_REFRESH_EVERY = timedelta(minutes=5)
+"""How often the incremental refresh of each connected account's candidate index runs."""
+
+INDEX_REFRESH_OVERLAP = timedelta(minutes=2)
+"""Each `updated_at` window starts this far before the last one ended (clock skew, late writes)."""
+
+INDEX_BACKFILL_STALLED = timedelta(hours=2)
+"""A backfill still "running" after this long is taken as dead and queued again."""
+
+LIVE_CHECK_TTL = timedelta(minutes=10)
+"""How long a live `GET /v3/candidates?email=` answer is reused by the duplicate check."""
+
+LIVE_CHECK_MAX_EMAILS = 3
+"""At most this many of a person's candidate addresses are asked about live per lookup."""
+
+EMAIL_KNOWN_ADDRESSES_MAX = 500
+"""Known (name, address) pairs read per domain or company to learn its email pattern."""
 
 # --- Email lookup ----------------------------------------------------------------------------
 EMAIL_RESULT_TTL = timedelta(days=7)

@@ -1,0 +1,82 @@
+"""`POST /webhooks/greenhouse`: Greenhouse deliveries, HMAC-verified and applied once each."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest import abort
+from marshmallow import Schema
+from marshmallow import fields
+from sqlalchemy import select
+
+from backend.integration import webhook_secret_for
+from backend.services import db_session
+from backend.services import services
+from backend.store.models import Account
+from backend.store.models import WebhookEvent
+from backend.webhook_events import apply_event
+from backend.webhook_events import signature_valid
+
+blp = Blueprint("webhooks", __name__, url_prefix="/webhooks", description="Greenhouse webhooks")
+
+
+class WebhookResultSchema(Schema):
+    status = fields.String(metadata={"description": "applied | ignored | duplicate | ping"})
+    action = fields.String()
+
+
+def _signing_account(body: bytes, signature: str | None) -> int | None:
+    """The account whose webhook secret signed this body (`?account=` narrows the search)."""
+    session, svc = db_session(), services()
+    wanted = request.args.get("account", type=int)
+    query = select(Account.id).order_by(Account.id)
+    if wanted is not None:
+        query = query.where(Account.id == wanted)
+    for account_id in session.scalars(query):
+        secret = webhook_secret_for(session, account_id, svc.settings, svc.secrets)
+        if secret and signature_valid(secret, body, signature):
+            return account_id
+    return None
+
+
+@blp.route("/greenhouse")
+class GreenhouseWebhook(MethodView):
+    @blp.response(200, WebhookResultSchema)
+    def post(self) -> dict[str, Any]:
+        """Apply a candidate event to the duplicate-check index (idempotent by event id)."""
+        body = request.get_data(cache=True)
+        account_id = _signing_account(body, request.headers.get("Signature"))
+        if account_id is None:
+            abort(401, message="Webhook signature is missing or does not match any secret.")
+        try:
+            envelope = json.loads(body)
+            action = str(envelope["action"])
+            payload = envelope.get("payload") or {}
+        except (ValueError, KeyError, TypeError):
+            abort(400, message="Webhook body is not a Greenhouse envelope {action, payload}.")
+        if action == "ping":
+            return {"status": "ping", "action": action}
+        session = db_session()
+        event_id = request.headers.get("Greenhouse-Event-ID")
+        if event_id:
+            if session.get(WebhookEvent, event_id[:200]):
+                return {"status": "duplicate", "action": action}
+            session.add(WebhookEvent(event_id=event_id[:200], account_id=account_id, action=action))
+        to_fetch: list[int] = []
+        outcome = apply_event(
+            session,
+            account_id,
+            action,
+            payload if isinstance(payload, dict) else {},
+            fetch_later=lambda _account, ids: to_fetch.extend(ids),
+        )
+        session.commit()  # the event is recorded before any follow-up work is queued
+        if to_fetch:
+            from backend.tasks import index_fetch_candidates
+
+            index_fetch_candidates(account_id, to_fetch)
+        return {"status": outcome, "action": action}

@@ -1,0 +1,79 @@
+"""The application factory: the only place a Flask app is made."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask import g
+from flask import request
+from flask_cors import CORS
+
+from backend.api import init_api
+from backend.api.auth import require_token
+from backend.bodies import GzipBodyMiddleware
+from backend.bodies import reject_bad_body
+from backend.cache import make_cache
+from backend.config import load_settings
+from backend.logs import configure_logging
+from backend.logs import new_request_id
+from backend.ratelimit import RateLimiter
+from backend.secrets_box import SecretBox
+from backend.services import Services
+from backend.services import close_db_session
+from backend.store import Database
+
+OPENAPI = {
+    "API_TITLE": "Sourcebridge",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the Sourcebridge API app (settings: `config` > env > `.env`)."""
+    settings = load_settings(config)
+    configure_logging(settings["LOG_LEVEL"])
+
+    app = Flask(__name__, instance_path=str(settings["INSTANCE_DIR"]))
+    app.config.update(settings)
+    app.config.update(OPENAPI)
+    app.json.sort_keys = False  # keep the documented key order
+
+    redis_client = None
+    if settings["REDIS_URL"]:
+        import redis
+
+        redis_client = redis.Redis.from_url(settings["REDIS_URL"])
+    app.extensions["sourcebridge"] = Services(
+        settings=settings,
+        db=Database(settings["DATABASE_URL"]),
+        cache=make_cache(settings["REDIS_URL"]),
+        limiter=RateLimiter(settings["REDIS_URL"]),
+        secrets=SecretBox(settings["SECRET_KEY"]),
+        extras={"redis": redis_client} if redis_client else {},
+    )
+
+    if settings["CORS_ORIGINS"]:
+        CORS(app, origins=settings["CORS_ORIGINS"], resources={r"/api/*": {}})
+
+    app.wsgi_app = GzipBodyMiddleware(app.wsgi_app, limit=settings["MAX_CONTENT_LENGTH"])
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = new_request_id(request.headers.get("X-Request-ID"))
+
+    app.before_request(reject_bad_body)
+    app.before_request(require_token)
+
+    @app.after_request
+    def _echo_request_id(response):  # type: ignore[no-untyped-def]
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        return response
+
+    app.teardown_appcontext(close_db_session)
+    init_api(app)
+    return app

@@ -1,0 +1,64 @@
+"""Request bodies: gzip-encoded uploads (the extension compresses snapshots) inflated with a cap.
+
+A WSGI middleware so every view sees a plain body; a failure is recorded in the environ and turned
+into a 400/413 in the one error format by `reject_bad_body`.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+from collections.abc import Iterable
+from typing import Any
+
+from flask import request
+from flask_smorest import abort
+
+BODY_ERROR = "sourcebridge.body_error"
+
+
+class GzipBodyMiddleware:
+    def __init__(self, app: Callable[..., Iterable[bytes]], *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):  # type: ignore[no-untyped-def]
+        encoding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            self._inflate(environ)
+        elif encoding and encoding != "identity":
+            environ[BODY_ERROR] = (
+                415,
+                f"Content-Encoding {encoding!r} is not supported; use gzip.",
+            )
+        return self.app(environ, start_response)
+
+    def _inflate(self, environ: dict[str, Any]) -> None:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > self.limit:
+            environ[BODY_ERROR] = (413, f"Request body is larger than {self.limit} bytes.")
+            return
+        raw = environ["wsgi.input"].read(length) if length else b""
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            body = inflater.decompress(raw, self.limit + 1)
+            if len(body) > self.limit or inflater.unconsumed_tail:
+                environ[BODY_ERROR] = (413, f"Inflated body is larger than {self.limit} bytes.")
+                return
+            if not inflater.eof:
+                raise zlib.error("truncated stream")
+        except zlib.error:
+            environ[BODY_ERROR] = (400, "Body is marked gzip but does not inflate.")
+            return
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        del environ["HTTP_CONTENT_ENCODING"]
+
+
+def reject_bad_body() -> None:
+    """`before_request` hook: answer the middleware's verdict on a body it could not take."""
+    problem = request.environ.get(BODY_ERROR)
+    if problem:
+        status, message = problem
+        abort(status, message=message)

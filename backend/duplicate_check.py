@@ -1,0 +1,106 @@
+"""The duplicate check: is the person on the page already in Greenhouse, and why do we think so?
+
+Index first (no rate limit spent), then a live `GET /v3/candidates?email=` when the index is cold
+or misses, cached. "Not connected" and "unavailable" are their own answers, never a false
+"No duplicates".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from backend import defaults
+from backend.cache import Cache
+from backend.candidate_index import find_candidates
+from backend.candidate_index import upsert_candidates
+from backend.greenhouse.errors import GreenhouseError
+from backend.greenhouse.links import candidate_url
+from backend.matching import PersonKeys
+from backend.matching import candidate_keys
+from backend.matching import match_person
+
+log = logging.getLogger(__name__)
+
+LABELS = {
+    "duplicate": "Duplicate found in Greenhouse",
+    "no_duplicates": "No duplicates found in Greenhouse",
+    "not_connected": "Greenhouse is not connected: an admin can connect it in Sourcebridge",
+    "unavailable": "Greenhouse is unavailable: could not check for duplicates",
+    "disabled": "Duplicate check is turned off for this team",
+}
+
+
+class CandidateFinder(Protocol):
+    def find_by_email(self, email: str) -> list[dict[str, Any]]: ...
+
+
+def status(kind: str, matches: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"status": kind, "label": LABELS[kind], "matches": matches or []}
+
+
+def _live_candidates(
+    finder: CandidateFinder, cache: Cache, account_id: int, email: str
+) -> list[dict[str, Any]]:
+    key = f"gh-live:{account_id}:{email}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = finder.find_by_email(email)
+    cache.set(key, rows, timeout=int(defaults.LIVE_CHECK_TTL.total_seconds()))
+    return rows
+
+
+def check_duplicates(
+    session: Session,
+    account_id: int,
+    person: PersonKeys,
+    *,
+    finder: CandidateFinder | None,
+    cache: Cache,
+    app_url: str,
+    index_ready: bool,
+) -> dict[str, Any]:
+    """The `greenhouse` object of a LookupResult."""
+    if finder is None:
+        return status("not_connected")
+    known = {c.candidate_id: c for c in find_candidates(session, account_id, person)}
+    strong = any(
+        set(person.emails) & {e for e, _ in c.emails}
+        or (person.linkedin_url and person.linkedin_url in c.linkedin_urls)
+        for c in known.values()
+    )
+    live_failed = False
+    if not strong or not index_ready:
+        for email in person.emails[: defaults.LIVE_CHECK_MAX_EMAILS]:
+            try:
+                rows = _live_candidates(finder, cache, account_id, email)
+            except GreenhouseError as exc:
+                log.warning("live duplicate check failed: %s", exc)
+                live_failed = True
+                break
+            if rows:
+                upsert_candidates(session, account_id, rows)  # the index learns from live answers
+                for row in rows:
+                    keys = candidate_keys(row)
+                    known[keys.candidate_id] = keys
+    matches = match_person(person, known.values())
+    if matches:
+        return status(
+            "duplicate",
+            [
+                {
+                    "candidate_id": m.candidate_id,
+                    "url": candidate_url(app_url, m.candidate_id),
+                    "name": m.name,
+                    "matched_on": m.matched_on,
+                }
+                for m in matches
+            ],
+        )
+    if not index_ready and (live_failed or not person.emails):
+        return status("unavailable")  # a cold index and no live answer prove nothing
+    return status("no_duplicates")

@@ -1,0 +1,93 @@
+"""What the database knows about companies' mail, for the email finder (its `DomainKnowledge`).
+
+Two sources: addresses the team confirmed (a reply, an SMTP "accepted", or found in Greenhouse),
+and the work emails of the Greenhouse candidate index.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend import defaults
+from backend.candidate_index import known_work_emails
+from backend.email_lookup.domains import is_personal_domain
+from backend.email_lookup.patterns import KnownAddress
+from backend.matching import company_key
+from backend.matching import normalize_email
+from backend.store.models import KnownEmail
+
+
+class SqlKnowledge:
+    """`DomainKnowledge` over one account's confirmed addresses and Greenhouse index."""
+
+    def __init__(self, session: Session, account_id: int) -> None:
+        self.session = session
+        self.account_id = account_id
+
+    def known_addresses(self, domain: str) -> list[KnownAddress]:
+        domain = domain.lower()
+        rows = self.session.execute(
+            select(KnownEmail.first_name, KnownEmail.last_name, KnownEmail.address)
+            .where(KnownEmail.account_id == self.account_id, KnownEmail.domain == domain)
+            .limit(defaults.EMAIL_KNOWN_ADDRESSES_MAX)
+        ).all()
+        pairs = [*rows, *known_work_emails(self.session, self.account_id, domain=domain)]
+        unique = {address: KnownAddress(first, last, address) for first, last, address in pairs}
+        return list(unique.values())
+
+    def domains_for_company(self, company: str) -> list[tuple[str, int]]:
+        key = company_key(company)
+        if not key:
+            return []
+        counts: Counter[str] = Counter()
+        confirmed = self.session.execute(
+            select(KnownEmail.domain, func.count())
+            .where(KnownEmail.account_id == self.account_id, KnownEmail.company_key == key)
+            .group_by(KnownEmail.domain)
+        )
+        for domain, count in confirmed:
+            counts[domain] += count
+        for _, _, address in known_work_emails(self.session, self.account_id, company=key):
+            counts[address.rpartition("@")[2]] += 1
+        return [(d, n) for d, n in counts.most_common() if not is_personal_domain(d)]
+
+
+def record_confirmed(
+    session: Session,
+    account_id: int,
+    *,
+    address: str,
+    first: str,
+    last: str,
+    company: str | None,
+    source: str,
+) -> bool:
+    """Remember a confirmed address (teaches the domain pattern); False if known or personal."""
+    address = normalize_email(address) or ""
+    domain = address.rpartition("@")[2]
+    if not address or not first or not last or is_personal_domain(domain):
+        return False
+    exists = session.scalar(
+        select(KnownEmail.id).where(
+            KnownEmail.account_id == account_id, KnownEmail.address == address
+        )
+    )
+    if exists:
+        return False
+    session.add(
+        KnownEmail(
+            account_id=account_id,
+            address=address,
+            domain=domain,
+            first_name=first[:200],
+            last_name=last[:200],
+            company_key=company_key(company),
+            source=source,
+        )
+    )
+    session.flush()
+    return True

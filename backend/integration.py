@@ -1,0 +1,132 @@
+"""An account's Greenhouse integration: its connection (saved or from the environment), settings.
+
+Saved credentials win; with none saved, `GREENHOUSE_CLIENT_ID` / `_CLIENT_SECRET` / `_USER_ID` from
+the environment connect every account (the single-team, self-hosted case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from backend.greenhouse.client import GreenhouseClient
+from backend.secrets_box import SecretBox
+from backend.store.models import GreenhouseIntegration
+from backend.store.models import utcnow
+
+if TYPE_CHECKING:
+    from backend.services import Services
+
+
+@dataclass(frozen=True)
+class Connection:
+    client_id: str
+    client_secret: str
+    user_id: int | None
+    source: str  # "saved" | "environment"
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Connection(client_id={self.client_id!r}, user_id={self.user_id}, {self.source})"
+
+
+def integration_row(session: Session, account_id: int) -> GreenhouseIntegration:
+    """The account's settings row, created with the defaults on first use."""
+    row = session.get(GreenhouseIntegration, account_id)
+    if row is None:
+        row = GreenhouseIntegration(account_id=account_id, custom_field_map={})
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _settings() -> dict[str, Any]:
+    from backend.services import services
+
+    return services().settings
+
+
+def connection_for(
+    session: Session,
+    account_id: int,
+    *,
+    settings: dict[str, Any] | None = None,
+    secrets: SecretBox | None = None,
+) -> Connection | None:
+    """The credentials to act for this account, or None when it is not connected."""
+    settings = settings if settings is not None else _settings()
+    row = session.get(GreenhouseIntegration, account_id)
+    if row is not None and row.client_id and row.client_secret_encrypted:
+        box = secrets or SecretBox(settings["SECRET_KEY"])
+        return Connection(
+            client_id=row.client_id,
+            client_secret=box.decrypt(row.client_secret_encrypted),
+            user_id=row.user_id,
+            source="saved",
+        )
+    if settings.get("GREENHOUSE_CLIENT_ID") and settings.get("GREENHOUSE_CLIENT_SECRET"):
+        user_id = settings.get("GREENHOUSE_USER_ID")
+        return Connection(
+            client_id=settings["GREENHOUSE_CLIENT_ID"],
+            client_secret=settings["GREENHOUSE_CLIENT_SECRET"],
+            user_id=int(user_id) if user_id else None,
+            source="environment",
+        )
+    return None
+
+
+def save_connection(
+    session: Session,
+    account_id: int,
+    box: SecretBox,
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    user_id: int | None,
+    webhook_secret: str | None = None,
+) -> GreenhouseIntegration:
+    """Store credentials; a secret left out keeps the stored one (it is write-only)."""
+    row = integration_row(session, account_id)
+    row.client_id = client_id
+    row.user_id = user_id
+    if client_secret:
+        row.client_secret_encrypted = box.encrypt(client_secret)
+    if webhook_secret:
+        row.webhook_secret_encrypted = box.encrypt(webhook_secret)
+    if not client_id:
+        row.client_secret_encrypted = None
+        row.connected_at = None
+    elif client_secret:
+        row.connected_at = utcnow()
+    return row
+
+
+def webhook_secret_for(
+    session: Session, account_id: int, settings: dict[str, Any], box: SecretBox
+) -> str | None:
+    row = session.get(GreenhouseIntegration, account_id)
+    if row is not None and row.webhook_secret_encrypted:
+        return box.decrypt(row.webhook_secret_encrypted)
+    return settings.get("GREENHOUSE_WEBHOOK_SECRET")
+
+
+def greenhouse_client(connection: Connection, svc: Services) -> GreenhouseClient:
+    """The account's client, reused per process so HTTP connections and pacing are shared."""
+    key = ("greenhouse-client", connection.client_id, connection.user_id, connection.client_secret)
+    client = svc.extras.get(key)
+    if client is None:
+        settings = svc.settings
+        client = GreenhouseClient(
+            connection.client_id,
+            connection.client_secret,
+            connection.user_id,
+            api_url=settings["GREENHOUSE_API_URL"],
+            auth_url=settings["GREENHOUSE_AUTH_URL"],
+            app_url=settings["GREENHOUSE_APP_URL"],
+            cache=svc.cache,
+            limiter=svc.limiter,
+        )
+        svc.extras[key] = client
+    return client

@@ -1,0 +1,169 @@
+"""A profile lookup: parse the page, find the email, check Greenhouse, remember the answer.
+
+The edge between the HTTP API and the pure parts (parser, email finder, matching): it reads
+settings and the database, and returns the LookupResult of DESIGN.md as plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.candidate_index import index_state
+from backend.duplicate_check import check_duplicates
+from backend.duplicate_check import status
+from backend.email_knowledge import SqlKnowledge
+from backend.email_lookup import LookupInputError
+from backend.email_lookup import build_finder
+from backend.greenhouse.links import candidate_url
+from backend.integration import connection_for
+from backend.integration import greenhouse_client
+from backend.integration import integration_row
+from backend.linkedin_parse import Profile
+from backend.linkedin_parse import parse_profile
+from backend.linkedin_parse import profile_from_dict
+from backend.matching import PersonKeys
+from backend.services import Services
+from backend.store.models import Contact
+from backend.store.models import Enrollment
+from backend.store.models import Lookup
+from backend.store.models import User
+
+log = logging.getLogger(__name__)
+
+NO_EMAIL = {"address": None, "confidence": "unknown", "domain": None, "alternatives": []}
+
+
+def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) -> Profile:
+    """The Profile from a snapshot or from structured data (raises the parser's ParseError)."""
+    if html is not None:
+        return parse_profile(html, url)
+    return profile_from_dict(profile or {}, url)
+
+
+def find_email(session: Session, svc: Services, account_id: int, profile: Profile) -> dict:
+    if not (profile.first_name and profile.last_name and profile.company):
+        return {**NO_EMAIL, "reason": "name or current company missing from the profile"}
+    finder = build_finder(svc.settings, svc.cache, SqlKnowledge(session, account_id))
+    try:
+        result = finder.find(
+            profile.first_name,
+            profile.last_name,
+            company=profile.company,
+            full_name=profile.full_name,
+        )
+    except LookupInputError as exc:
+        return {**NO_EMAIL, "reason": str(exc)}
+    return result.to_dict()
+
+
+def greenhouse_check(
+    session: Session, svc: Services, account_id: int, profile: Profile, email: dict
+) -> dict:
+    settings = integration_row(session, account_id)
+    connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
+    if connection is None:
+        return status("not_connected")
+    if not settings.dedupe:
+        return status("disabled")
+    state = index_state(session, account_id)
+    if state.status in ("cold", "failed"):
+        from backend.tasks import request_backfill
+
+        session.commit()  # the backfill task reads and writes the state row itself
+        request_backfill(svc, account_id)  # never waited for: the live check answers meanwhile
+    person = PersonKeys.of(
+        [email.get("address"), *(a["address"] for a in email.get("alternatives", []))],
+        profile.linkedin_url,
+        profile.first_name,
+        profile.last_name,
+        profile.company,
+    )
+    return check_duplicates(
+        session,
+        account_id,
+        person,
+        finder=greenhouse_client(connection, svc).candidates,
+        cache=svc.cache,
+        app_url=svc.settings["GREENHOUSE_APP_URL"],
+        index_ready=index_state(session, account_id).status == "ready",
+    )
+
+
+def contact_view(session: Session, svc: Services, contact: Contact) -> dict[str, Any]:
+    enrollments = session.scalars(select(Enrollment).where(Enrollment.contact_id == contact.id))
+    url = None
+    if contact.gh_candidate_id:
+        url = candidate_url(
+            svc.settings["GREENHOUSE_APP_URL"], contact.gh_candidate_id, contact.gh_application_id
+        )
+    return {
+        "id": contact.id,
+        "email": contact.email,
+        "sequences": [
+            {"id": e.sequence.id, "name": e.sequence.name, "status": e.status} for e in enrollments
+        ],
+        "greenhouse": {
+            "candidate_id": contact.gh_candidate_id,
+            "application_id": contact.gh_application_id,
+            "url": url,
+            "target": contact.gh_target,
+            "sync_status": contact.sync_status,
+            "error": contact.sync_error,
+        },
+    }
+
+
+def find_contact(
+    session: Session, account_id: int, emails: list[str], linkedin_url: str | None
+) -> Contact | None:
+    conditions = []
+    if emails:
+        conditions.append(Contact.email.in_(emails))
+    if linkedin_url:
+        conditions.append(Contact.linkedin_url == linkedin_url)
+    if not conditions:
+        return None
+    query = select(Contact).where(Contact.account_id == account_id, or_(*conditions))
+    return session.scalars(query.order_by(Contact.id)).first()
+
+
+def run_lookup(
+    session: Session,
+    svc: Services,
+    user: User,
+    *,
+    url: str,
+    html: str | None = None,
+    profile: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Parse, find the email, check Greenhouse, store the lookup: the LookupResult."""
+    parsed = read_profile(url, html, profile)
+    account_id = user.account_id
+    email = find_email(session, svc, account_id, parsed)
+    greenhouse = greenhouse_check(session, svc, account_id, parsed, email)
+    addresses = [a for a in [email.get("address")] if a]
+    contact = find_contact(session, account_id, addresses, parsed.linkedin_url)
+    profile_data = parsed.to_dict()
+    row = Lookup(
+        account_id=account_id,
+        user_id=user.id,
+        url=url,
+        profile=profile_data,
+        email=email,
+        greenhouse=greenhouse,
+    )
+    session.add(row)
+    session.flush()
+    return {
+        "id": row.id,
+        "profile": profile_data,
+        "email": email,
+        "greenhouse": greenhouse,
+        "contact": contact_view(session, svc, contact) if contact else None,
+    }

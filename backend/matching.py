@@ -1,0 +1,161 @@
+"""Pure keys for matching people across LinkedIn and Greenhouse: email, LinkedIn URL, name+company.
+
+Greenhouse candidate objects (v3 API rows and webhook payloads share these fields) become
+`CandidateKeys`; a LinkedIn profile becomes `PersonKeys`. No I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from backend.linkedin_parse import normalize_linkedin_url
+
+# Words that say what kind of company it is, not which one.
+COMPANY_NOISE = {
+    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh",
+    "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "pty", "srl", "spa", "ab", "as", "oy", "kg",
+    "group", "holding", "holdings", "the",
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish text for comparing names: accents off, punctuation to spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", stripped.lower()).strip()
+
+
+def name_key(first: str | None, last: str | None) -> str | None:
+    key = fold(f"{first or ''} {last or ''}")
+    return key or None
+
+
+def company_key(company: str | None) -> str | None:
+    words = [w for w in fold(company or "").split() if w not in COMPANY_NOISE]
+    return " ".join(words) or None
+
+
+def normalize_email(address: str | None) -> str | None:
+    address = (address or "").strip().lower()
+    return address if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address) else None
+
+
+@dataclass(frozen=True)
+class CandidateKeys:
+    candidate_id: int
+    first_name: str | None
+    last_name: str | None
+    name_key: str | None
+    company_key: str | None
+    emails: tuple[tuple[str, str | None], ...]  # (address, type)
+    linkedin_urls: tuple[str, ...]
+    updated_at: str | None
+
+    @property
+    def name(self) -> str:
+        return (
+            " ".join(p for p in (self.first_name, self.last_name) if p) or f"#{self.candidate_id}"
+        )
+
+
+def candidate_keys(candidate: Mapping[str, Any]) -> CandidateKeys:
+    """Keys of one Greenhouse candidate (v3 row or webhook payload)."""
+    emails: dict[str, str | None] = {}
+    for entry in candidate.get("email_addresses") or []:
+        address = normalize_email((entry or {}).get("value"))
+        if address and address not in emails:
+            emails[address] = (entry or {}).get("type")
+    urls: list[str] = []
+    for group in ("social_media_addresses", "website_addresses"):
+        for entry in candidate.get(group) or []:
+            url = normalize_linkedin_url(str((entry or {}).get("value") or ""))
+            if url and url not in urls:
+                urls.append(url)
+    first, last = candidate.get("first_name"), candidate.get("last_name")
+    return CandidateKeys(
+        candidate_id=int(candidate["id"]),
+        first_name=first,
+        last_name=last,
+        name_key=name_key(first, last),
+        company_key=company_key(candidate.get("company")),
+        emails=tuple(emails.items()),
+        linkedin_urls=tuple(urls),
+        updated_at=candidate.get("updated_at"),
+    )
+
+
+@dataclass(frozen=True)
+class PersonKeys:
+    """What we know of the person on the page, to look them up in Greenhouse."""
+
+    emails: tuple[str, ...]
+    linkedin_url: str | None
+    name_key: str | None
+    company_key: str | None
+
+    @classmethod
+    def of(
+        cls,
+        emails: Iterable[str | None],
+        linkedin_url: str | None,
+        first: str | None,
+        last: str | None,
+        company: str | None,
+    ) -> PersonKeys:
+        unique = dict.fromkeys(e for e in (normalize_email(a) for a in emails) if e)
+        return cls(
+            emails=tuple(unique),
+            linkedin_url=normalize_linkedin_url(linkedin_url or "") if linkedin_url else None,
+            name_key=name_key(first, last),
+            company_key=company_key(company),
+        )
+
+
+@dataclass
+class Match:
+    candidate_id: int
+    name: str
+    matched_on: list[str] = field(default_factory=list)
+
+    def add(self, reason: str) -> None:
+        if reason not in self.matched_on:
+            self.matched_on.append(reason)
+
+
+MATCH_ORDER = {"email": 0, "linkedin_url": 1, "name_company": 2}
+
+
+def match_person(person: PersonKeys, candidates: Iterable[CandidateKeys]) -> list[Match]:
+    """Which candidates are this person, and why; strongest evidence first."""
+    found: dict[int, Match] = {}
+    for cand in candidates:
+        reasons = []
+        if set(person.emails) & {address for address, _ in cand.emails}:
+            reasons.append("email")
+        if person.linkedin_url and person.linkedin_url in cand.linkedin_urls:
+            reasons.append("linkedin_url")
+        if (
+            person.name_key
+            and person.company_key
+            and person.name_key == cand.name_key
+            and person.company_key == cand.company_key
+        ):
+            reasons.append("name_company")
+        if reasons:
+            match = found.setdefault(cand.candidate_id, Match(cand.candidate_id, cand.name))
+            for reason in reasons:
+                match.add(reason)
+    return sorted(
+        found.values(),
+        key=lambda m: (
+            min(MATCH_ORDER[r] for r in m.matched_on),
+            -len(m.matched_on),
+            m.candidate_id,
+        ),
+    )

@@ -1,0 +1,111 @@
+"""`serve` and `worker`: gunicorn for the API, Huey consumers for the queue."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from backend import defaults
+from backend.accounts import create_user
+from backend.accounts import user_count
+from backend.cli import DependencyFailed
+from backend.config import load_settings
+from backend.store import Database
+from backend.store.migrations import upgrade
+
+log = logging.getLogger(__name__)
+
+
+class GunicornApp(BaseApplication):
+    """Run `create_app()` inside gunicorn without a config file."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):  # type: ignore[no-untyped-def]
+        from backend.app import create_app
+
+        return create_app()
+
+
+def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
+    """With no users yet, make an admin and print its token once, with the next steps."""
+    db = Database(settings["DATABASE_URL"])
+    try:
+        with db.session() as session:
+            if user_count(session):
+                return
+            user, token = create_user(session, "admin@sourcebridge.local", admin=True)
+    finally:
+        db.dispose()
+    url = f"http://{host}:{port}"
+    click.echo(
+        "\n".join(
+            [
+                "",
+                "First run: created the admin user admin@sourcebridge.local.",
+                f"  API token (shown once): {token}",
+                "Load the extension: open chrome://extensions, switch on Developer mode,",
+                "  'Load unpacked' and pick the extension/ folder of this repository;",
+                f"  then in its Options set Backend URL = {url} and paste the token above.",
+                "",
+            ]
+        )
+    )
+
+
+def serve(*, host: str, port: int, workers: int | None) -> None:
+    settings = load_settings()
+    try:
+        upgrade(settings["DATABASE_URL"])
+    except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
+        raise DependencyFailed(f"database migration failed: {exc}") from exc
+    first_run_admin(settings, host, port)
+
+    embedded = not settings["REDIS_URL"]
+    consumer = None
+    if embedded:
+        # The embedded default runs its queue consumer beside the API.
+        consumer = subprocess.Popen([sys.executable, "-m", "backend", "worker"])
+    # One process shares the in-process cache and rate limiter; with Redis, scale out.
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or (1 if embedded else 2),
+        "worker_class": "gthread",
+        "threads": defaults.API_THREADS,
+        "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
+        "accesslog": "-",
+        "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
+        "loglevel": settings["LOG_LEVEL"].lower(),
+    }
+    click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
+    try:
+        GunicornApp(options).run()
+    finally:
+        if consumer is not None:
+            consumer.send_signal(signal.SIGINT)
+            try:
+                consumer.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                consumer.kill()
+
+
+def run_worker(*, threads: int | None) -> None:
+    from huey.consumer import Consumer
+
+    from backend.queue import huey
+    from backend.queue import load_tasks
+
+    load_tasks()
+    Consumer(huey, workers=threads or defaults.QUEUE_WORKERS, worker_type="thread").run()

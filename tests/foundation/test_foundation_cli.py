@@ -1,0 +1,130 @@
+"""The `sourcebridge` command line: exit codes, users, migrate, and serve as a new user runs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=env["SOURCEBRIDGE_INSTANCE"],
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GREENHOUSE_", "REDIS_URL"))}
+    env.update(
+        SOURCEBRIDGE_INSTANCE=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def test_migrate_then_users_create_prints_the_token_once(cli_env):
+    assert run_cli("migrate", env=cli_env).returncode == 0
+    created = run_cli("users", "create", "--email", "Ann@Example.com", "--admin", env=cli_env)
+    assert created.returncode == 0, created.stderr
+    assert "created admin ann@example.com" in created.stdout
+    assert re.search(r"API token \(shown once\): sb_\S{40,}", created.stdout)
+
+
+def test_users_create_with_a_bad_email_exits_2_with_one_line(cli_env):
+    result = run_cli("users", "create", "--email", "not-an-email", env=cli_env)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "not an email address" in result.stderr
+
+
+def test_users_create_twice_exits_2(cli_env):
+    assert run_cli("users", "create", "--email", "a@b.co", env=cli_env).returncode == 0
+    again = run_cli("users", "create", "--email", "a@b.co", env=cli_env)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+
+
+def test_unknown_option_is_bad_usage(cli_env):
+    assert run_cli("users", "create", "--nope", env=cli_env).returncode == 2
+
+
+def test_migrate_against_an_unreachable_database_exits_1(cli_env):
+    env = {**cli_env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = run_cli("migrate", env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: migration failed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--port", str(port)],
+        env=cli_env,
+        cwd=cli_env["SOURCEBRIDGE_INSTANCE"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        token, lines = None, []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and token is None:
+            line = proc.stdout.readline()
+            lines.append(line)
+            match = re.search(r"API token \(shown once\): (\S+)", line)
+            token = match.group(1) if match else None
+        assert token, "".join(lines)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
+        me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200 and me.json()["role"] == "admin"
+        anonymous = requests.get(f"{base}/api/v1/me", timeout=5)
+        assert anonymous.status_code == 401
+        assert set(anonymous.json()) == {"code", "status", "message"}
+        consumers = [pid for pid in _children(proc.pid) if b"worker" in _cmdline(pid)]
+        assert len(consumers) == 1, "serve runs one queue consumer beside the API"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    time.sleep(0.5)
+    assert not Path(f"/proc/{consumers[0]}").exists(), "the consumer stops with serve"
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
