@@ -110,3 +110,42 @@ DNS_TIMEOUT = timedelta(seconds=3)
 
 SMTP_TIMEOUT = timedelta(seconds=10)
 """Timeout of one SMTP command during mailbox verification."""
+
+# --- Greenhouse client: throttle, tokens, write confirmation (issue 3) ------------------------
+GREENHOUSE_RATE_HEADROOM = 1
+"""Requests per window kept unused below `X-RateLimit-Limit`: the client paces with a moving
+window while Greenhouse counts a fixed one, and uneven latency can shift one request across."""
+
+GREENHOUSE_RETRY_AFTER_JITTER = timedelta(seconds=0.25)
+"""Upper bound of the random delay added to a `Retry-After` wait (spreads workers out)."""
+
+GREENHOUSE_TOKEN_MINT_LOCK = timedelta(seconds=15)
+"""How long one worker holds the shared "minting a token" flag (single-flight across processes)."""
+
+GREENHOUSE_TOKEN_MINT_WAIT = timedelta(seconds=5)
+"""How long a worker waits for another worker's token before minting one itself."""
+
+GREENHOUSE_CONFIRM_SKEW = timedelta(minutes=2)
+"""When confirming an ambiguous write by reading back, a record created up to this long before
+the write started still counts as ours (allows for clock skew between us and Greenhouse)."""
+
+# --- Greenhouse sandbox server (issue 3) -----------------------------------------------------
+SANDBOX_PORT = 8765
+"""TCP port `sourcebridge sandbox` listens on by default (`--port 0` picks a free one)."""
+
+SANDBOX_CLIENT_ID = "sandbox-client-id"
+SANDBOX_CLIENT_SECRET = "sandbox-client-secret"
+"""Credentials the sandbox accepts unless told otherwise (demo values, not secrets)."""
+
+SANDBOX_SEED = 20260831
+"""Seed of the demo organisation: the same seed gives the same people, ids and dates."""
+
+SANDBOX_CANDIDATES = 3000
+"""Candidates in the seeded demo organisation."""
+
+SANDBOX_RATE_LIMIT = 50
+SANDBOX_RATE_WINDOW = timedelta(seconds=30)
+"""Requests per fixed window the sandbox allows per credential (v3 uses a 30 s window)."""
+
+SANDBOX_TOKEN_TTL = timedelta(hours=1)
+"""Lifetime of a sandbox access token (Greenhouse's is about an hour)."""

@@ -1,0 +1,148 @@
+"""`GreenhouseClient`: one Harvest v3 connection (credential + acting user) and its resources.
+
+    client = GreenhouseClient(client_id, client_secret, user_id, api_url=…, auth_url=…, app_url=…,
+                              cache=make_cache(redis_url), limiter=RateLimiter(redis_url))
+    client.candidates.find_by_email("pat@example.com")
+    for row in client.candidates.iter(updated_at_gte=since): ...
+
+Pass the shared cache and limiter (Redis in scaled-out mode) so that every worker of a team
+shares one token and one request budget per Greenhouse credential.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from backend import defaults
+from backend.cache import Cache
+from backend.cache import make_cache
+from backend.greenhouse.auth import TokenProvider
+from backend.greenhouse.links import candidate_url
+from backend.greenhouse.resources import Applications
+from backend.greenhouse.resources import Candidates
+from backend.greenhouse.resources import CustomFields
+from backend.greenhouse.resources import Employments
+from backend.greenhouse.resources import Jobs
+from backend.greenhouse.resources import Notes
+from backend.greenhouse.resources import ProspectPools
+from backend.greenhouse.resources import Tags
+from backend.greenhouse.resources import Users
+from backend.greenhouse.throttle import Throttle
+from backend.greenhouse.transport import Transport
+from backend.ratelimit import RateLimiter
+
+
+class MissingCredentials(ValueError):
+    """The settings lack what a Greenhouse connection needs."""
+
+
+class GreenhouseClient:
+    """Harvest v3 for one credential acting as one Greenhouse user (`sub`)."""
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        user_id: int | str | None,
+        *,
+        api_url: str = defaults.GREENHOUSE_API_URL,
+        auth_url: str = defaults.GREENHOUSE_AUTH_URL,
+        app_url: str = defaults.GREENHOUSE_APP_URL,
+        cache: Cache | None = None,
+        limiter: RateLimiter | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rate_limit: int = defaults.GREENHOUSE_RATE_LIMIT,
+        rate_window_seconds: float = defaults.GREENHOUSE_RATE_WINDOW.total_seconds(),
+        max_retries: int = defaults.GREENHOUSE_MAX_RETRIES,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not client_id or not client_secret:
+            raise MissingCredentials("a Greenhouse client id and secret are required")
+        self.client_id = client_id
+        self.user_id = user_id
+        self.app_url = app_url.rstrip("/")
+        cache = cache if cache is not None else make_cache(None)
+        self.throttle = Throttle(
+            client_id,
+            limiter=limiter if limiter is not None else RateLimiter(None),
+            cache=cache,
+            limit=rate_limit,
+            window_seconds=rate_window_seconds,
+            sleep=sleep,
+        )
+        self.transport = Transport(
+            api_url,
+            throttle=self.throttle,
+            session=session,
+            sleep=sleep,
+            max_retries=max_retries,
+            rng=rng,
+        )
+        self.tokens = TokenProvider(
+            client_id,
+            client_secret,
+            user_id,
+            auth_url=auth_url,
+            transport=self.transport,
+            cache=cache,
+            sleep=sleep,
+        )
+        self.transport.tokens = self.tokens
+        self.candidates = Candidates(self.transport)
+        self.applications = Applications(self.transport)
+        self.notes = Notes(self.transport)
+        self.employments = Employments(self.transport)
+        self.custom_fields = CustomFields(self.transport)
+        self.tags = Tags(self.transport)
+        self.jobs = Jobs(self.transport)
+        self.prospect_pools = ProspectPools(self.transport)
+        self.users = Users(self.transport, user_id)
+
+    def candidate_url(self, candidate_id: int, application_id: int | None = None) -> str:
+        """Link to the candidate (or one application) in the Greenhouse web app."""
+        return candidate_url(self.app_url, candidate_id, application_id)
+
+    def __repr__(self) -> str:  # never shows the secret
+        return f"GreenhouseClient(client_id={self.client_id!r}, user_id={self.user_id!r})"
+
+
+def client_from_settings(
+    settings: Mapping[str, Any],
+    cache: Cache | None = None,
+    limiter: RateLimiter | None = None,
+    **options: Any,
+) -> GreenhouseClient:
+    """The client for the `GREENHOUSE_*` settings (see `backend.config.load_settings`).
+
+    Raises MissingCredentials naming what is missing. With `REDIS_URL` set and no cache or
+    limiter given, both are Redis-backed so that every process shares them.
+    """
+    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET", "GREENHOUSE_USER_ID")
+    missing = [name for name in needed if not settings.get(name)]
+    if missing:
+        raise MissingCredentials(f"missing {', '.join(missing)}")
+    redis_url = settings.get("REDIS_URL")
+    if settings.get("GREENHOUSE_RATE_LIMIT"):
+        options.setdefault("rate_limit", int(settings["GREENHOUSE_RATE_LIMIT"]))
+    if settings.get("GREENHOUSE_MAX_RETRIES") not in (None, ""):
+        options.setdefault("max_retries", int(settings["GREENHOUSE_MAX_RETRIES"]))
+    if settings.get("GREENHOUSE_RATE_WINDOW_SECONDS"):
+        options.setdefault("rate_window_seconds", float(settings["GREENHOUSE_RATE_WINDOW_SECONDS"]))
+    return GreenhouseClient(
+        settings["GREENHOUSE_CLIENT_ID"],
+        settings["GREENHOUSE_CLIENT_SECRET"],
+        settings["GREENHOUSE_USER_ID"],
+        api_url=settings.get("GREENHOUSE_API_URL") or defaults.GREENHOUSE_API_URL,
+        auth_url=settings.get("GREENHOUSE_AUTH_URL") or defaults.GREENHOUSE_AUTH_URL,
+        app_url=settings.get("GREENHOUSE_APP_URL") or defaults.GREENHOUSE_APP_URL,
+        cache=cache if cache is not None else make_cache(redis_url),
+        limiter=limiter if limiter is not None else RateLimiter(redis_url),
+        **options,
+    )
