@@ -149,3 +149,20 @@ SANDBOX_RATE_WINDOW = timedelta(seconds=30)
 
 SANDBOX_TOKEN_TTL = timedelta(hours=1)
 """Lifetime of a sandbox access token (Greenhouse's is about an hour)."""
+
+# --- LinkedIn parser (backend/linkedin_parse) -----------------------------------------------------
+LINKEDIN_MAX_POSITIONS = 200
+"""Positions read from one page or accepted from a client at most (LinkedIn shows ~100; more
+means a runaway match on hostile HTML)."""
+
+LINKEDIN_MAX_TEXT_CHARS = 500
+"""Characters. Longest string accepted in a client-sent profile field (headlines cap at 220)."""
+
+LINKEDIN_MAX_ISLAND_CHARS = 2 * 1024 * 1024
+"""Characters. Largest embedded ``<code>`` JSON island parsed (voyager islands are ~10-300 kB)."""
+
+LINKEDIN_MAX_JSON_ENTITIES = 20_000
+"""Objects visited per JSON island at most (bounds hostile JSON; a profile has a few hundred)."""
+
+LINKEDIN_MAX_DEPTH = 2000
+"""Elements nested deeper than this are not read (real pages stay under ~60 levels)."""

@@ -1,0 +1,158 @@
+"""Reading a selectolax (Lexbor) tree as visible lines of text.
+
+LinkedIn styles ``span``s and ``div``s into rows with CSS, so HTML block semantics do not say where
+a line ends. A line here is the text of one element, with inline formatting (``em`` search
+highlights, ``strong``, ``time``) merged in. Screen-reader copies, scripts, styles, SVG, buttons
+and JSON ``<code>`` islands are not visible text and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
+from backend.linkedin_parse.text import clean
+
+_SKIP_TAGS = frozenset(
+    "script style noscript template svg code button img picture video audio iframe head title "
+    "select option input textarea canvas object embed".split()
+)
+_INLINE_TAGS = frozenset(
+    "em strong b i u mark small sup sub time abbr cite q s font bdi bdo".split()
+)
+_HIDDEN_CLASSES = frozenset({"visually-hidden", "a11y-text", "sr-only", "screen-reader-text"})
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    node: LexborNode  # the element whose text this is
+
+
+@dataclass
+class Lines:
+    """The visible lines under one element, and the line range of every element below it."""
+
+    lines: list[Line]
+    spans: dict[int, tuple[int, int]]  # element mem_id -> [start, end) line indexes
+
+    def span(self, node: LexborNode) -> tuple[int, int] | None:
+        return self.spans.get(node.mem_id)
+
+    def within(self, node: LexborNode) -> list[Line]:
+        span = self.span(node)
+        return self.lines[span[0] : span[1]] if span else []
+
+
+def is_hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs:
+        return True
+    classes = attrs.get("class")
+    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.split())
+
+
+def read_lines(root: LexborNode) -> Lines:
+    """Walk ``root`` once (iteratively: hostile pages nest deeply) and cut it into lines."""
+    lines: list[Line] = []
+    spans: dict[int, tuple[int, int]] = {}
+    buffer: list[str] = []
+    hosts: list[LexborNode] = [root]
+
+    def flush() -> None:
+        if buffer:
+            text = clean("".join(buffer))
+            buffer.clear()
+            if text:
+                lines.append(Line(text, hosts[-1]))
+
+    # Each frame: (element, its children iterator, is inline, first line index).
+    stack = [(root, root.iter(include_text=True), False, 0)]
+    while stack:
+        node, children, inline, start = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if inline:
+                spans[node.mem_id] = (start, len(lines) + 1)
+            else:
+                flush()
+                spans[node.mem_id] = (start, len(lines))
+                hosts.pop()
+            continue
+        if child.is_text_node:
+            buffer.append(child.text_content or "")
+            continue
+        tag = child.tag
+        if not tag or tag.startswith("-") or tag in _SKIP_TAGS:
+            continue
+        if tag == "br" or tag == "hr":
+            flush()
+            continue
+        if len(stack) >= MAX_DEPTH or is_hidden(child):
+            continue
+        child_inline = tag in _INLINE_TAGS
+        if not child_inline:
+            flush()
+            hosts.append(child)
+        stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
+    flush()
+    return Lines(lines, spans)
+
+
+def text_of(node: LexborNode | None) -> str:
+    """The visible text of an element as one line ("" for None)."""
+    if node is None:
+        return ""
+    return clean(" ".join(line.text for line in read_lines(node).lines))
+
+
+def first(root: LexborNode | None, selectors: Iterable[str]) -> LexborNode | None:
+    """The first element matching the first selector (in registry order) that matches."""
+    if root is None:
+        return None
+    for selector in selectors:
+        node = root.css_first(selector)
+        if node is not None:
+            return node
+    return None
+
+
+def first_text(root: LexborNode | None, selectors: Iterable[str]) -> str:
+    """The visible text of the first selector that matches an element with visible text."""
+    if root is None:
+        return ""
+    for selector in selectors:
+        for node in root.css(selector):
+            text = text_of(node)
+            if text:
+                return text
+    return ""
+
+
+def ancestors(node: LexborNode, stop: LexborNode) -> list[LexborNode]:
+    """``node``'s parents up to and including ``stop`` (nearest first); [] if outside it."""
+    chain: list[LexborNode] = []
+    stop_id = stop.mem_id
+    current = node.parent
+    while current is not None and len(chain) < MAX_DEPTH:
+        chain.append(current)
+        if current.mem_id == stop_id:
+            return chain
+        current = current.parent
+    return []
+
+
+def closest(node: LexborNode, tags: Iterable[str]) -> LexborNode | None:
+    wanted = set(tags)
+    current = node.parent
+    depth = 0
+    while current is not None and depth < MAX_DEPTH:
+        if current.tag in wanted:
+            return current
+        current = current.parent
+        depth += 1
+    return None

@@ -1,0 +1,225 @@
+"""Positions from an experience section, in any product's markup.
+
+The anchor of a position is its date-range line ("Feb 2024 – Present", "janv. 2019 - aujourd’hui ·
+6 ans"), found by text, not by class. A position is the largest element around one date line that
+holds no other date line. Lines before the date are the title and the company ("Acme · Full-time");
+the first plausible line after it is the location. Several roles at one company sit together in a
+larger element whose header (the lines before its first role) names the company. The product's
+selector registry is asked first for each field; the lines are the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from backend.defaults import LINKEDIN_MAX_POSITIONS as MAX_POSITIONS
+from backend.linkedin_parse import locales
+from backend.linkedin_parse.dom import Line
+from backend.linkedin_parse.dom import Lines
+from backend.linkedin_parse.dom import ancestors
+from backend.linkedin_parse.dom import read_lines
+from backend.linkedin_parse.dom import text_of
+from backend.linkedin_parse.model import Position
+from backend.linkedin_parse.selectors import Registry
+from backend.linkedin_parse.text import DateRange
+from backend.linkedin_parse.text import company_name
+from backend.linkedin_parse.text import fold
+from backend.linkedin_parse.text import is_duration
+from backend.linkedin_parse.text import is_meta_line
+from backend.linkedin_parse.text import parse_date_line
+from backend.linkedin_parse.text import place
+from backend.linkedin_parse.text import strip_separators
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
+_MAX_PLACE_CHARS = 80
+_MAX_PLACE_WORDS = 8
+
+
+@dataclass
+class _Anchor:
+    index: int  # of the date line
+    dates: DateRange
+    container: LexborNode
+    span: tuple[int, int]
+
+
+def _is_noise(text: str, strict: bool = True) -> bool:
+    """Lines that are never a title, company or place: separators, headings, durations and
+    (``strict``) employment-type lines. A role's own lines are read leniently: "Werkstudent",
+    "Intern" or "Freelance" can be a title."""
+    if not strip_separators(text) or is_duration(text):
+        return True
+    if fold(text) in locales.EXPERIENCE_HEADINGS:
+        return True
+    return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
+
+
+def _is_heading(line: Line) -> bool:
+    for node in (line.node, line.node.parent):
+        if node is not None and (
+            node.tag in _HEADING_TAGS or node.attributes.get("role") == "heading"
+        ):
+            return True
+    return False
+
+
+def _looks_like_place(text: str) -> bool:
+    if len(text) > _MAX_PLACE_CHARS or len(text.split()) > _MAX_PLACE_WORDS:
+        return False
+    return not text.rstrip().endswith((".", "!", "?", ":")) and ":" not in text
+
+
+def _field(container: LexborNode, selectors: tuple[str, ...]) -> str:
+    for selector in selectors:
+        for node in container.css(selector):
+            text = text_of(node)
+            if text:
+                return text
+    return ""
+
+
+class _Section:
+    def __init__(self, section: LexborNode, registry: Registry) -> None:
+        self.root = section
+        self.registry = registry
+        self.doc: Lines = read_lines(section)
+        self.excluded = self._description_lines()
+        self.window = self._window()
+        self.anchors = self._anchors()
+        self.starts = sorted(anchor.span[0] for anchor in self.anchors)
+
+    def _description_lines(self) -> set[int]:
+        excluded: set[int] = set()
+        for selector in self.registry.description:
+            for node in self.root.css(selector):
+                span = self.doc.span(node)
+                if span:
+                    excluded.update(range(*span))
+        return excluded
+
+    def _window(self) -> tuple[int, int]:
+        """Lines from the Experience heading (if any) to the next section's heading: a section
+        found by its heading, or a card shared with Education, holds other dated entries."""
+        lines = self.doc.lines
+        start = next(
+            (i for i, line in enumerate(lines) if fold(line.text) in locales.EXPERIENCE_HEADINGS),
+            0,
+        )
+        for i in range(start + 1, len(lines)):
+            if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS and _is_heading(lines[i]):
+                return start, i
+        return start, len(lines)
+
+    def _anchors(self) -> list[_Anchor]:
+        found = []
+        start, end = self.window
+        for index in range(start, end):
+            line = self.doc.lines[index]
+            if index in self.excluded:
+                continue
+            dates = parse_date_line(line.text)
+            if dates:
+                found.append((index, dates, line.node))
+            if len(found) > MAX_POSITIONS:
+                break
+        chains = [[node, *ancestors(node, self.root)] for _, _, node in found]
+        counts: dict[int, int] = {}
+        for chain in chains:
+            for element in chain:
+                counts[element.mem_id] = counts.get(element.mem_id, 0) + 1
+        anchors = []
+        root_id = self.root.mem_id
+        for (index, dates, _node), chain in zip(found, chains, strict=True):
+            container = chain[0]
+            for element in chain[1:]:
+                if element.mem_id == root_id or counts[element.mem_id] > 1:
+                    break
+                container = element
+            span = self.doc.span(container) or (index, index + 1)
+            anchors.append(_Anchor(index, dates, container, span))
+        return anchors
+
+    def _usable(self, start: int, end: int, strict: bool = True) -> list[Line]:
+        return [
+            self.doc.lines[i]
+            for i in range(start, end)
+            if i not in self.excluded and not _is_noise(self.doc.lines[i].text, strict)
+        ]
+
+    def _group_header(self, anchor: _Anchor) -> tuple[LexborNode, list[Line]] | None:
+        """The element holding several roles at one company, with its header lines."""
+        for element in ancestors(anchor.container, self.root):
+            if element.mem_id == self.root.mem_id:
+                return None
+            span = self.doc.span(element)
+            if span is None:
+                continue
+            first_role = next((s for s in self.starts if s >= span[0]), span[1])
+            header = self._usable(span[0], min(first_role, span[1]))
+            if header:
+                return element, header
+        return None
+
+    def _group_company(self, anchor: _Anchor) -> tuple[str | None, str | None]:
+        found = self._group_header(anchor)
+        if found is None:
+            return None, None
+        element, header = found
+        first_role = next((s for s in self.starts if s >= (self.doc.span(element) or (0,))[0]), 0)
+        company = None
+        for selector in self.registry.group_company:
+            node = element.css_first(selector)
+            span = self.doc.span(node) if node is not None else None
+            if node is not None and span and span[0] < first_role:
+                company = company_name(text_of(node))
+                if company:
+                    break
+        company = company or company_name(header[0].text)
+        rest = [line.text for line in header[1:]]
+        location = next((place(t) for t in rest if _looks_like_place(t)), None)
+        return company, location
+
+    def position(self, anchor: _Anchor) -> Position | None:
+        container, registry = anchor.container, self.registry
+        before = self._usable(anchor.span[0], anchor.index, strict=False)
+        after = self._usable(anchor.index + 1, anchor.span[1], strict=False)
+
+        title = _field(container, registry.title) or (before[0].text if before else "")
+        company_line = _field(container, registry.company) or (
+            before[1].text if len(before) >= 2 else ""
+        )
+        company = company_name(company_line)
+        group_location = None
+        if not company:
+            company, group_location = self._group_company(anchor)
+        if not company and company_line and not is_duration(company_line):
+            # Outside a group, a lone "Freelance" / "Self-employed" is what the member wrote.
+            company = strip_separators(company_line.split("·")[0]) or None
+        location = place(_field(container, registry.position_location))
+        if not location:
+            candidate = next((line.text for line in after if not is_duration(line.text)), "")
+            location = place(candidate) if candidate and _looks_like_place(candidate) else None
+        location = location or group_location
+        title = strip_separators(title) or None
+        if not title and not company:
+            return None
+        dates = anchor.dates
+        return Position(title, company, dates.start, dates.end, dates.current, location)
+
+
+def read_positions(section: LexborNode, registry: Registry) -> list[Position]:
+    """The positions of an experience section, in page order (LinkedIn lists newest first)."""
+    reader = _Section(section, registry)
+    positions: list[Position] = []
+    seen: set[tuple] = set()
+    for anchor in reader.anchors[:MAX_POSITIONS]:
+        position = reader.position(anchor)
+        if position is None:
+            continue
+        key = (position.title, position.company, position.start, position.end)
+        if key not in seen:
+            seen.add(key)
+            positions.append(position)
+    return positions

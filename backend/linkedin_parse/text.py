@@ -1,0 +1,227 @@
+"""Text rules shared by every layout: whitespace, date ranges, companies, places and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from backend.linkedin_parse import locales
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212\-]\s*")
+_SEPARATORS = "·•|"
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (NBSP, narrow NBSP included) and drop invisible characters."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, with straight apostrophes, for matching words."""
+    text = unicodedata.normalize("NFKD", clean(text).replace("\u2019", "'").replace("`", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def strip_separators(text: str) -> str:
+    """Drop leading/trailing separators: "· Paris, France ·" -> "Paris, France"."""
+    return text.strip(" " + _SEPARATORS + "\u2022\u00b7,;-–—")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_MONTH = _alternation(list(locales.MONTHS))
+_POINT = r"(?:(?P<m{n}>" + _MONTH + r")\.?\s+(?:de\s+)?)?(?P<y{n}>(?:19|20)\d\d)"
+_PRESENT = _alternation(list(locales.PRESENT))
+_RANGE = (
+    _POINT.format(n=1)
+    + r"(?:\s*-\s*(?:"
+    + _POINT.format(n=2)
+    + r"|(?P<present>"
+    + _PRESENT
+    + r")))?"
+)
+# A whole line that is a date range, optionally followed by a duration ("· 3 yrs 2 mos").
+_DATE_LINE = re.compile(
+    r"^\(?" + _RANGE + r"\)?(?:\s*[·•(|,]\s*[^·•|]{0,40}\)?|\s+\d[^·•|]{0,30})?$"
+)
+_DURATION = re.compile(
+    r"^(?:(?:\d+\+?\s*(?:"
+    + _alternation(locales.DURATION_UNITS)
+    + r")\.?|"
+    + _alternation(list(locales.DURATION_JOINERS))
+    + r")\s*)+$|^(?:"
+    + _alternation(list(locales.DURATION_PHRASES))
+    + ")$"
+)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: str | None
+    end: str | None
+    current: bool
+
+
+def _date(month: str | None, year: str | None) -> str | None:
+    if not year:
+        return None
+    if month:
+        return f"{year}-{locales.MONTHS[month]:02d}"
+    return year
+
+
+def _fold_dates(text: str) -> str:
+    return _DASHES.sub(" - ", fold(text))
+
+
+def parse_date_line(text: str) -> DateRange | None:
+    """The date range of a line that is only a date range (plus a duration), else None.
+
+    "Jan 2020 - Present · 3 yrs", "Feb 2024 – Present", "Mar 2023–Present", "2016 – 2018",
+    "janv. 2019 - aujourd’hui · 6 ans", "ene. de 2020 - actualidad", "April 2019 (1 year)".
+    """
+    folded = _fold_dates(text)
+    if not folded or len(folded) > 120 or not any(c.isdigit() for c in folded):
+        return None
+    match = _DATE_LINE.match(folded)
+    if not match:
+        return None
+    start = _date(match["m1"], match["y1"])
+    if match["present"]:
+        return DateRange(start, None, True)
+    end = _date(match["m2"], match["y2"])
+    if end is None:  # a single month: a role that started and ended in it; a bare year is no range
+        if not match["m1"]:
+            return None
+        end = start
+    return DateRange(start, end, False)
+
+
+def is_duration(text: str) -> bool:
+    """ "2 yrs 9 mos", "1 an", "4 ans 7 mois", "less than a year"."""
+    folded = fold(text).strip("()· ")
+    return bool(folded) and len(folded) < 40 and bool(_DURATION.match(folded))
+
+
+def _segments(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"\s*[·•|]\s*", clean(text)) if s.strip()]
+
+
+def is_employment_word(text: str) -> bool:
+    return fold(text).strip(" .") in locales.EMPLOYMENT_WORDS
+
+
+def is_meta_line(text: str) -> bool:
+    """A line made only of employment types, workplace types, durations or separators."""
+    segments = _segments(text)
+    return all(is_employment_word(s) or is_duration(s) for s in segments)
+
+
+def company_name(text: str | None) -> str | None:
+    """ "Acme · Full-time" -> "Acme"; a line of only employment words or durations -> None."""
+    segments = _segments(text or "")
+    kept = [s for s in segments if not (is_employment_word(s) or is_duration(s))]
+    return kept[0] if kept else None
+
+
+def place(text: str | None) -> str | None:
+    """A location without separators or workplace type: "· Paris, France · Hybrid" -> "Paris,
+    France". A line that is only a workplace type ("Remote") is kept as the place."""
+    segments = _segments(text or "")
+    kept = [s for s in segments if fold(s).strip(" .") not in locales.WORKPLACE_WORDS]
+    value = strip_separators(" · ".join(kept) if kept else " · ".join(segments))
+    return value or None
+
+
+# --- names ------------------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+_TRADEMARKS = re.compile(r"[®™©℠]")
+_NAME_CUT = re.compile(r"\s[·•|/]\s?|[·•|]\s|\|")
+
+
+@dataclass(frozen=True)
+class Name:
+    full: str | None
+    first: str | None
+    last: str | None
+
+
+def _is_symbol_token(token: str) -> bool:
+    return not any(c.isalpha() for c in token)
+
+
+def _key(token: str) -> str:
+    return fold(token).strip(".,")
+
+
+def _is_credential(token: str) -> bool:
+    key = _key(token)
+    return key in locales.CREDENTIALS or key.replace(".", "") in locales.CREDENTIALS
+
+
+def _no_symbols(token: str) -> str:
+    """Drop emoji, check marks and other symbols glued to a name word ("Jane🚀")."""
+    return "".join(c for c in token if not unicodedata.category(c).startswith(("S", "Co", "Cn")))
+
+
+def _tokens(raw: str) -> tuple[list[str], list[str]]:
+    """Name tokens and generational suffixes, without pronouns, emoji, credentials, honorifics
+    and anything after a separator ("Jane Doe · 3rd", "Jane Doe | Hiring")."""
+    text = _TRADEMARKS.sub("", clean(raw))
+    text = _NAME_CUT.split(_BRACKETS.sub(" ", text))[0]
+    head, *tail = [part.strip() for part in text.split(",")]
+    tokens = [t for t in map(_no_symbols, head.split()) if t and not _is_symbol_token(t)]
+    suffixes = [t for t in tail if _key(t) in locales.GENERATIONAL_SUFFIXES]
+    while len(tokens) > 1 and _key(tokens[0]) in locales.HONORIFICS:
+        tokens.pop(0)
+    while len(tokens) > 1:
+        key = _key(tokens[-1])
+        if key in locales.GENERATIONAL_SUFFIXES:
+            suffixes.insert(0, tokens.pop())
+        elif _is_credential(tokens[-1]):
+            tokens.pop()
+        else:
+            break
+    return tokens, suffixes
+
+
+def split_name(raw: str | None) -> Name:
+    """Full, first and last name from a displayed name.
+
+    "Dr. Jean-Luc van der Berg, PhD, MBA" -> ("Jean-Luc van der Berg", "Jean-Luc", "van der
+    Berg"). The last name is the last word with the particles before it; middle names stay in
+    the full name only; generational suffixes (Jr., III) stay in the full name, never in the
+    last name; credentials and pronouns are dropped.
+    """
+    tokens, suffixes = _tokens(raw or "")
+    if not tokens:
+        return Name(None, None, None)
+    full = " ".join(tokens + suffixes)
+    if len(tokens) == 1:
+        return Name(full, tokens[0], None)
+    start = len(tokens) - 1
+    while start > 1 and _key(tokens[start - 1]) in locales.NAME_PARTICLES:
+        start -= 1
+    return Name(full, tokens[0], " ".join(tokens[start:]))
+
+
+def join_name(first: str | None, last: str | None) -> Name:
+    """A name from separate first and last names (structured data): credentials and suffixes
+    are taken out of the last name, the split itself is kept."""
+    first_tokens, _ = _tokens(first or "")
+    last_tokens, suffixes = _tokens(last or "")
+    first_text = " ".join(first_tokens) or None
+    last_text = " ".join(last_tokens) or None
+    full = " ".join(first_tokens + last_tokens + suffixes) or None
+    return Name(full, first_text, last_text)
