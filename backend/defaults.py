@@ -166,3 +166,82 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
+
+# --- Email lookup: finder and verifier (backend/email_lookup) ----------------------------------
+EMAIL_PATTERN_KAPPA = 2.0
+"""Dirichlet strength (pseudo-addresses) of the global pattern prior at a domain. Small on
+purpose: the reference's leave-one-out measurement found kappa 1-2 best (domain evidence should
+take over at once; kappa 10 lost 3 points of top-1, kappa 50 lost 11)."""
+
+EMAIL_POLICY_KAPPA = 1.0
+"""Dirichlet strength (pseudo-addresses) of the default name-spelling policy (transliteration,
+particles, hyphens) at a domain: one known address with an umlaut is enough to pick a side."""
+
+EMAIL_RANK_LIMIT = 10
+"""Candidates kept after ranking (the SMTP verifier and the alternatives draw from these)."""
+
+EMAIL_ALTERNATIVES = 4
+"""Alternatives returned next to the best address."""
+
+EMAIL_PROBABLE_SHARE = 0.6
+"""Share of the chosen pattern at a domain (with >= 2 known addresses) that makes an unverified
+address `probable` rather than `possible` (reference §5.6)."""
+
+EMAIL_COMPANY_DOMAIN_TTL = timedelta(days=7)
+"""How long a company name -> mail domain answer (learned or guessed) is reused."""
+
+EMAIL_MAX_DOMAIN_GUESSES = 6
+"""Domains guessed from a company name and checked by DNS, at most (each is one DNS question)."""
+
+DNS_MIN_TTL = timedelta(minutes=5)
+DNS_MAX_TTL = timedelta(hours=24)
+"""Bounds of the DNS TTL used to cache an MX / A answer (reference §5.7)."""
+
+DNS_NEGATIVE_TTL = timedelta(hours=1)
+"""How long NXDOMAIN, null MX and "no mail host" answers are cached."""
+
+SMTP_CONNECT_TIMEOUT = timedelta(seconds=10)
+"""TCP connect + greeting timeout per MX host (AfterShip uses 10 s) before failing over."""
+
+SMTP_SESSION_BUDGET = timedelta(seconds=90)
+"""Wall-clock cap on all SMTP work for one lookup (RFC 5321 allows 5 min per reply; we don't wait
+that long for one person)."""
+
+SMTP_MAX_RCPTS_PER_SESSION = 5
+"""RCPT commands per SMTP session, the catch-all probe included (anti-harvest limits)."""
+
+SMTP_MAX_CANDIDATES = 8
+"""Candidate addresses tested by SMTP for one person, at most."""
+
+SMTP_MAX_SESSIONS = 4
+"""SMTP sessions opened for one lookup, at most (452 recycling and dropped connections)."""
+
+SMTP_MIN_SESSION_INTERVAL = timedelta(seconds=2)
+"""Least time between two new sessions to the same mail server (reference §5.8: 2-5 s)."""
+
+SMTP_MX_LOCK_WAIT = timedelta(seconds=30)
+"""How long a lookup waits for another lookup's session to the same mail server to end."""
+
+SMTP_GREYLIST_RETRY = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+"""Retry schedule after a temporary failure (greylisting): postgrey delays 300 s by default, so
+an immediate retry never helps; give up after the last step."""
+
+SMTP_BLOCK_COOLDOWN = timedelta(hours=6)
+SMTP_BLOCK_COOLDOWN_MAX = timedelta(hours=24)
+"""Circuit breaker after a block reply: no connection to that mail server for this long, doubled
+on each repeated block up to the maximum."""
+
+SMTP_CATCH_ALL_TTL = timedelta(days=7)
+"""How long a domain's catch-all answer (and its random probe local part) is kept; results flip
+over time (Reacher #1243), so it is re-probed weekly."""
+
+EMAIL_VERIFIED_TTL = timedelta(days=30)
+"""How long a lookup whose address was verified by SMTP is reused."""
+
+EMAIL_INVALID_TTL = timedelta(days=14)
+"""How long a lookup that found no deliverable address is reused."""
