@@ -9,8 +9,8 @@
 (() => {
   const sb = (globalThis.sourcebridge ??= {});
 
-  /** Milliseconds between readings of the page. */
-  const INTERVAL_MS = 100;
+  /** Milliseconds between readings of the page (two equal readings in a row mean "rendered"). */
+  const INTERVAL_MS = 75;
   /** Milliseconds before giving up on a complete render and snapshotting anyway. */
   const TIMEOUT_MS = 5000;
 

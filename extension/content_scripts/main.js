@@ -18,13 +18,19 @@
       : { kind: 'internal', message: `Sourcebridge could not look up this profile: ${error?.message ?? error}` };
   }
 
+  /** A User Timing mark per phase (DevTools' performance panel, the e2e tests); never required. */
+  const mark = (phase, personKey) => performance.mark?.(`sourcebridge:${phase}`, { detail: personKey });
+
   async function lookUp(profile, signal) {
+    mark('detected', profile.key);
     badge.showLoading(profile.key);
     const page = await sb.hydration.waitForProfile(document, profile.product, { previousName, signal });
     previousName = page.name || previousName;
+    mark('rendered', profile.key);
     const snapshot = sb.snapshot.buildSnapshot(document, { container: page.container });
     const payload = await sb.snapshot.encodeSnapshot(snapshot);
     if (signal.aborted) return;
+    mark('sent', profile.key);
     let reply;
     try {
       reply = await chrome.runtime.sendMessage({
@@ -34,6 +40,7 @@
       reply = { error: messagingError(error) };
     }
     if (signal.aborted) return;
+    mark('answered', profile.key);
     if (reply?.error) badge.showError(profile.key, reply.error);
     else if (reply?.result) badge.showResult(profile.key, reply.result);
     else badge.showError(profile.key, messagingError(new Error('no answer from the service worker')));

@@ -449,6 +449,15 @@ class Browser:
         ).wait_for(state="attached", timeout=BADGE_TIMEOUT_MS)
         return float(page.evaluate("(key) => window.__sbShownAt[key]", person_key))
 
+    def phases(self, page: Any, person_key: str) -> dict[str, float]:
+        """The content script's User Timing marks for a person: phase -> ms since navigation."""
+        return page.evaluate(
+            """(key) => Object.fromEntries(performance.getEntriesByType('mark')
+                .filter((m) => m.name.startsWith('sourcebridge:') && m.detail === key)
+                .map((m) => [m.name.slice('sourcebridge:'.length), m.startTime]))""",
+            person_key,
+        )
+
     def badge_text(self, page: Any, selector: str) -> str:
         return page.locator(f"#sourcebridge-badge {selector}").first.text_content()
 
@@ -584,7 +593,8 @@ def write_timings(timings: dict[str, list[float]]) -> None:
     summary: dict[str, Any] = {
         "what": "ms from navigation start (page load) or pushState (SPA) to the badge's answer,"
         " headless Chromium + local backend (SQLite) + Greenhouse sandbox, same machine;"
-        " api_direct: the same lookup POSTed straight to the backend (baseline)",
+        " api_direct: the same lookup POSTed straight to the backend (baseline);"
+        " phase_*: the content script's User Timing marks during the reloads",
         "goal_ms": 700,
         "runs_ms": {name: values for name, values in sorted(timings.items())},
         "median_ms": {name: round(value, 1) for name, value in sorted(medians.items())},

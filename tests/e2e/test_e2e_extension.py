@@ -229,6 +229,11 @@ def test_badge_latency_against_the_backend_alone(ext, backend, cases):
     for _ in range(3):
         page.reload(wait_until="commit")
         ext.record("page_reload", ext.wait_for_badge(page, case.person_key))
+        phases = ext.phases(page, case.person_key)
+        ext.record("phase_detect_after_navigation", phases["detected"])
+        ext.record("phase_wait_for_render", phases["rendered"] - phases["detected"])
+        ext.record("phase_snapshot_and_gzip", phases["sent"] - phases["rendered"])
+        ext.record("phase_worker_and_backend", phases["answered"] - phases["sent"])
     for _ in range(3):
         started = time.perf_counter()
         response = requests.post(
