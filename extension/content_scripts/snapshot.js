@@ -27,7 +27,7 @@
   /** A trimmed copy of an element's HTML; the live page is never modified. */
   function trimmedHtml(element) {
     const copy = element.cloneNode(true);
-    for (const node of copy.querySelectorAll(`${sb.selectors.snapshotStrip}, ${OWN_ELEMENTS}`)) {
+    for (const node of copy.querySelectorAll([sb.selectors.snapshotStrip, OWN_ELEMENTS].join(', '))) {
       node.remove();
     }
     stripComments(copy);
