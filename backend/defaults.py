@@ -65,6 +65,12 @@ GREENHOUSE_CONNECT_TIMEOUT = timedelta(seconds=5)
 GREENHOUSE_MAX_RETRIES = 4
 """Retries of one Greenhouse request after a retryable failure."""
 
+GREENHOUSE_INTERACTIVE_RETRIES = 1
+"""Retries of a Greenhouse request a recruiter is waiting on (the lookup's live duplicate check)."""
+
+GREENHOUSE_INTERACTIVE_TIMEOUT = timedelta(seconds=4)
+"""Read timeout of a Greenhouse request a recruiter is waiting on."""
+
 GREENHOUSE_BACKOFF_INITIAL = timedelta(seconds=0.5)
 GREENHOUSE_BACKOFF_MAX = timedelta(seconds=8)
 """Exponential backoff bounds between retries (jittered into [d/2, d])."""
@@ -150,23 +156,6 @@ SANDBOX_RATE_WINDOW = timedelta(seconds=30)
 SANDBOX_TOKEN_TTL = timedelta(hours=1)
 """Lifetime of a sandbox access token (Greenhouse's is about an hour)."""
 
-# --- LinkedIn parser (backend/linkedin_parse) -----------------------------------------------------
-LINKEDIN_MAX_POSITIONS = 200
-"""Positions read from one page or accepted from a client at most (LinkedIn shows ~100; more
-means a runaway match on hostile HTML)."""
-
-LINKEDIN_MAX_TEXT_CHARS = 500
-"""Characters. Longest string accepted in a client-sent profile field (headlines cap at 220)."""
-
-LINKEDIN_MAX_ISLAND_CHARS = 2 * 1024 * 1024
-"""Characters. Largest embedded ``<code>`` JSON island parsed (voyager islands are ~10-300 kB)."""
-
-LINKEDIN_MAX_JSON_ENTITIES = 20_000
-"""Objects visited per JSON island at most (bounds hostile JSON; a profile has a few hundred)."""
-
-LINKEDIN_MAX_DEPTH = 2000
-"""Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
-
 # --- Email lookup: finder and verifier (backend/email_lookup) ----------------------------------
 EMAIL_PATTERN_KAPPA = 2.0
 """Dirichlet strength (pseudo-addresses) of the global pattern prior at a domain. Small on
@@ -245,3 +234,20 @@ EMAIL_VERIFIED_TTL = timedelta(days=30)
 
 EMAIL_INVALID_TTL = timedelta(days=14)
 """How long a lookup that found no deliverable address is reused."""
+
+# --- LinkedIn parser (backend/linkedin_parse) -----------------------------------------------------
+LINKEDIN_MAX_POSITIONS = 200
+"""Positions read from one page or accepted from a client at most (LinkedIn shows ~100; more
+means a runaway match on hostile HTML)."""
+
+LINKEDIN_MAX_TEXT_CHARS = 500
+"""Characters. Longest string accepted in a client-sent profile field (headlines cap at 220)."""
+
+LINKEDIN_MAX_ISLAND_CHARS = 2 * 1024 * 1024
+"""Characters. Largest embedded ``<code>`` JSON island parsed (voyager islands are ~10-300 kB)."""
+
+LINKEDIN_MAX_JSON_ENTITIES = 20_000
+"""Objects visited per JSON island at most (bounds hostile JSON; a profile has a few hundred)."""
+
+LINKEDIN_MAX_DEPTH = 2000
+"""Elements nested deeper than this are not read (real pages stay under ~60 levels)."""

@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
+from backend.greenhouse.client import client_from_settings
 from backend.secrets_box import SecretBox
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
@@ -112,21 +114,30 @@ def webhook_secret_for(
     return settings.get("GREENHOUSE_WEBHOOK_SECRET")
 
 
-def greenhouse_client(connection: Connection, svc: Services) -> GreenhouseClient:
-    """The account's client, reused per process so HTTP connections and pacing are shared."""
-    key = ("greenhouse-client", connection.client_id, connection.user_id, connection.client_secret)
+def greenhouse_client(
+    connection: Connection, svc: Services, *, interactive: bool = False
+) -> GreenhouseClient:
+    """The account's client, reused per process so HTTP connections are shared.
+
+    `interactive` is for a recruiter waiting on a page: one retry and short timeouts, so a
+    Greenhouse outage answers "unavailable" in seconds instead of after a full backoff.
+    """
+    key = ("greenhouse-client", connection, interactive)
     client = svc.extras.get(key)
     if client is None:
-        settings = svc.settings
-        client = GreenhouseClient(
-            connection.client_id,
-            connection.client_secret,
-            connection.user_id,
-            api_url=settings["GREENHOUSE_API_URL"],
-            auth_url=settings["GREENHOUSE_AUTH_URL"],
-            app_url=settings["GREENHOUSE_APP_URL"],
-            cache=svc.cache,
-            limiter=svc.limiter,
-        )
+        patience: dict[str, Any] = {}
+        if interactive:
+            patience["max_retries"] = defaults.GREENHOUSE_INTERACTIVE_RETRIES
+            patience["timeout"] = (
+                defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+                defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
+            )
+        settings = {
+            **svc.settings,
+            "GREENHOUSE_CLIENT_ID": connection.client_id,
+            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
+            "GREENHOUSE_USER_ID": connection.user_id,
+        }
+        client = client_from_settings(settings, svc.cache, svc.limiter, **patience)
         svc.extras[key] = client
     return client

@@ -88,7 +88,7 @@ def greenhouse_check(
         session,
         account_id,
         person,
-        finder=greenhouse_client(connection, svc).candidates,
+        finder=greenhouse_client(connection, svc, interactive=True).candidates,
         cache=svc.cache,
         app_url=svc.settings["GREENHOUSE_APP_URL"],
         index_ready=index_state(session, account_id).status == "ready",

@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from backend.queue import huey
 from backend.store import Base
 from backend.store.migrations import upgrade
+from tests.support.accounts import make_user
 
 huey.immediate = True  # queued tasks run in-process, synchronously, in tests
 
@@ -84,16 +85,28 @@ def app_config(database_url: str, instance_dir: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, object]):  # type: ignore[no-untyped-def]
+def make_app():  # type: ignore[no-untyped-def]
+    """Build apps from settings; their tables are emptied afterwards (tests share one database)."""
     from backend.app import create_app
 
-    app = create_app(app_config)
-    yield app
-    db = app.extensions["sourcebridge"].db
-    with db.session() as session:  # every test starts from empty tables
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
-    db.dispose()
+    made = []
+
+    def build(config: dict[str, object]):  # type: ignore[no-untyped-def]
+        made.append(create_app(config))
+        return made[-1]
+
+    yield build
+    for app in made:
+        db = app.extensions["sourcebridge"].db
+        with db.session() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                session.execute(delete(table))
+        db.dispose()
+
+
+@pytest.fixture
+def app(make_app, app_config: dict[str, object]):  # type: ignore[no-untyped-def]
+    return make_app(app_config)
 
 
 @pytest.fixture
@@ -107,13 +120,6 @@ def db_session(app):  # type: ignore[no-untyped-def]
         yield session
 
 
-def make_user(app, email: str = "admin@example.com", *, admin: bool = True) -> tuple[object, str]:  # type: ignore[no-untyped-def]
-    from backend.accounts import create_user
-
-    with app.extensions["sourcebridge"].db.session() as session:
-        return create_user(session, email, admin=admin)
-
-
 @pytest.fixture
 def admin_token(app) -> str:  # type: ignore[no-untyped-def]
     return make_user(app)[1]
@@ -122,6 +128,19 @@ def admin_token(app) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def auth(admin_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_token}"}
+
+
+@pytest.fixture
+def deferred_tasks():  # type: ignore[no-untyped-def]
+    """Queue tasks without running them (an in-memory queue), to see what a request enqueues."""
+    from huey.storage import MemoryStorage
+
+    saved = huey.storage
+    huey.immediate = False
+    huey.storage = MemoryStorage(huey.name)
+    yield huey
+    huey.storage = saved
+    huey.immediate = True
 
 
 @pytest.fixture

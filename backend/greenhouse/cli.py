@@ -1,12 +1,14 @@
-"""`sourcebridge greenhouse check | find`: try the connection from the command line.
+"""`sourcebridge greenhouse check | find | index`: the Greenhouse connection from the command line.
 
-Credentials come from the settings (GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID / _API_URL /
-_AUTH_URL, environment or `.env`); the client is built by `client_from_settings`.
+Credentials: `--account ID` uses that team's saved connection; otherwise the settings
+(GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID / _API_URL / _AUTH_URL, environment or `.env`), and
+failing those the first team's saved connection.
 Exit 2: missing credentials or bad input. Exit 1: Greenhouse unreachable, refused, or problems.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC
 from datetime import datetime
 
@@ -16,6 +18,8 @@ from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
 from backend.config import load_settings
+from backend.greenhouse.check import NOT_SITE_ADMIN
+from backend.greenhouse.check import check_connection
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import MissingCredentials
 from backend.greenhouse.client import client_from_settings
@@ -24,30 +28,58 @@ from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.errors import PermissionDenied
 
-LIST_SCOPES = (
-    ("harvest:candidates:list", "/v3/candidates"),
-    ("harvest:applications:list", "/v3/applications"),
-    ("harvest:notes:list", "/v3/notes"),
-    ("harvest:candidate_employments:list", "/v3/candidate_employments"),
-    ("harvest:custom_fields:list", "/v3/custom_fields"),
-    ("harvest:custom_field_options:list", "/v3/custom_field_options"),
-    ("harvest:candidate_tags:list", "/v3/candidate_tags"),
-    ("harvest:applied_candidate_tags:list", "/v3/applied_candidate_tags"),
-    ("harvest:jobs:list", "/v3/jobs"),
-    ("harvest:job_interview_stages:list", "/v3/job_interview_stages"),
-    ("harvest:prospect_pools:list", "/v3/prospect_pools"),
-    ("harvest:prospect_pool_stages:list", "/v3/prospect_pool_stages"),
-    ("harvest:prospect_details:list", "/v3/prospect_details"),
-    ("harvest:users:list", "/v3/users"),
-)
-"""Read scopes the integration needs, each with a list endpoint that proves it (one row)."""
+ACCOUNT = click.option("--account", type=int, default=None, help="use this team's saved connection")
 
 
-def build_client() -> GreenhouseClient:
+def build_client(account: int | None = None) -> GreenhouseClient:
+    settings = load_settings()
+    if account is None:
+        try:
+            return client_from_settings(settings)
+        except MissingCredentials as exc:
+            missing = exc
+    connection = _saved_connection(settings, account)
+    if connection is None:
+        if account is not None:
+            raise BadInput(f"team {account} has no saved Greenhouse connection")
+        raise BadInput(f"{missing} (set them in the environment or .env, or save a connection)")
+    return client_from_settings(
+        {
+            **settings,
+            "GREENHOUSE_CLIENT_ID": connection.client_id,
+            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
+            "GREENHOUSE_USER_ID": connection.user_id,
+        }
+    )
+
+
+def _saved_connection(settings: dict, account: int | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from backend.integration import connection_for
+    from backend.secrets_box import SecretBox
+    from backend.store import Database
+    from backend.store.models import GreenhouseIntegration
+
+    db = Database(settings["DATABASE_URL"])
     try:
-        return client_from_settings(load_settings())
-    except MissingCredentials as exc:
-        raise BadInput(f"{exc} (set them in the environment or .env)") from exc
+        with db.session() as session:
+            if account is None:
+                query = select(GreenhouseIntegration.account_id).where(
+                    GreenhouseIntegration.client_secret_encrypted.is_not(None)
+                )
+                account = session.scalars(query.order_by(GreenhouseIntegration.account_id)).first()
+            if account is None:
+                return None
+            box = SecretBox(settings["SECRET_KEY"])
+            connection = connection_for(session, account, settings=settings, secrets=box)
+            return connection if connection and connection.source == "saved" else None
+    except Exception as exc:  # noqa: BLE001 - no database means no saved connection
+        if account is not None:
+            raise DependencyFailed(f"cannot read the saved connection: {exc}") from exc
+        return None
+    finally:
+        db.dispose()
 
 
 def explain(exc: GreenhouseError) -> str:
@@ -57,7 +89,7 @@ def explain(exc: GreenhouseError) -> str:
     if isinstance(exc, AuthenticationError):
         return f"Greenhouse refused the credentials: {exc}"
     if isinstance(exc, PermissionDenied) and exc.not_site_admin:
-        return "the acting user (GREENHOUSE_USER_ID) is not a site admin; lists need one"
+        return NOT_SITE_ADMIN
     if isinstance(exc, PermissionDenied):
         return f"Greenhouse denied access: {exc}"
     return f"Greenhouse error: {exc}"
@@ -69,67 +101,74 @@ def greenhouse() -> None:
 
 
 @greenhouse.command()
-def check() -> None:
+@ACCOUNT
+def check(account: int | None) -> None:
     """Mint a token, name the acting user, and try every read scope the integration needs."""
-    client = build_client()
+    client = build_client(account)
     try:
-        token = client.tokens.refresh()
+        report = check_connection(client)
     except GreenhouseError as exc:
         raise DependencyFailed(explain(exc)) from exc
-    expires = datetime.fromtimestamp(token["expires_at"], UTC).isoformat(timespec="seconds")
+    expires = datetime.fromtimestamp(report.token_expires_at, UTC).isoformat(timespec="seconds")
     click.echo(f"token: ok (client id {client.client_id}, expires {expires})")
-    problems: list[str] = []
-    site_admin = True
-    try:
-        me = client.users.me()
-    except PermissionDenied as exc:
-        me = None
-        site_admin = not exc.not_site_admin
-        problems.append(explain(exc) if exc.not_site_admin else f"cannot read users: {exc}")
-    except GreenhouseError as exc:
-        raise DependencyFailed(explain(exc)) from exc
-    if me is not None:
-        site_admin = bool(me.get("site_admin"))
-        email = f" <{me['primary_email']}>" if me.get("primary_email") else ""
-        click.echo(f"acting user: {me['id']} {me.get('name', '')}{email}")
-        if not site_admin:
-            problems.append(explain(PermissionDenied("not a site admin")))
-    elif site_admin and not problems:
-        problems.append(f"acting user {client.user_id} was not found in Greenhouse")
-    click.echo(f"site admin: {'yes' if site_admin else 'no'}")
-    if site_admin:
-        for scope, path in LIST_SCOPES:
-            try:
-                client.transport.get(path, {"per_page": 1})
-            except APIConnectionError as exc:
-                raise DependencyFailed(explain(exc)) from exc
-            except GreenhouseError as exc:
-                click.echo(f"scope {scope}: FAILED ({exc})")
-                problems.append(f"{scope} does not answer: {exc}")
-            else:
-                click.echo(f"scope {scope}: ok")
-    else:
+    if report.user:
+        user = report.user
+        email = f" <{user['primary_email']}>" if user.get("primary_email") else ""
+        click.echo(f"acting user: {user['id']} {user.get('name', '')}{email}")
+    admin = {True: "yes", False: "no", None: "unknown"}[report.site_admin]
+    click.echo(f"site admin: {admin}")
+    for scope, failure in report.scopes.items():
+        click.echo(f"scope {scope}: {'ok' if failure is None else f'FAILED ({failure})'}")
+    if not report.scopes:
         click.echo(
             "scopes: not checked (list endpoints answer 403 to a user who is not a site admin)"
         )
     click.echo("write scopes (create, update, move, destroy): not checked (that would write)")
-    for problem in problems:
+    for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
-    if problems:
-        raise DependencyFailed(f"greenhouse check found {len(problems)} problem(s)")
+    if not report.ok:
+        raise DependencyFailed(f"greenhouse check found {len(report.problems)} problem(s)")
     click.echo("greenhouse: ready")
 
 
 @greenhouse.command()
 @click.option("--email", required=True, help="address to look up (exact, case-insensitive)")
-def find(email: str) -> None:
+@ACCOUNT
+def find(email: str, account: int | None) -> None:
     """Print the Greenhouse candidates with this email address as JSON."""
     email = email.strip()
     if "@" not in email or " " in email:
         raise BadInput(f"not an email address: {email!r}")
-    client = build_client()
+    client = build_client(account)
     try:
         matches = client.candidates.find_by_email(email)
     except GreenhouseError as exc:
         raise DependencyFailed(explain(exc)) from exc
     print_json([{**row, "url": client.candidate_url(row["id"])} for row in matches])
+
+
+@greenhouse.command()
+@click.option("--account", type=int, required=True, help="the team whose index to fill")
+def index(account: int) -> None:
+    """Fill a team's candidate index now (the duplicate check's copy), with a progress bar."""
+    from tqdm import tqdm
+
+    from backend.app import create_app
+    from backend.store.migrations import upgrade
+    from backend.tasks import run_backfill
+
+    settings = load_settings()
+    upgrade(settings["DATABASE_URL"])
+    svc = create_app().extensions["sourcebridge"]
+    with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
+
+        def progress(total: int) -> None:
+            bar.update(total - bar.n)
+
+        try:
+            total = run_backfill(svc, account, progress=progress)
+        except GreenhouseError as exc:
+            raise DependencyFailed(explain(exc)) from exc
+    if total == 0 and bar.n == 0:
+        raise BadInput(f"team {account} is not connected to Greenhouse")
+    click.echo(f"indexed {total} candidates for team {account}")

@@ -61,6 +61,10 @@ class GreenhouseClient:
         rate_limit: int = defaults.GREENHOUSE_RATE_LIMIT,
         rate_window_seconds: float = defaults.GREENHOUSE_RATE_WINDOW.total_seconds(),
         max_retries: int = defaults.GREENHOUSE_MAX_RETRIES,
+        timeout: tuple[float, float] = (
+            defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+            defaults.GREENHOUSE_TIMEOUT.total_seconds(),
+        ),
         rng: random.Random | None = None,
     ) -> None:
         if not client_id or not client_secret:
@@ -83,6 +87,7 @@ class GreenhouseClient:
             session=session,
             sleep=sleep,
             max_retries=max_retries,
+            timeout=timeout,
             rng=rng,
         )
         self.tokens = TokenProvider(
@@ -109,6 +114,16 @@ class GreenhouseClient:
         """Link to the candidate (or one application) in the Greenhouse web app."""
         return candidate_url(self.app_url, candidate_id, application_id)
 
+    def close(self) -> None:
+        """Close the HTTP session's pooled connections."""
+        self.transport.session.close()
+
+    def __enter__(self) -> GreenhouseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:  # never shows the secret
         return f"GreenhouseClient(client_id={self.client_id!r}, user_id={self.user_id!r})"
 
@@ -124,7 +139,7 @@ def client_from_settings(
     Raises MissingCredentials naming what is missing. With `REDIS_URL` set and no cache or
     limiter given, both are Redis-backed so that every process shares them.
     """
-    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET", "GREENHOUSE_USER_ID")
+    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET")
     missing = [name for name in needed if not settings.get(name)]
     if missing:
         raise MissingCredentials(f"missing {', '.join(missing)}")
@@ -138,7 +153,7 @@ def client_from_settings(
     return GreenhouseClient(
         settings["GREENHOUSE_CLIENT_ID"],
         settings["GREENHOUSE_CLIENT_SECRET"],
-        settings["GREENHOUSE_USER_ID"],
+        settings.get("GREENHOUSE_USER_ID") or None,  # None: the credential's service user
         api_url=settings.get("GREENHOUSE_API_URL") or defaults.GREENHOUSE_API_URL,
         auth_url=settings.get("GREENHOUSE_AUTH_URL") or defaults.GREENHOUSE_AUTH_URL,
         app_url=settings.get("GREENHOUSE_APP_URL") or defaults.GREENHOUSE_APP_URL,

@@ -19,7 +19,6 @@ and could not be confirmed by reading back: the record may or may not exist.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import requests
@@ -204,8 +203,3 @@ def error_from_response(response: requests.Response) -> APIStatusError:
     if status >= 500:
         return ServerError(text, **common)
     return _BY_STATUS.get(status, BadRequest)(text, **common)
-
-
-def describe(body: Any) -> str:
-    """A short printable form of a response body for error messages."""
-    return json.dumps(body)[:300] if not isinstance(body, str) else body[:300]

@@ -243,13 +243,13 @@ class Transport:
                             self.throttle.pause_all(self._rate_limit_wait(error, response))
                     elif not isinstance(error, ServerError):
                         raise error
-            if attempt >= self.max_retries:
-                error.outcome_unknown = not safe_to_repeat
-                raise error
             if not safe_to_repeat:
                 found = self._confirmed_or_raise(error, confirm)
                 if found is not None:
                     return found
+                safe_to_repeat = True  # read back: it did not land
+            if attempt >= self.max_retries:
+                raise error
             delay = self._delay(attempt, error)
             attempt += 1
             self.retries += 1

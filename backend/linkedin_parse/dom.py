@@ -40,7 +40,11 @@ class Lines:
     spans: dict[int, tuple[int, int]]  # element mem_id -> [start, end) line indexes
 
     def span(self, node: LexborNode) -> tuple[int, int] | None:
-        return self.spans.get(node.mem_id)
+        span = self.spans.get(node.mem_id)
+        if span is None:
+            return None
+        # An inline element's end is recorded before its last line is known to be non-empty.
+        return span[0], min(span[1], len(self.lines))
 
     def within(self, node: LexborNode) -> list[Line]:
         span = self.span(node)
@@ -105,7 +109,7 @@ def read_lines(root: LexborNode) -> Lines:
 
 def text_of(node: LexborNode | None) -> str:
     """The visible text of an element as one line ("" for None)."""
-    if node is None:
+    if node is None or is_hidden(node):
         return ""
     return clean(" ".join(line.text for line in read_lines(node).lines))
 

@@ -22,6 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 from backend.defaults import LINKEDIN_MAX_ISLAND_CHARS as MAX_ISLAND_CHARS
 from backend.defaults import LINKEDIN_MAX_JSON_ENTITIES as MAX_ENTITIES
 from backend.linkedin_parse.model import Position
+from backend.linkedin_parse.selectors import JSON_ISLANDS
 from backend.linkedin_parse.text import clean
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import place
@@ -43,7 +44,7 @@ class Embedded:
 
 
 def _islands(tree: LexborHTMLParser) -> Iterator[Any]:
-    for node in tree.css("code"):
+    for node in tree.css(JSON_ISLANDS):
         raw = node.text(deep=False) or ""
         if not raw.strip():  # some islands hold the JSON in an HTML comment
             child = node.child
@@ -200,9 +201,10 @@ def _is_position(entity: dict) -> bool:
 def read_embedded(
     tree: LexborHTMLParser, page: PageId, public_url: str | None
 ) -> tuple[Embedded | None, int]:
-    """This profile's data from the page's JSON islands, and how many other profiles were seen."""
+    """This profile's data from the page's JSON islands, and how many other people's profiles
+    (with positions) the islands hold and were left alone."""
     mine: dict | None = None
-    others: set[str] = set()
+    others: list[dict] = []
     positions: list[dict] = []
     geo: dict[str, str] = {}
     for island in _islands(tree):
@@ -212,15 +214,16 @@ def read_embedded(
                     if mine is None or len(entity) > len(mine):
                         mine = entity
                 else:
-                    others.add(_urns(entity) or str(entity.get("publicIdentifier")))
+                    others.append(entity)
             elif _is_position(entity):
                 positions.append(entity)
             elif isinstance(entity.get("entityUrn"), str) and "geo:" in entity["entityUrn"]:
                 name = _str(entity.get("defaultLocalizedName")) or _str(entity.get("name"))
                 if name:
                     geo[entity["entityUrn"]] = name
+    stale = _with_positions(others, positions)
     if mine is None:
-        return None, len(others)
+        return None, stale
 
     member = _member_id(str(mine.get("entityUrn") or ""))
     own = _nested_positions(mine)
@@ -252,5 +255,20 @@ def read_embedded(
             linkedin_url=url,
             positions=tuple(own),
         ),
-        len(others),
+        stale,
     )
+
+
+def _with_positions(profiles: list[dict], positions: list[dict]) -> int:
+    """How many other people's profiles with positions the islands hold: a previously viewed
+    profile's leftovers, not the mini-profiles every page carries (viewer, "also viewed")."""
+    found: set[object] = set()
+    for profile in profiles:
+        member = _member_id(str(profile.get("entityUrn") or ""))
+        if _nested_positions(profile) or (member and _owns_any(member, positions)):
+            found.add(member or id(profile))
+    return len(found)
+
+
+def _owns_any(member: str, positions: list[dict]) -> bool:
+    return any(f"({member}," in _urns(p) for p in positions)

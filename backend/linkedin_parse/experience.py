@@ -32,7 +32,7 @@ from backend.linkedin_parse.text import parse_date_line
 from backend.linkedin_parse.text import place
 from backend.linkedin_parse.text import strip_separators
 
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MAX_PLACE_CHARS = 80
 _MAX_PLACE_WORDS = 8
 
@@ -51,18 +51,23 @@ def _is_noise(text: str, strict: bool = True) -> bool:
     "Intern" or "Freelance" can be a title."""
     if not strip_separators(text) or is_duration(text):
         return True
-    if fold(text) in locales.EXPERIENCE_HEADINGS:
+    folded = fold(text)
+    if folded in locales.EXPERIENCE_HEADINGS or folded in locales.OTHER_SECTION_HEADINGS:
         return True
     return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
 
 
-def _is_heading(line: Line) -> bool:
+def _heading_rank(line: Line) -> int | None:
+    """1-6 for a line in a heading element (or its direct child), else None."""
     for node in (line.node, line.node.parent):
-        if node is not None and (
-            node.tag in _HEADING_TAGS or node.attributes.get("role") == "heading"
-        ):
-            return True
-    return False
+        if node is None:
+            continue
+        if node.tag in _HEADING_TAGS:
+            return int(node.tag[1])
+        if node.attributes.get("role") == "heading":
+            level = node.attributes.get("aria-level") or "2"
+            return int(level) if level.isdigit() else 2
+    return None
 
 
 def _looks_like_place(text: str) -> bool:
@@ -105,12 +110,19 @@ class _Section:
         lines = self.doc.lines
         start = next(
             (i for i, line in enumerate(lines) if fold(line.text) in locales.EXPERIENCE_HEADINGS),
-            0,
+            None,
         )
-        for i in range(start + 1, len(lines)):
-            if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS and _is_heading(lines[i]):
-                return start, i
-        return start, len(lines)
+        # Only a heading of the same rank or higher ends the section ("Skills" inside a role
+        # is a lower one); without an Experience heading, only h1/h2 do.
+        rank = _heading_rank(lines[start]) if start is not None else None
+        rank = rank or 2
+        begin = start if start is not None else 0
+        for i in range(begin + 1, len(lines)):
+            if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS:
+                other = _heading_rank(lines[i])
+                if other is not None and other <= rank:
+                    return begin, i
+        return begin, len(lines)
 
     def _anchors(self) -> list[_Anchor]:
         found = []
@@ -181,10 +193,19 @@ class _Section:
         location = next((place(t) for t in rest if _looks_like_place(t)), None)
         return company, location
 
+    def _first_line_after(self, anchor: _Anchor) -> str:
+        """The line after the dates (where the location sits), up to a sub-heading."""
+        for i in range(anchor.index + 1, anchor.span[1]):
+            line = self.doc.lines[i]
+            if _heading_rank(line) is not None:
+                break
+            if i not in self.excluded and not _is_noise(line.text, strict=False):
+                return line.text
+        return ""
+
     def position(self, anchor: _Anchor) -> Position | None:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
-        after = self._usable(anchor.index + 1, anchor.span[1], strict=False)
 
         title = _field(container, registry.title) or (before[0].text if before else "")
         company_line = _field(container, registry.company) or (
@@ -199,7 +220,7 @@ class _Section:
             company = strip_separators(company_line.split("·")[0]) or None
         location = place(_field(container, registry.position_location))
         if not location:
-            candidate = next((line.text for line in after if not is_duration(line.text)), "")
+            candidate = self._first_line_after(anchor)
             location = place(candidate) if candidate and _looks_like_place(candidate) else None
         location = location or group_location
         title = strip_separators(title) or None

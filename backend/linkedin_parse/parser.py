@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborNode
 
 from backend.defaults import MAX_SNAPSHOT_BYTES
 from backend.linkedin_parse import locales
+from backend.linkedin_parse.dom import Line
 from backend.linkedin_parse.dom import closest
 from backend.linkedin_parse.dom import first
 from backend.linkedin_parse.dom import first_text
@@ -30,9 +31,13 @@ from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
 from backend.linkedin_parse.model import SnapshotTooLarge
 from backend.linkedin_parse.model import fill_current
+from backend.linkedin_parse.selectors import CONTACT_INFO_PATH
 from backend.linkedin_parse.selectors import EXPERIENCE_ANCHOR
 from backend.linkedin_parse.selectors import HEADINGS
+from backend.linkedin_parse.selectors import PUBLIC_PROFILE_LINK
+from backend.linkedin_parse.selectors import RECRUITER_DRAWER
 from backend.linkedin_parse.selectors import REGISTRIES
+from backend.linkedin_parse.selectors import SDUI_MARKERS
 from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
@@ -46,11 +51,6 @@ from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id
 
 _MEMBER_TOKEN = re.compile(r"^AC[ow]AA")
-_SDUI_MARKERS = (
-    "[data-view-name='profile-top-card']",
-    "[componentkey*='com.linkedin.sdui.profile']",
-    "[componentkey^='entity-collection-item-']",
-)
 _SECTION_TAGS = ("section", "article", "main")
 _NOT_A_NAME = {"sales navigator lead page", "linkedin", "linkedin recruiter"}
 _PLACE_ENDINGS = (
@@ -130,12 +130,44 @@ def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | No
     return None
 
 
-def _top_card_lines(card: LexborNode, name: str) -> list[str]:
+def _top_card_lines(card: LexborNode, name: str) -> list[Line]:
     """The top card's lines after the name (headline, "org · school", location, …)."""
-    lines = [line.text for line in read_lines(card).lines]
-    if name in lines:
-        lines = lines[lines.index(name) + 1 :]
-    return lines
+    lines = read_lines(card).lines
+    texts = [line.text for line in lines]
+    if name in texts:
+        lines = lines[texts.index(name) + 1 :]
+    return [line for line in lines if not _is_badge_line(line.text)]
+
+
+def _in_link(line: Line) -> bool:
+    node, depth = line.node, 0
+    while node is not None and depth < 4:
+        if node.tag in ("a", "button"):
+            return True
+        node, depth = node.parent, depth + 1
+    return False
+
+
+def _place_after_headline(lines: list[Line], plain_first: bool) -> str:
+    """The location among the top-card lines after the headline: a line with a comma or an
+    "… Area" ending; else the plain line just before the contact-info link (SDUI); else, when
+    ``plain_first`` (Sales Navigator), the plain line right after the headline."""
+    for line in lines:
+        if _is_place_line(line.text) and not _in_link(line):
+            return line.text
+    for before, line in zip(lines, lines[1:], strict=False):
+        if CONTACT_INFO_PATH in (line.node.attributes.get("href") or "") and _plain(before):
+            return before.text
+    if plain_first and lines and _plain(lines[0]):
+        return lines[0].text
+    return ""
+
+
+def _plain(line: Line) -> bool:
+    text = line.text
+    if _in_link(line) or any(c in text for c in "·•|") or any(c.isdigit() for c in text):
+        return False
+    return len(text) <= 60 and len(text.split()) <= 6 and not text.endswith(".")
 
 
 def _is_badge_line(text: str) -> bool:
@@ -175,11 +207,13 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     headline = first_text(card, registry.headline)
     location = first_text(card, registry.location)
     if (not headline or not location) and found is not None and name_text:
-        rest = [t for t in _top_card_lines(card, name_text) if not _is_badge_line(t)]
+        rest = _top_card_lines(card, name_text)
         if not headline and rest:
-            headline = rest[0]
+            headline = rest[0].text
+        texts = [line.text for line in rest]
+        after = rest[texts.index(headline) + 1 :] if headline in texts else rest[1:]
         if not location:
-            location = next((t for t in rest[1:] if _is_place_line(t)), "")
+            location = _place_after_headline(after, draft.page.source == "sales_navigator")
     draft.headline = strip_separators(headline) or None
     draft.location = place(location) if location else None
 
@@ -200,7 +234,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
                 return
     if found is None:
         return
-    for node in card.css("a[href*='linkedin.com/in/']"):
+    for node in card.css(PUBLIC_PROFILE_LINK):
         url = normalize_linkedin_url(node.attributes.get("href") or "")
         if url:
             draft.linkedin_url = url
@@ -210,11 +244,11 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
 def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str:
     body = tree.body or tree.root
     if page.source == "recruiter":
-        drawer = body.css_first(".profile-slidein__wrapper") is not None
+        drawer = body.css_first(RECRUITER_DRAWER) is not None
         return "recruiter.drawer" if drawer and scoped else "recruiter.page"
     if page.source == "sales_navigator":
         return "sales_navigator.lead"
-    sdui = first(body, _SDUI_MARKERS) is not None
+    sdui = first(body, SDUI_MARKERS) is not None
     details = "/details/experience" in url.lower()
     return f"linkedin.{'details.' if details else ''}{'sdui' if sdui else 'gen2'}"
 
@@ -282,21 +316,23 @@ def _merge_embedded(draft: _Draft, tree: LexborHTMLParser) -> None:
 
 
 def _fill_from_page(structured: tuple[Position, ...], page: list[Position]) -> list[Position]:
-    """JSON positions, each missing field taken from the page's position with the same dates
-    (voyager may hold a company only as a reference to another entity)."""
-    by_dates = {(p.start, p.end): p for p in page}
+    """JSON positions in the page's order, each missing field taken from the page's position
+    with the same dates (voyager may hold a company only as a reference to another entity, and
+    its entities come in no particular order)."""
+    slots = {(p.start, p.end): i for i, p in reversed(list(enumerate(page)))}
     filled = []
-    for pos in structured:
-        twin = by_dates.get((pos.start, pos.end))
-        if twin is not None:
+    for order, pos in enumerate(structured):
+        slot = slots.get((pos.start, pos.end))
+        if slot is not None:
+            twin = page[slot]
             pos = replace(
                 pos,
                 title=pos.title or twin.title,
                 company=pos.company or twin.company,
                 location=pos.location or twin.location,
             )
-        filled.append(pos)
-    return filled
+        filled.append((len(page) if slot is None else slot, order, pos))
+    return [pos for _, _, pos in sorted(filled, key=lambda item: item[:2])]
 
 
 def _finish(draft: _Draft) -> Profile:

@@ -199,6 +199,15 @@ REGISTRIES = {
     "sales_navigator": SALES_NAVIGATOR,
 }
 
-# Vanilla gen 2: the experience anchor sits inside its section card.
-EXPERIENCE_ANCHOR = "#experience"
-HEADINGS = "h1, h2, h3, [role='heading']"
+# Shared, product-independent hooks.
+EXPERIENCE_ANCHOR = "#experience"  # vanilla gen 2: the anchor sits inside its section card
+HEADINGS = "h1, h2, h3, [role='heading']"  # section headings, for the text fallback
+CONTACT_INFO_PATH = "/overlay/contact-info/"  # the top card's contact link follows the location
+PUBLIC_PROFILE_LINK = "a[href*='linkedin.com/in/']"  # inside a top card only
+RECRUITER_DRAWER = ".profile-slidein__wrapper"
+SDUI_MARKERS = (  # vanilla generation 3 (server-driven UI)
+    "[data-view-name='profile-top-card']",
+    "[componentkey*='com.linkedin.sdui.profile']",
+    "[componentkey^='entity-collection-item-']",
+)
+JSON_ISLANDS = "code"  # LinkedIn's embedded JSON (bpr-guid islands and older <code> blocks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backend.linkedin_parse import locales
 
@@ -23,7 +24,23 @@ def clean(text: str | None) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, with straight apostrophes, for matching words."""
-    text = unicodedata.normalize("NFKD", clean(text).replace("\u2019", "'").replace("`", "'"))
+    # Short strings (labels, headings, dates) repeat across pages: cache those only.
+    return _fold_short(text) if len(text) <= _FOLD_CACHE_CHARS else _fold(text)
+
+
+_FOLD_CACHE_CHARS = 120
+
+
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    text = clean(text).replace("\u2019", "'").replace("`", "'")
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 # Recruiter: /talent/profile/{id} and every /talent/hire/{project}/.../profile/{id} route.
 _RECRUITER = re.compile(r"^/talent/(?:[^?#]*/)?profile/([^/?#]+)", re.I)
-_VANILLA = re.compile(r"^/in/([^/?#]+)", re.I)
+_VANILLA = re.compile(r"^/(?:mwlite/)?in/([^/?#]+)", re.I)  # mwlite: the light mobile site
 _SALES = re.compile(r"^/sales/(?:lead|people)/([^/?#]+)", re.I)
 _MEMBER_TOKEN = re.compile(r"^AC[ow]AA", re.I)
 _NOT_A_SLUG = {"me"}  # /in/me/ is "whoever is logged in", not a person's address

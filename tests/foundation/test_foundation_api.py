@@ -137,10 +137,8 @@ def test_gzip_bomb_is_413(app, client, auth):
     assert response.status_code == 413
 
 
-def test_unhandled_exception_is_500_in_the_error_shape(app_config):
-    from backend.app import create_app
-
-    app = create_app(app_config)
+def test_unhandled_exception_is_500_in_the_error_shape(make_app, app_config):
+    app = make_app(app_config)
     blp = Blueprint("boom", __name__)
 
     @blp.route("/boom")
@@ -165,10 +163,8 @@ def test_cors_is_off_by_default(client):
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
-def test_cors_allows_only_listed_origins(app_config):
-    from backend.app import create_app
-
-    app = create_app({**app_config, "CORS_ORIGINS": "https://ops.example"})
+def test_cors_allows_only_listed_origins(make_app, app_config):
+    app = make_app({**app_config, "CORS_ORIGINS": "https://ops.example"})
     client = app.test_client()
     ok = client.get("/api/openapi.json", headers={"Origin": "https://ops.example"})
     assert ok.headers.get("Access-Control-Allow-Origin") == "https://ops.example"

@@ -102,7 +102,7 @@ def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
             try:
                 if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
         me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"})

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.store.models import ApiToken
 from backend.store.models import GreenhouseIntegration
-from tests.conftest import make_user
+from tests.support.accounts import make_user
 
 
 def test_tokens_are_stored_hashed(app, admin_token, db_session):
@@ -84,10 +84,8 @@ def test_members_cannot_change_the_integration(app, client, admin_token):
     assert response.json["code"] == 403
 
 
-def test_environment_credentials_connect_an_account_without_saved_ones(app_config):
-    from backend.app import create_app
-
-    app = create_app(
+def test_environment_credentials_connect_an_account_without_saved_ones(make_app, app_config):
+    app = make_app(
         {**app_config, "GREENHOUSE_CLIENT_ID": "env-id", "GREENHOUSE_CLIENT_SECRET": "env-secret"}
     )
     _, token = make_user(app)

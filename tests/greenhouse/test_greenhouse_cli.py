@@ -88,7 +88,8 @@ def test_missing_credentials_exit_2(sb: SandboxHandle, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "error: missing GREENHOUSE_CLIENT_ID (set them in the environment or .env)"
+        "error: missing GREENHOUSE_CLIENT_ID (set them in the environment or .env, or save a"
+        " connection)"
     ]
 
 

@@ -198,6 +198,19 @@ def test_faults_never_create_a_second_candidate(sandbox: SandboxHandle) -> None:
     assert len({c["candidate"]["id"] for c in created}) == len(emails)
 
 
+def test_slow_answers_time_out_and_are_retried_then_reported(sandbox: SandboxHandle) -> None:
+    client = make_client(sandbox, timeout=(2.0, 0.1), max_retries=1)
+    client.tokens.get()
+    sandbox.set_faults(latency=0.3)
+    try:
+        with pytest.raises(errors.APIConnectionError) as caught:
+            list(client.jobs.iter())
+    finally:
+        sandbox.clear_faults()
+    assert caught.value.timeout
+    assert client.transport.retries == 1
+
+
 def test_a_429_storm_is_waited_out() -> None:
     with start_sandbox(candidates=5, rate_limit=1000) as sandbox:
         client = make_client(sandbox, sleep=time.sleep)

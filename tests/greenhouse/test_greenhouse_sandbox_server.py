@@ -244,3 +244,13 @@ def test_dropped_connection_gives_no_answer(sb: SandboxHandle, admin: str) -> No
             get(sb, "/v3/jobs", admin)
     finally:
         sb.clear_faults()
+
+
+def test_record_links_open_the_candidate(sb: SandboxHandle, admin: str) -> None:
+    from backend.greenhouse.links import candidate_url
+
+    row = get(sb, "/v3/candidates", admin, per_page=1).json()[0]
+    page = requests.get(candidate_url(sb.base_url, row["id"], 5), timeout=5)
+    assert page.status_code == 200 and page.json()["id"] == row["id"]
+    assert page.headers["Content-Type"].startswith("application/json")
+    assert requests.get(f"{sb.base_url}/people/0", timeout=5).status_code == 404

@@ -349,3 +349,13 @@ def test_throttle_widens_a_window_shorter_than_the_server_says() -> None:
         {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "40", "X-RateLimit-Reset": "5030"}
     )
     assert throttle.window_seconds == 30
+
+
+def test_last_ambiguous_failure_is_still_read_back(mocked: responses.RequestsMock) -> None:
+    mocked.post(f"{API}/v3/notes", status=503, json={"message": "down"})
+    mocked.get(f"{API}/v3/notes", json=[])
+    with pytest.raises(errors.ServerError) as caught:
+        new_client(Sleeps(), max_retries=1).notes.add_note(5, "Hello")
+    assert not caught.value.outcome_unknown  # read back: the note is not there
+    methods = [c.request.method for c in calls_to(mocked, "/v3/notes")]
+    assert methods == ["POST", "GET", "POST", "GET"]

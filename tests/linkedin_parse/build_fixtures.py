@@ -19,6 +19,9 @@ from dataclasses import field
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
+# Images are inline pixels and there are no external scripts or styles: the end-to-end tests
+# serve these pages to a browser without internet, where a remote fetch would stall "load".
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 TODAY = (2026, 11)
 
 MONTHS = {
@@ -47,6 +50,15 @@ UNITS = {
     "it": ("anno", "anni", "mese", "mesi"),
     "pt": ("ano", "anos", "mês", "meses"),
     "nl": ("jaar", "jaar", "maand", "maanden"),
+}
+FULL_TIME = {
+    "en": "Full-time",
+    "fr": "Temps plein",
+    "de": "Vollzeit",
+    "es": "Jornada completa",
+    "it": "A tempo pieno",
+    "pt": "Tempo integral",
+    "nl": "Fulltime",
 }
 HEADINGS = {
     "en": "Experience",
@@ -79,11 +91,11 @@ class Job:
 @dataclass
 class Person:
     display_name: str
-    full: str
-    first: str
-    last: str
-    headline: str
-    location: str
+    full: str | None
+    first: str | None
+    last: str | None
+    headline: str | None
+    location: str | None
     jobs: list[Job]
     slug: str | None = None
     lang: str = "en"
@@ -175,10 +187,8 @@ def document(title: str, body: str, lang: str, app: str) -> str:
 <meta charset="utf-8">
 <title>{esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="https://static.licdn.com/aero-v1/sc/h/{app}.css">
 <style>.visually-hidden{{position:absolute;clip:rect(1px,1px,1px,1px)}}</style>
 <script>window.__li_page = {{"app": "{app}", "lix": {{"a": 1}}}};</script>
-<script src="https://static.licdn.com/aero-v1/sc/h/{app}-vendor.js" defer></script>
 </head>
 <body class="render-mode-BIGPIPE nav-v2 ember-application boot-complete" dir="ltr">
 <a href="#main" class="skip-link">Skip to main content</a>
@@ -195,12 +205,12 @@ def document(title: str, body: str, lang: str, app: str) -> str:
 
 def recruiter_rows(rows: list[tuple[str, str, str, str]]) -> str:
     items = []
-    for i, (name, headline, history, ident) in enumerate(rows):
+    for name, headline, history, ident in rows:
         items.append(f"""
 <li class="profile-list__border-bottom" data-test-paginated-list-item="">
  <article class="profile-list-item" data-test-search-result="" data-live-test-row-lockup="">
   <div class="artdeco-entity-lockup artdeco-entity-lockup--size-4">
-   <div class="artdeco-entity-lockup__image"><img data-test-lockup-image="" alt="" src="https://media.licdn.com/dms/image/row{i}.jpg"></div>
+   <div class="artdeco-entity-lockup__image"><img data-test-lockup-image="" alt="" src="{PIXEL}"></div>
    <div class="artdeco-entity-lockup__content">
     <span data-test-row-lockup-full-name=""><div class="artdeco-entity-lockup__title">
       <a data-test-link-to-profile-link="" href="/talent/hire/880011/discover/recruiterSearch/profile/{ident}?searchContextId=5a1">{esc(name)}</a></div></span>
@@ -244,7 +254,7 @@ def recruiter_position(job: Job, role: Role, lang: str, dash: str) -> str:
     return f"""
 <li class="expandable-list-profile-core__list-item" data-test-position-list-container="">
  <div class="background-entity position-item" data-test-position-entity="">
-  <div class="position-item__logo"><img alt="{esc(job.company)}" src="https://media.licdn.com/dms/image/company-logo.png"></div>
+  <div class="position-item__logo"><img alt="{esc(job.company)}" src="{PIXEL}"></div>
   <dl>
    <h3 class="background-entity__summary-definition--title">
     <a class="position-item__position-title-link" data-test-position-entity-title="" href="#">
@@ -303,7 +313,7 @@ def recruiter_group(job: Job, lang: str, dash: str) -> str:
 <li class="expandable-list-profile-core__list-item" data-test-group-position-list-container="">
  <div class="grouped-position-entity">
   <div class="grouped-position-entity__header">
-   <img alt="" src="https://media.licdn.com/dms/image/company-logo.png">
+   <img alt="" src="{PIXEL}">
    <a data-test-grouped-position-entity-company-link="" href="/talent/company/99">
     <strong class="grouped-position-entity__company-name" data-test-grouped-position-entity-company-name="">{esc(job.company)}</strong></a>
    <div class="t-14 t-black--light" data-test-grouped-position-entity-date-overall-range="">{esc(total)}</div>
@@ -372,7 +382,7 @@ def recruiter_page(
 <div id="profile-container" class="profile" data-test-profile-container="" data-live-test-profile-container="">
  <div class="profile__topcard-wrapper">
   <div class="artdeco-entity-lockup artdeco-entity-lockup--size-7" data-test-topcard-condensed-lockup="">
-   <div class="artdeco-entity-lockup__image"><img data-test-avatar-image="" aria-label="{esc(person.display_name)} is open to work" src="https://media.licdn.com/dms/image/p.jpg"></div>
+   <div class="artdeco-entity-lockup__image"><img data-test-avatar-image="" aria-label="{esc(person.display_name)} is open to work" src="{PIXEL}"></div>
    <div class="artdeco-entity-lockup__content topcard-condensed__content-left">
     <span data-test-row-lockup-full-name=""><div class="artdeco-entity-lockup__title">{esc(person.display_name)}</div></span>
     <span class="artdeco-entity-lockup__degree">·&nbsp;3rd</span>
@@ -429,7 +439,7 @@ def gen2_entity(title: str, lines: list[tuple[str, str]], sub: str = "") -> str:
     return f"""
 <div class="pvs-entity pvs-entity--padded" data-view-name="profile-component-entity">
  <div><a class="optional-action-target-wrapper" href="https://www.linkedin.com/company/1234/">
-  <img class="ivm-view-attr__img--centered" alt="" src="https://media.licdn.com/dms/image/logo.png"></a></div>
+  <img class="ivm-view-attr__img--centered" alt="" src="{PIXEL}"></a></div>
  <div class="display-flex flex-column full-width align-self-center">
   <div class="display-flex flex-row justify-space-between">
    <div class="display-flex flex-column full-width">
@@ -485,7 +495,7 @@ def gen2_experience(person: Person, details: bool) -> str:
                     f'<li class="pvs-list__paged-list-item">{gen2_entity(role.title, lines)}</li>'
                 )
             total = duration(Role("", job.roles[-1].start, job.roles[0].end), lang)
-            header = [("t-14 t-normal", f"Full-time · {total}")]
+            header = [("t-14 t-normal", f"{FULL_TIME[lang]} · {total}")]
             if job.location:
                 header.append(("t-14 t-normal t-black--light", job.location))
             sub = f'<div class="pvs-list__outer-container"><ul class="pvs-list">{"".join(nested)}</ul></div>'
@@ -499,7 +509,7 @@ def gen2_experience(person: Person, details: bool) -> str:
     )
     return f"""
 <section class="artdeco-card pv-profile-card break-words mt2" data-view-name="profile-card">
- <div id="experience" class="pv-profile-card__anchor"></div>
+ {"" if details else '<div id="experience" class="pv-profile-card__anchor"></div>'}
  <div class="pvs-header__container"><h2 class="pvs-header__title text-heading-large">{dup(HEADINGS[lang])}</h2></div>
  <div class="pvs-list__outer-container"><ul class="pvs-list ph5 display-flex flex-row flex-wrap">{"".join(items)}</ul></div>
  {footer}
@@ -513,13 +523,28 @@ def gen2_page(person: Person, url: str, islands: list[dict] = ()) -> str:
         for i, d in enumerate(islands)
     )
     current = next((j.company for j in person.jobs if j.roles[0].end is None), None)
+    if "/details/" in url:  # the details page has no top card, only the full list
+        body = f"""
+<div class="application-outlet">
+<header id="global-nav" class="global-nav">{ICON}<input placeholder="Search"><a href="/feed/">Home</a></header>
+<div class="scaffold-layout scaffold-layout--main-aside">
+<main id="main" class="scaffold-layout__main" aria-label="Main content">
+<div class="pvs-header__left-container"><a href="/in/{person.slug}/" aria-label="Back to the profile">{ICON}</a></div>
+{gen2_experience(person, details=True)}
+</main>
+<aside class="scaffold-layout__aside"><section class="artdeco-card"><h2>People also viewed</h2>
+ <ul><li><a href="https://www.linkedin.com/in/other-person-42/"><span class="t-bold">{dup("Other Person")}</span></a></li></ul></section></aside>
+</div>
+{code}
+</div>"""
+        return document(f"{person.display_name} | LinkedIn", body, person.lang, "voyager-web")
     body = f"""
 <div class="application-outlet">
 <header id="global-nav" class="global-nav">{ICON}<input placeholder="Search"><a href="/feed/">Home</a><a href="/mynetwork/">My Network</a></header>
 <div class="scaffold-layout scaffold-layout--main-aside">
 <main id="main" class="scaffold-layout__main" aria-label="Main content">
 <section class="artdeco-card pv-top-card" data-member-id="123456">
- <div class="pv-top-card__photo-wrapper"><img class="pv-top-card-profile-picture__image" alt="{esc(person.display_name)}" src="https://media.licdn.com/dms/image/me.jpg"></div>
+ <div class="pv-top-card__photo-wrapper"><img class="pv-top-card-profile-picture__image" alt="{esc(person.display_name)}" src="{PIXEL}"></div>
  <div class="ph5 pb5">
   <div class="mt2 relative">
    <div class="pv-text-details__left-panel">
@@ -571,7 +596,7 @@ def sdui_item(job: Job, lang: str, logo: str, slug: str) -> str:
         )
         return f"""
 <div class="a1b2c3d4 e5f6g7">
- <a class="h8i9j0" href="https://www.linkedin.com/company/{abs(hash(job.company)) % 99999}/"><figure aria-label="{esc(logo.format(job.company))}"><img alt="" src="https://media.licdn.com/logo.png"></figure></a>
+ <a class="h8i9j0" href="https://www.linkedin.com/company/{abs(hash(job.company)) % 99999}/"><figure aria-label="{esc(logo.format(job.company))}"><img alt="" src="{PIXEL}"></figure></a>
  <div class="k1l2m3">
   <p class="n4o5p6"><span>{esc(role.title)}</span></p>
   <p class="q7r8s9">{esc(company)}</p>
@@ -595,7 +620,7 @@ def sdui_item(job: Job, lang: str, logo: str, slug: str) -> str:
     return f"""
 <div class="a1b2c3d4 e5f6g7">
  <div class="c0d1e2">
-  <a class="h8i9j0" href="https://www.linkedin.com/company/5551/"><figure aria-label="{esc(logo.format(job.company))}"><img alt="" src="https://media.licdn.com/logo.png"></figure><p>{esc(job.company)}</p></a>
+  <a class="h8i9j0" href="https://www.linkedin.com/company/5551/"><figure aria-label="{esc(logo.format(job.company))}"><img alt="" src="{PIXEL}"></figure><p>{esc(job.company)}</p></a>
   <p>{esc(employment)} · {esc(total)}</p>
  </div>
  <ul class="f3g4h5">{"".join(roles)}
@@ -625,7 +650,7 @@ def sdui_page(person: Person, url: str, details: bool, logo: str) -> str:
 <main id="workspace" class="m1n2o3">
  <section componentkey="com.linkedin.sdui.profile.card.ref{member}Topcard" class="y4z5a6">
   <div data-view-name="profile-top-card">
-   <div data-view-name="profile-top-card-member-photo"><img alt="" src="https://media.licdn.com/p.jpg"></div>
+   <div data-view-name="profile-top-card-member-photo"><img alt="" src="{PIXEL}"></div>
    <div class="b7c8d9">
     <a href="/in/{person.slug}/overlay/about-this-profile/"><h2 class="e1f2g3">{esc(person.display_name)}</h2></a>
     <p class="h4i5j6">{esc(person.headline)}</p>
@@ -712,7 +737,7 @@ def sales_page(person: Person) -> str:
 <main id="content-main" class="_main_x9y8z7">
  <h1 class="a11y-text">Sales Navigator Lead Page</h1>
  <section id="profile-card-section" data-sn-view-name="feature-lead-top-card" class="_topcard_7f6e5d">
-  <img data-anonymize="headshot-photo" alt="" src="https://media.licdn.com/sn.jpg">
+  <img data-anonymize="headshot-photo" alt="" src="{PIXEL}">
   <h1 data-x--lead--name="" data-anonymize="person-name" class="_headingText_e3b563">{esc(person.display_name)}</h1>
   <span class="_degree_1e5nen">· 2nd</span>
   <p data-x--lead-profile-card--headline="" class="_bodyText_1e5nen">{esc(person.headline)}</p>
@@ -1107,6 +1132,46 @@ def build() -> None:
             headline=None,
             location=None,
         ),
+    )
+
+    # 9b. Gen 2 details page (/details/experience/), Portuguese interface, grouped roles.
+    ana = Person(
+        display_name="Ana Beatriz dos Santos",
+        full=None,
+        first=None,
+        last=None,
+        headline=None,
+        location=None,
+        slug="anabeatriz-santos",
+        lang="pt",
+        jobs=[
+            Job(
+                "Nubank",
+                [
+                    Role("Gerente de Engenharia", "2022-06", None, "São Paulo, Brasil"),
+                    Role(
+                        "Engenheira de Software Sênior", "2020-01", "2022-05", "São Paulo, Brasil"
+                    ),
+                ],
+                location="São Paulo, Brasil",
+            ),
+            Job(
+                "iFood",
+                [
+                    Role(
+                        "Engenheira de Software", "2017-03", "2019-12", "Campinas", "Tempo integral"
+                    )
+                ],
+            ),
+            Job("Stone", [Role("Desenvolvedora", "2015-08", "2017-02", None, "Tempo integral")]),
+            Job("Totvs", [Role("Estagiária", "2014-01", "2015-07", "Joinville", "Estágio")]),
+        ],
+    )
+    url = "https://www.linkedin.com/in/anabeatriz-santos/details/experience/"
+    write(
+        "linkedin_gen2_details_portuguese",
+        gen2_page(ana, url),
+        expected(ana, url, "linkedin", "linkedin.details.gen2", ["no name found"]),
     )
 
     # 10. Sales Navigator lead: grouped roles, "Mar 2023–Present" without spaces, no public URL.

@@ -70,6 +70,21 @@ def test_recruiter_json_of_another_candidate_is_not_used():
     profile = parse_profile(page, RECRUITER_URL)
     assert profile.full_name == "Kim Lee" and profile.positions == ()
     assert not profile.layout.endswith("+json")
+    assert "ignored embedded JSON of 1 other profile(s)" in profile.warnings
+
+
+def test_mini_profiles_of_other_people_are_not_worth_a_warning():
+    viewer = {
+        "$type": "com.linkedin.voyager.identity.shared.MiniProfile",
+        "entityUrn": "urn:li:fs_miniProfile:ACoAAViewer",
+        "publicIdentifier": "the-recruiter",
+        "firstName": "Rita",
+        "lastName": "Recruiter",
+        "occupation": "Talent Partner",
+    }
+    page = "<main><h1>Jane Doe</h1></main>" + island({"included": [viewer]})
+    profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
+    assert not any("other profile" in w for w in profile.warnings)
 
 
 def test_sales_json_with_current_flag_and_flagship_url():
@@ -135,4 +150,41 @@ def test_voyager_positions_missing_a_company_take_it_from_the_page():
     )
     profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
     assert [(p.title, p.company, p.current) for p in profile.positions] == [("CTO", "Acme", True)]
+    assert profile.layout.endswith("+json")
+
+
+def test_voyager_positions_follow_the_page_order():
+    member = "ACoAAJane01"
+
+    def position(n: int, title: str, year: int) -> dict:
+        return {
+            "$type": "com.linkedin.voyager.dash.identity.profile.Position",
+            "entityUrn": f"urn:li:fsd_position:({member},{n})",
+            "title": title,
+            "companyName": f"{title} Inc",
+            "dateRange": {"start": {"year": year}},
+        }
+
+    data = {
+        "included": [
+            position(2, "Advisor", 2021),
+            {
+                "$type": "com.linkedin.voyager.dash.identity.profile.Profile",
+                "entityUrn": f"urn:li:fsd_profile:{member}",
+                "publicIdentifier": "jane-doe",
+                "firstName": "Jane",
+                "lastName": "Doe",
+            },
+            position(1, "Founder", 2019),
+        ]
+    }
+    # The member lists her older ongoing role first; JSON entities come in another order.
+    page = (
+        "<main><section><h2>Experience</h2>"
+        "<div><p>Founder</p><p>Founder Inc</p><p>2019 - Present</p></div>"
+        "<div><p>Advisor</p><p>Advisor Inc</p><p>2021 - Present</p></div></section></main>"
+        + island(data)
+    )
+    profile = parse_profile(page, "https://www.linkedin.com/in/jane-doe/")
+    assert [p.title for p in profile.positions] == ["Founder", "Advisor"]
     assert profile.layout.endswith("+json")

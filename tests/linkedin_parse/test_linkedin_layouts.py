@@ -168,7 +168,26 @@ def test_gen2_with_obfuscated_classes_keeps_a_lone_freelance_company_and_remote_
 
 def test_section_found_by_its_heading_stops_at_the_next_sections_heading():
     page = """<main><div><h1>Jane Doe</h1></div><div><h2>About</h2><div>Since 2010 - 2012 in Rome</div></div>
-      <div><div><h2>Ervaring</h2></div><div><div>Docent</div><div>Hogeschool Utrecht</div><div>sep. 2019 - heden</div></div></div>
+      <div><div><h2>Ervaring</h2></div><div><div>Docent</div><div>Hogeschool Utrecht</div><div>sep. 2019 - heden</div><h3>Skills</h3><div>Python</div></div>
+        <div><div>Tutor</div><div>Universiteit Utrecht</div><div>2017 - 2019</div></div></div>
       <div><div><h2>Opleiding</h2></div><div><div>Universiteit Leiden</div><div>Master</div><div>2014 - 2016</div></div></div></main>"""
     profile = parse_profile(page, VANILLA)
-    assert positions(profile) == [("Docent", "Hogeschool Utrecht", "2019-09", None, True, None)]
+    assert positions(profile) == [
+        ("Docent", "Hogeschool Utrecht", "2019-09", None, True, None),
+        ("Tutor", "Universiteit Utrecht", "2017", "2019", False, None),
+    ]
+
+
+def test_top_card_location_without_a_comma_is_found_by_its_place_in_the_card():
+    sdui = """<main><section componentkey="com.linkedin.sdui.profile.card.ref1Topcard"><h2>Jane Doe</h2>
+      <p>She/Her</p><p>Designer</p><p>Qonto · HEC</p><p>Berlin</p>
+      <p><a href="/in/jane-doe/overlay/contact-info/">Contact info</a></p>
+      <a href="/mynetwork/"><p>500+ connections</p></a></section></main>"""
+    profile = parse_profile(sdui, VANILLA)
+    assert (profile.headline, profile.location) == ("Designer", "Berlin")
+
+    sales = """<main><section data-sn-view-name="feature-lead-top-card"><h1 data-x--lead--name>Jane Doe</h1>
+      <span>· 2nd</span><p data-x--lead-profile-card--headline>CFO at Wayne</p><div>Gotham</div>
+      <div>8:42 PM local time</div></section></main>"""
+    profile = parse_profile(sales, SALES)
+    assert (profile.headline, profile.location) == ("CFO at Wayne", "Gotham")

@@ -111,3 +111,12 @@ def test_snapshot_over_the_cap_is_refused():
         parse_profile(multibyte, URLS[1])
     with pytest.raises(SnapshotTooLarge):
         parse_profile(html.encode(), URLS[1])
+
+
+def test_date_lines_inside_inline_elements_do_not_overrun_the_page():
+    html = (
+        'Jan 2020 - PresentJan 2020 - Present<main ><em >Jan 2020 - Present<div id="experience">'
+        "Jan 2020 - Present</div></main>"
+    )
+    profile = parse_profile(html, URLS[0])
+    assert isinstance(profile, Profile)

@@ -48,6 +48,8 @@ def test_detect_source(url, source):
         "https://uk.linkedin.com/in/Jane-Doe?trk=public_profile",
         "www.linkedin.com/in/JANE-DOE/details/experience/#top",
         "https://www.linkedin.com/in/jane%2Ddoe/",
+        "https://m.linkedin.com/mwlite/in/jane-doe",
+        "https://linkedin.com/in/jane-doe?originalSubdomain=uk",
     ],
 )
 def test_every_variant_of_a_public_url_normalises_to_one(url):

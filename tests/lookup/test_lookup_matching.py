@@ -76,7 +76,9 @@ def test_name_and_company_is_a_possible_match_only_when_both_agree():
 
 
 def test_matches_are_ordered_by_strength_of_evidence():
-    by_name = candidate_keys({**V3_ROW, "id": 1, "email_addresses": [], "social_media_addresses": []})
+    by_name = candidate_keys(
+        {**V3_ROW, "id": 1, "email_addresses": [], "social_media_addresses": []}
+    )
     by_email = candidate_keys({**V3_ROW, "id": 2, "first_name": "Z", "social_media_addresses": []})
     p = person(first="Zoe", last="van der Berg", company="Acme")
     assert [m.candidate_id for m in match_person(p, [by_name, by_email])] == [2, 1]

@@ -100,6 +100,8 @@ class SandboxApp:
             return self.token(request)
         if path.startswith("/_sandbox/"):
             return self.control(request)
+        if path.startswith("/people/"):
+            return self.person(path.removeprefix("/people/"))
         if not path.startswith("/v3/"):
             return json_response(404, {"message": "Resource not found"})
         state = self.state
@@ -222,6 +224,17 @@ class SandboxApp:
         except ApiError as exc:
             return json_response(exc.status, exc.body, {"Cache-Control": "no-store"})
         return json_response(200, body, {"Cache-Control": "no-store"})
+
+    def person(self, candidate_id: str) -> Response:
+        """What a record link (`{APP_URL}/people/{id}`) opens: the candidate, as JSON."""
+        row = (
+            self.state.tables["candidates"].get(int(candidate_id))
+            if candidate_id.isdigit()
+            else None
+        )
+        if row is None:
+            return json_response(404, {"message": "Resource not found"})
+        return json_response(200, row)
 
     def control(self, request: Request) -> Response:
         """Faults and counters for a sandbox in another process (loopback demo server)."""

@@ -1,0 +1,80 @@
+"""`sourcebridge greenhouse …` with a team's saved connection, and the index command's progress."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from backend.__main__ import main
+from tests.lookup.test_lookup_index import account_id_of
+from tests.lookup.test_lookup_index import indexed_ids
+
+
+def saved_connection_env(gh_app, sandbox) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """A CLI environment with no GREENHOUSE_* credentials, only the app's database."""
+    return {
+        "DATABASE_URL": gh_app.config["DATABASE_URL"],
+        "SECRET_KEY": gh_app.config["SECRET_KEY"],
+        "SOURCEBRIDGE_INSTANCE": str(gh_app.config["INSTANCE_DIR"]),
+        "GREENHOUSE_API_URL": sandbox.base_url,
+        "GREENHOUSE_AUTH_URL": sandbox.base_url,
+        "GREENHOUSE_CLIENT_ID": None,
+        "GREENHOUSE_CLIENT_SECRET": None,
+        "GREENHOUSE_USER_ID": None,
+        "REDIS_URL": None,
+    }
+
+
+def save_connection(gh_app, gh_auth, sandbox) -> None:  # type: ignore[no-untyped-def]
+    body = {
+        "connection": {
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "user_id": sandbox.admin_user_id,
+        }
+    }
+    response = gh_app.test_client().put(
+        "/api/v1/integrations/greenhouse", json=body, headers=gh_auth
+    )
+    assert response.json["connection"]["source"] == "saved"
+
+
+def test_find_uses_the_saved_connection_when_the_environment_has_none(
+    gh_app, gh_auth, sandbox, gh_client
+):
+    save_connection(gh_app, gh_auth, sandbox)
+    made = gh_client.candidates.create(
+        first_name="Cli", last_name="Person", email_addresses=["cli.person@mollie.com"]
+    )["candidate"]
+    result = CliRunner().invoke(
+        main,
+        ["greenhouse", "find", "--email", "CLI.person@mollie.com"],
+        env=saved_connection_env(gh_app, sandbox),
+    )
+    assert result.exit_code == 0, result.output
+    assert [row["id"] for row in json.loads(result.output)] == [made["id"]]
+
+
+def test_index_fills_the_team_index_with_a_progress_bar(gh_app, gh_auth, sandbox):
+    save_connection(gh_app, gh_auth, sandbox)
+    account_id = account_id_of(gh_app)
+    result = CliRunner().invoke(
+        main,
+        ["greenhouse", "index", "--account", str(account_id)],
+        env=saved_connection_env(gh_app, sandbox),
+    )
+    assert result.exit_code == 0, result.output
+    total = len(indexed_ids(gh_app, account_id))
+    assert f"indexed {total} candidates for team {account_id}" in result.output
+    assert "indexing" in result.output  # tqdm's bar went to stderr (mixed into output here)
+
+
+def test_index_for_a_team_without_a_connection_exits_2(gh_app, gh_auth, sandbox):
+    result = CliRunner().invoke(
+        main,
+        ["greenhouse", "index", "--account", "424242"],
+        env=saved_connection_env(gh_app, sandbox),
+    )
+    assert result.exit_code == 2
+    assert "not connected" in result.output
