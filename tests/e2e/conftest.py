@@ -10,7 +10,7 @@ The pieces, all on 127.0.0.1 and all started here:
   GREENHOUSE_* environment, and a second one without them ("not connected");
 - Chromium with the unpacked extension (recipe: shared/reference/browser-e2e.md).
 
-Everything skips only when /usr/bin/chromium is missing.
+The tests are skipped only when Chromium is missing (/usr/bin/chromium, or $E2E_CHROMIUM).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
 FIXTURES = REPO / "tests" / "fixtures" / "linkedin"
@@ -91,6 +91,19 @@ BADGE_TIMER = """
   });
 })();
 """
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium the end-to-end tests are skipped, before any server is started."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    )
+    here = Path(__file__).parent
+    for item in items:
+        if item.get_closest_marker("e2e") and here in Path(item.fspath).parents:
+            item.add_marker(skip)
 
 
 # --- fixture pages -------------------------------------------------------------------------------
