@@ -1,6 +1,7 @@
 'use strict';
 /*
- * The inline badge: a fixed box in the bottom-right corner, in its own shadow root so that LinkedIn's
+ * The inline badge: a fixed box in the top-right corner, below LinkedIn's navigation bar and clear
+ * of its messaging dock (bottom right), in its own shadow root so that LinkedIn's
  * styles and ours never mix. The host carries data-state (loading | result | error) and
  * data-person (the profile key) so that the page state is observable without reading the content.
  */
@@ -12,7 +13,7 @@
     :host { all: initial; }
     :host([hidden]) { display: none !important; }
     .sb-box {
-      position: fixed; right: 16px; bottom: 16px; z-index: 2147483646;
+      position: fixed; right: 16px; top: 64px; z-index: 2147483646;
       max-width: 340px; min-width: 220px; box-sizing: border-box; padding: 10px 28px 10px 12px;
       font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2226;
       background: #fff; border: 1px solid #d0d5dd; border-left: 4px solid #0a66c2; border-radius: 8px;

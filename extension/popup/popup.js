@@ -6,11 +6,14 @@
 const { renderResult, renderError } = globalThis.sourcebridge.resultView;
 const content = document.getElementById('content');
 
+/** The tab whose result to show: ?tabId=N, else the active tab if it is on LinkedIn. */
 async function currentTabId() {
   const requested = Number(new URLSearchParams(location.search).get('tabId'));
   if (Number.isInteger(requested) && requested > 0) return requested;
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-  return tab?.id;
+  // tab.url is only visible for hosts the extension may access; a result for a tab that has
+  // since left LinkedIn is not shown.
+  return tab?.url?.startsWith('https://www.linkedin.com/') ? tab.id : undefined;
 }
 
 function hint(text) {
