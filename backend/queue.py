@@ -23,11 +23,11 @@ from huey import SqliteHuey
 from backend import defaults
 
 
-def make_huey(redis_url: str | None, instance_dir: Path) -> Huey:
+def make_huey(redis_url: str | None, instance_dir: Path, name: str = defaults.QUEUE_NAME) -> Huey:
     if redis_url:
-        return RedisHuey(defaults.QUEUE_NAME, url=redis_url)
+        return RedisHuey(name, url=redis_url)
     instance_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(defaults.QUEUE_NAME, filename=str(instance_dir / "queue.db"))
+    return SqliteHuey(name, filename=str(instance_dir / "queue.db"))
 
 
 def _env(name: str) -> str | None:

@@ -7,16 +7,23 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest import abort
 
 from backend.api.auth import require_admin
+from backend.api.schemas import ConnectionTestSchema
 from backend.api.schemas import IntegrationInSchema
 from backend.api.schemas import IntegrationOutSchema
+from backend.greenhouse.check import check_connection
+from backend.greenhouse.check import explain
+from backend.greenhouse.errors import GreenhouseError
 from backend.integration import connection_for
+from backend.integration import greenhouse_client
 from backend.integration import integration_row
 from backend.integration import save_connection
 from backend.services import db_session
 from backend.services import services
 from backend.store.models import CandidateIndexState
+from backend.tasks import request_backfill
 
 blp = Blueprint(
     "integrations",
@@ -88,5 +95,37 @@ class GreenhouseIntegration(MethodView):
             )
         for name, value in body.get("settings", {}).items():
             setattr(row, name, value)
-        session.flush()
+        session.commit()
+        if "connection" in body and connection_for(session, account_id) is not None:
+            request_backfill(services(), account_id)  # the duplicate check's index starts filling
         return integration_view(account_id)
+
+
+@blp.route("/greenhouse/test")
+class GreenhouseConnectionTest(MethodView):
+    @blp.response(200, ConnectionTestSchema)
+    @blp.doc(security=[{"bearer": []}])
+    def post(self) -> dict[str, Any]:
+        """Test the connection: mint a token; the acting user, site admin, scopes that answer."""
+        session = db_session()
+        connection = connection_for(session, g.user.account_id)
+        if connection is None:
+            abort(409, message="Greenhouse is not connected: save a client id and secret first.")
+        client = greenhouse_client(connection, services(), interactive=True)
+        try:
+            report = check_connection(client)
+        except GreenhouseError as exc:
+            return {
+                "ok": False,
+                "user": None,
+                "site_admin": None,
+                "scopes": {},
+                "problems": [explain(exc)],
+            }
+        return {
+            "ok": report.ok,
+            "user": report.user,
+            "site_admin": report.site_admin,
+            "scopes": report.scopes,
+            "problems": report.problems,
+        }

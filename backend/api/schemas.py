@@ -105,3 +105,15 @@ class IntegrationOutSchema(Schema):
     connection = fields.Nested(ConnectionOutSchema)
     settings = fields.Nested(IntegrationSettingsSchema)
     index = fields.Nested(IndexStateSchema)
+
+
+class ConnectionTestSchema(Schema):
+    ok = fields.Boolean()
+    user = fields.Dict(allow_none=True, metadata={"description": "the acting Greenhouse user"})
+    site_admin = fields.Boolean(allow_none=True)
+    scopes = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(allow_none=True),
+        metadata={"description": "read scope -> null when it answers, else the error"},
+    )
+    problems = fields.List(fields.String())

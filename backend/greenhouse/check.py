@@ -11,6 +11,7 @@ from typing import Any
 
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.errors import APIConnectionError
+from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.errors import PermissionDenied
 
@@ -82,3 +83,16 @@ def check_connection(client: GreenhouseClient) -> ConnectionReport:
         else:
             report.scopes[scope] = None
     return report
+
+
+def explain(exc: GreenhouseError) -> str:
+    """One clear line for a failure that stops a command."""
+    if isinstance(exc, APIConnectionError):
+        return f"cannot reach Greenhouse: {exc}"
+    if isinstance(exc, AuthenticationError):
+        return f"Greenhouse refused the credentials: {exc}"
+    if isinstance(exc, PermissionDenied) and exc.not_site_admin:
+        return NOT_SITE_ADMIN
+    if isinstance(exc, PermissionDenied):
+        return f"Greenhouse denied access: {exc}"
+    return f"Greenhouse error: {exc}"

@@ -18,15 +18,12 @@ from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
 from backend.config import load_settings
-from backend.greenhouse.check import NOT_SITE_ADMIN
 from backend.greenhouse.check import check_connection
+from backend.greenhouse.check import explain
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import MissingCredentials
 from backend.greenhouse.client import client_from_settings
-from backend.greenhouse.errors import APIConnectionError
-from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import GreenhouseError
-from backend.greenhouse.errors import PermissionDenied
 
 ACCOUNT = click.option("--account", type=int, default=None, help="use this team's saved connection")
 
@@ -80,19 +77,6 @@ def _saved_connection(settings: dict, account: int | None):  # type: ignore[no-u
         return None
     finally:
         db.dispose()
-
-
-def explain(exc: GreenhouseError) -> str:
-    """One clear line for a failure that stops a command."""
-    if isinstance(exc, APIConnectionError):
-        return f"cannot reach Greenhouse: {exc}"
-    if isinstance(exc, AuthenticationError):
-        return f"Greenhouse refused the credentials: {exc}"
-    if isinstance(exc, PermissionDenied) and exc.not_site_admin:
-        return NOT_SITE_ADMIN
-    if isinstance(exc, PermissionDenied):
-        return f"Greenhouse denied access: {exc}"
-    return f"Greenhouse error: {exc}"
 
 
 @click.group()

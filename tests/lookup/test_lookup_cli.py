@@ -78,3 +78,34 @@ def test_index_for_a_team_without_a_connection_exits_2(gh_app, gh_auth, sandbox)
     )
     assert result.exit_code == 2
     assert "not connected" in result.output
+
+
+def test_test_connection_names_the_acting_user_and_site_admin(gh_app, gh_auth, sandbox):
+    response = gh_app.test_client().post("/api/v1/integrations/greenhouse/test", headers=gh_auth)
+    assert response.status_code == 200
+    body = response.json
+    assert body["ok"] is True and body["site_admin"] is True
+    assert body["user"]["id"] == sandbox.admin_user_id
+    assert body["scopes"] and all(v is None for v in body["scopes"].values())
+
+
+def test_test_connection_as_a_plain_user_reports_the_site_admin_problem(
+    make_app, gh_config, sandbox
+):
+    from tests.support.accounts import make_user
+
+    app = make_app({**gh_config, "GREENHOUSE_USER_ID": str(sandbox.plain_user_id)})
+    headers = {"Authorization": f"Bearer {make_user(app, 'plain@example.com')[1]}"}
+    body = app.test_client().post("/api/v1/integrations/greenhouse/test", headers=headers).json
+    assert body["ok"] is False
+    assert any("site admin" in p for p in body["problems"])
+
+
+def test_test_connection_without_a_connection_is_409(client, auth):
+    response = client.post("/api/v1/integrations/greenhouse/test", headers=auth)
+    assert response.status_code == 409
+
+
+def test_saving_a_connection_starts_the_index_backfill(gh_app, gh_auth, sandbox, deferred_tasks):
+    save_connection(gh_app, gh_auth, sandbox)
+    assert [t.name for t in deferred_tasks.pending()] == ["index_backfill"]
