@@ -392,6 +392,24 @@ def backend_not_connected(
         stop_backend(running)
 
 
+@pytest.fixture(scope="session")
+def backend_greenhouse_down(
+    tmp_path_factory: pytest.TempPathFactory, sandbox: Any, fake_dns: Any
+) -> Iterator[Backend]:
+    """A third backend whose Greenhouse connection points at a port where nothing listens."""
+    settings = {key: str(value) for key, value in sandbox.settings().items()}
+    settings.update(
+        GREENHOUSE_API_URL="http://127.0.0.1:9", GREENHOUSE_AUTH_URL="http://127.0.0.1:9"
+    )
+    running = start_backend(
+        tmp_path_factory.mktemp("backend-gh-down"), DNS_NAMESERVERS=fake_dns.address, **settings
+    )
+    try:
+        yield running
+    finally:
+        stop_backend(running)
+
+
 @dataclass(frozen=True)
 class Duplicate:
     candidate_id: int

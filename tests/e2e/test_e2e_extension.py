@@ -151,25 +151,33 @@ def test_missing_options_say_where_to_set_them(ext, cases):
     assert ext.badge_text(page, ".sb-error") == NOT_CONFIGURED
 
 
-def test_greenhouse_not_connected_shows_the_backend_label(ext, backend_not_connected, cases):
+@pytest.mark.parametrize(
+    ("backend_fixture", "status"),
+    [("backend_not_connected", "not_connected"), ("backend_greenhouse_down", "unavailable")],
+)
+def test_greenhouse_not_connected_or_down_shows_the_backend_label(
+    ext, cases, request, backend_fixture, status
+):
+    backend = request.getfixturevalue(backend_fixture)
     case = cases["recruiter_duplicate"]
-    ext.configure(backend_not_connected.url, backend_not_connected.token)
+    ext.configure(backend.url, backend.token)
     page = ext.open(case.url)
     ext.wait_for_badge(page, case.person_key)
     direct = requests.post(
-        f"{backend_not_connected.url}/api/v1/lookups",
-        headers={"Authorization": f"Bearer {backend_not_connected.token}"},
+        f"{backend.url}/api/v1/lookups",
+        headers={"Authorization": f"Bearer {backend.token}"},
         json={"url": case.url, "html": case.html},
         timeout=20,
     )
     assert direct.status_code == 200, direct.text
     greenhouse = direct.json()["greenhouse"]
-    assert greenhouse["status"] == "not_connected"
+    assert greenhouse["status"] == status
+    assert greenhouse["label"] not in (DUPLICATE, NO_DUPLICATES)
     assert ext.badge_text(page, ".sb-label") == greenhouse["label"]
-    assert page.locator("#sourcebridge-badge .sb-greenhouse").get_attribute("data-status") == (
-        "not_connected"
-    )
+    badge_status = page.locator("#sourcebridge-badge .sb-greenhouse").get_attribute("data-status")
+    assert badge_status == status
     assert ext.badge_links(page) == []
+    assert ext.badge_text(page, ".sb-address").endswith("@mollie.com")  # the email still shows
 
 
 def test_lookups_work_after_the_service_worker_is_stopped(ext, backend, duplicate, cases):
