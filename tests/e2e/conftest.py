@@ -622,7 +622,8 @@ def write_timings(timings: dict[str, list[float]]) -> None:
         return
     medians = {name: statistics.median(values) for name, values in timings.items()}
     summary: dict[str, Any] = {
-        "what": "ms from navigation start (page load) or pushState (SPA) to the badge's answer,"
+        "what": "ms from navigation start (page load) or pushState (SPA: includes the 150 ms the"
+        " test waits before rendering the next profile) to the badge's answer,"
         " headless Chromium + local backend (SQLite) + Greenhouse sandbox, same machine;"
         " api_direct: the same lookup POSTed straight to the backend (baseline);"
         " phase_*: the content script's User Timing marks during the reloads",
