@@ -38,6 +38,7 @@
     .sb-match a { color: #0a66c2; }
     .sb-matched-on { margin-left: 6px; font-size: 11px; color: #56687a; }
     .sb-error { margin-top: 4px; color: #8a1f11; }
+    .sb-retry { margin-top: 6px; font: inherit; font-size: 12px; cursor: pointer; }
     .sb-loading { margin-top: 4px; color: #56687a; }
   `;
 
@@ -89,7 +90,19 @@
       host,
       showLoading: (personKey) => show('loading', personKey, loading()),
       showResult: (personKey, result) => show('result', personKey, sb.resultView.renderResult(doc, result)),
-      showError: (personKey, error) => show('error', personKey, sb.resultView.renderError(doc, error)),
+      /** onRetry: when given, a "Try again" button calls it (after fixing the options, say). */
+      showError: (personKey, error, onRetry) => {
+        const content = [sb.resultView.renderError(doc, error)];
+        if (onRetry) {
+          const retry = doc.createElement('button');
+          retry.type = 'button';
+          retry.className = 'sb-retry';
+          retry.textContent = 'Try again';
+          retry.addEventListener('click', onRetry);
+          content.push(retry);
+        }
+        show('error', personKey, ...content);
+      },
       hide: () => {
         host.hidden = true;
         host.dataset.state = 'hidden';

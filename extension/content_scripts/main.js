@@ -8,7 +8,7 @@
   const badge = sb.badge.createBadge(document);
   const tracker = sb.navigation.createPersonTracker();
   let current = null; // AbortController of the lookup for the person on screen
-  let previousName = null;
+  let lastRendered = null; // {key, name} of the last profile seen rendered
 
   /** An error the worker could not report (the extension was reloaded or the worker failed). */
   function messagingError(error) {
@@ -24,8 +24,10 @@
   async function lookUp(profile, signal) {
     mark('detected', profile.key);
     badge.showLoading(profile.key);
+    // After single-page navigation the previous person's name may still be on screen.
+    const previousName = lastRendered && lastRendered.key !== profile.key ? lastRendered.name : null;
     const page = await sb.hydration.waitForProfile(document, profile.product, { previousName, signal });
-    previousName = page.name || previousName;
+    if (page.name) lastRendered = { key: profile.key, name: page.name };
     mark('rendered', profile.key);
     const snapshot = sb.snapshot.buildSnapshot(document, { container: page.container });
     const payload = await sb.snapshot.encodeSnapshot(snapshot);
@@ -41,9 +43,19 @@
     }
     if (signal.aborted) return;
     mark('answered', profile.key);
-    if (reply?.error) badge.showError(profile.key, reply.error);
+    const retry = () => startLookup(profile);
+    if (reply?.error) badge.showError(profile.key, reply.error, retry);
     else if (reply?.result) badge.showResult(profile.key, reply.result);
-    else badge.showError(profile.key, messagingError(new Error('no answer from the service worker')));
+    else badge.showError(profile.key, messagingError(new Error('no answer from the service worker')), retry);
+  }
+
+  /** Looks up the person, cancelling the lookup of whoever was on screen before. */
+  function startLookup(profile) {
+    current?.abort();
+    current = new AbortController();
+    lookUp(profile, current.signal).catch((error) => {
+      if (error?.name !== 'AbortError') badge.showError(profile.key, messagingError(error), () => startLookup(profile));
+    });
   }
 
   function onNavigation(href) {
@@ -56,12 +68,7 @@
       badge.hide();
       return;
     }
-    if (!tracker.isNewPerson(profile)) return;
-    current?.abort();
-    current = new AbortController();
-    lookUp(profile, current.signal).catch((error) => {
-      if (error?.name !== 'AbortError') badge.showError(profile.key, messagingError(error));
-    });
+    if (tracker.isNewPerson(profile)) startLookup(profile);
   }
 
   sb.navigation.watchNavigation(window, onNavigation);

@@ -135,12 +135,17 @@ def test_backend_down_is_reported_with_its_url(ext, cases):
     assert popup.locator(".sb-error").text_content() == message
 
 
-def test_bad_token_is_reported(ext, backend, cases):
+def test_bad_token_is_reported_and_try_again_works_once_fixed(ext, backend, cases):
     case = cases["sales_navigator"]
     ext.configure(backend.url, "not-a-valid-token")
     page = ext.open(case.url)
     ext.wait_for_badge(page, case.person_key, state="error")
     assert ext.badge_text(page, ".sb-error") == REJECTED
+
+    ext.configure(backend.url, backend.token)
+    page.locator("#sourcebridge-badge .sb-retry").click()
+    ext.wait_for_badge(page, case.person_key)
+    assert ext.badge_text(page, ".sb-label") == NO_DUPLICATES
 
 
 def test_missing_options_say_where_to_set_them(ext, cases):

@@ -117,3 +117,28 @@ test('the content script sends one lookup per person across single-page navigati
   document.body.innerHTML = '<main>list</main>';
   await waitFor(() => host().hidden === true);
 });
+
+test('after an error, "Try again" looks the same person up again without waiting for a re-render', async () => {
+  const replies = [
+    { error: { kind: 'unauthorized', message: 'The API token was rejected — check it in Options' } },
+    { result: { email: { address: 'jane@acme.example', confidence: 'probable', alternatives: [] },
+      greenhouse: { status: 'no_duplicates', label: 'No duplicates found in Greenhouse', matches: [] } } }
+  ];
+  const sent = [];
+  const { document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, {
+    url: 'https://www.linkedin.com/talent/profile/AAA',
+    files: manifestContentScripts(),
+    before: (win) => {
+      win.chrome = { runtime: { sendMessage: async (message) => { sent.push(message); return replies.shift(); } } };
+    }
+  });
+  const shadow = () => document.getElementById('sourcebridge-badge')?.shadowRoot;
+  await waitFor(() => shadow()?.querySelector('.sb-error'));
+  assert.equal(shadow().querySelector('.sb-error').textContent, 'The API token was rejected — check it in Options');
+  const started = Date.now();
+  shadow().querySelector('.sb-retry').click();
+  await waitFor(() => shadow().querySelector('.sb-address')?.textContent === 'jane@acme.example');
+  assert.ok(Date.now() - started < 1000, 'the retry must not wait for a different name to render');
+  assert.equal(sent.length, 2);
+  assert.equal(shadow().querySelector('.sb-retry'), null);
+});
