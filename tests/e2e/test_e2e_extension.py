@@ -123,6 +123,20 @@ def test_single_page_navigation_to_another_person_updates_the_badge_once(
     assert popup.locator(".sb-name").text_content() == second.profile["full_name"]
 
 
+def test_reaching_a_profile_from_the_feed_by_single_page_navigation_looks_it_up(
+    ext, backend, cases
+):
+    case = cases["linkedin"]
+    ext.configure(backend.url, backend.token)
+    page = ext.open("https://www.linkedin.com/feed/")
+    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_timeout(300)
+    assert ext.badge_states(page) == []  # nothing on a page that is not a profile
+    started = page.evaluate(SPA_NAVIGATE, [case.url, 150])
+    ext.record("spa_navigation", ext.wait_for_badge(page, case.person_key) - started)
+    assert ext.badge_text(page, ".sb-label") == NO_DUPLICATES
+
+
 def test_backend_down_is_reported_with_its_url(ext, cases):
     case = cases["recruiter_new"]
     down = "http://127.0.0.1:9"  # discard port: nothing listens
