@@ -1,9 +1,9 @@
 'use strict';
 /*
  * The inline badge: a fixed box in the top-right corner, below LinkedIn's navigation bar and clear
- * of its messaging dock (bottom right), in its own shadow root so that LinkedIn's
- * styles and ours never mix. The host carries data-state (loading | result | error) and
- * data-person (the profile key) so that the page state is observable without reading the content.
+ * of its messaging dock (bottom right), in its own closed shadow root so that LinkedIn's styles and
+ * ours never mix and LinkedIn's scripts cannot read what it shows. The host carries data-state
+ * (loading | result | error | hidden) and data-person (the profile key, already in the URL).
  */
 (() => {
   const sb = (globalThis.sourcebridge ??= {});
@@ -51,7 +51,9 @@
     host.id = HOST_ID;
     host.dataset.sourcebridge = 'badge';
     host.hidden = true;
-    const shadow = host.attachShadow({ mode: 'open' });
+    // Closed: LinkedIn's own scripts cannot read the email or the Greenhouse matches through
+    // host.shadowRoot (this world's attachShadow is out of the page's reach too).
+    const shadow = host.attachShadow({ mode: 'closed' });
     const style = doc.createElement('style');
     style.textContent = CSS;
     const box = doc.createElement('div');

@@ -489,13 +489,55 @@ class Browser:
             person_key,
         )
 
-    def badge_text(self, page: Any, selector: str) -> str:
-        return page.locator(f"#sourcebridge-badge {selector}").first.text_content()
+    def in_badge(self, page: Any, function: str, argument: Any = None) -> Any:
+        """Runs the JS `function(root, argument)` on the badge's closed shadow root, which page
+        scripts cannot reach; DevTools can, so the test goes through a CDP session."""
+        cdp = self.context.new_cdp_session(page)
+        try:
+            document = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+            found = cdp.send(
+                "DOM.querySelector", {"nodeId": document, "selector": "#sourcebridge-badge"}
+            )
+            assert found["nodeId"], "no badge on the page"
+            host = cdp.send("DOM.describeNode", {"nodeId": found["nodeId"], "pierce": True})["node"]
+            root = cdp.send(
+                "DOM.resolveNode", {"backendNodeId": host["shadowRoots"][0]["backendNodeId"]}
+            )
+            answer = cdp.send(
+                "Runtime.callFunctionOn",
+                {
+                    "objectId": root["object"]["objectId"],
+                    "functionDeclaration": f"function (arg) {{ return ({function})(this, arg); }}",
+                    "arguments": [{"value": argument}],
+                    "returnByValue": True,
+                },
+            )
+        finally:
+            cdp.detach()
+        assert "exceptionDetails" not in answer, answer["exceptionDetails"]
+        return answer["result"].get("value")
+
+    def badge_text(self, page: Any, selector: str) -> str | None:
+        """The text of the first element matching `selector` in the badge."""
+        return self.in_badge(
+            page, "(root, selector) => root.querySelector(selector)?.textContent ?? null", selector
+        )
+
+    def badge_attribute(self, page: Any, selector: str, name: str) -> str | None:
+        return self.in_badge(
+            page,
+            "(root, [selector, name]) => root.querySelector(selector)?.getAttribute(name) ?? null",
+            [selector, name],
+        )
+
+    def badge_click(self, page: Any, selector: str) -> None:
+        self.in_badge(page, "(root, selector) => root.querySelector(selector).click()", selector)
 
     def badge_links(self, page: Any) -> list[dict[str, str]]:
-        return page.locator("#sourcebridge-badge a").evaluate_all(
-            "links => links.map(a => ({href: a.getAttribute('href'), text: a.textContent,"
-            " target: a.target, rel: a.rel}))"
+        return self.in_badge(
+            page,
+            "(root) => [...root.querySelectorAll('a')].map((a) => ({href: a.getAttribute('href'),"
+            " text: a.textContent, target: a.target, rel: a.rel}))",
         )
 
     def tab_id(self, page: Any) -> int:

@@ -60,6 +60,9 @@ def test_recruiter_profile_in_greenhouse_shows_duplicate_and_link(ext, backend, 
             "rel": "noopener",
         }
     ]
+    # LinkedIn's own scripts cannot read what the badge shows.
+    assert page.evaluate("document.getElementById('sourcebridge-badge').shadowRoot") is None
+    assert duplicate.email not in page.evaluate("document.documentElement.outerHTML")
     popup = assert_popup(
         ext, page, name=case.profile["full_name"], label=DUPLICATE, links=[duplicate.url]
     )
@@ -157,7 +160,7 @@ def test_bad_token_is_reported_and_try_again_works_once_fixed(ext, backend, case
     assert ext.badge_text(page, ".sb-error") == REJECTED
 
     ext.configure(backend.url, backend.token)
-    page.locator("#sourcebridge-badge .sb-retry").click()
+    ext.badge_click(page, ".sb-retry")
     ext.wait_for_badge(page, case.person_key)
     assert ext.badge_text(page, ".sb-label") == NO_DUPLICATES
 
@@ -193,7 +196,7 @@ def test_greenhouse_not_connected_or_down_shows_the_backend_label(
     assert greenhouse["status"] == status
     assert greenhouse["label"] not in (DUPLICATE, NO_DUPLICATES)
     assert ext.badge_text(page, ".sb-label") == greenhouse["label"]
-    badge_status = page.locator("#sourcebridge-badge .sb-greenhouse").get_attribute("data-status")
+    badge_status = ext.badge_attribute(page, ".sb-greenhouse", "data-status")
     assert badge_status == status
     assert ext.badge_links(page) == []
     assert ext.badge_text(page, ".sb-address").endswith("@mollie.com")  # the email still shows

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadPage } from './helpers.js';
+import { captureShadowRoots, loadPage, shadowOf } from './helpers.js';
 
 const HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
 
@@ -27,11 +27,18 @@ function lookupResult(overrides = {}) {
 }
 
 function showBadge(result) {
-  const page = loadPage('<body><main></main></body>');
+  const page = loadPage('<body><main></main></body>', { before: captureShadowRoots });
   const badge = page.sb.badge.createBadge(page.document);
   badge.showResult('recruiter:AEMAAA1', result);
-  return { ...page, badge, shadow: badge.host.shadowRoot };
+  return { ...page, badge, shadow: shadowOf(page.window, badge.host) };
 }
+
+test('the badge content is out of reach of the page: its shadow root is closed', () => {
+  const { badge, shadow } = showBadge(lookupResult());
+  assert.equal(badge.host.shadowRoot, null);
+  assert.equal(shadow.mode, 'closed');
+  assert.ok(!badge.host.outerHTML.includes('jane.doe@acme.example'));
+});
 
 test('the badge shows the email, its confidence, the Greenhouse label verbatim and each match as a safe link', () => {
   const { document, badge, shadow } = showBadge(lookupResult());
@@ -89,13 +96,14 @@ test('no duplicates, no email: the label is shown and no links', () => {
 });
 
 test('errors are shown with their message as text, and hide clears the state', () => {
-  const page = loadPage('<body></body>');
+  const page = loadPage('<body></body>', { before: captureShadowRoots });
   const badge = page.sb.badge.createBadge(page.document);
   badge.showError('linkedin:x', { kind: 'unauthorized', message: HOSTILE });
-  const error = badge.host.shadowRoot.querySelector('.sb-error');
+  const shadow = shadowOf(page.window, badge.host);
+  const error = shadow.querySelector('.sb-error');
   assert.equal(error.textContent, HOSTILE);
   assert.equal(error.dataset.kind, 'unauthorized');
-  assert.equal(badge.host.shadowRoot.querySelectorAll('img, script').length, 0);
+  assert.equal(shadow.querySelectorAll('img, script').length, 0);
   badge.hide();
   assert.equal(badge.host.hidden, true);
   assert.equal(badge.host.dataset.state, 'hidden');

@@ -32,6 +32,25 @@ export function loadPage(html, { url = 'https://www.linkedin.com/in/jane-doe/', 
   return { dom, window: dom.window, document: dom.window.document, sb: dom.window.sourcebridge };
 }
 
+/**
+ * Records every shadow root a window's scripts attach, closed ones included (pass as `before`).
+ * Sets window.__shadowRoots; use as loadPage(html, {before: captureShadowRoots}).
+ */
+export function captureShadowRoots(window) {
+  const attach = window.Element.prototype.attachShadow;
+  window.__shadowRoots = [];
+  window.Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    window.__shadowRoots.push(root);
+    return root;
+  };
+}
+
+/** The shadow root attached to `host`, even a closed one (needs captureShadowRoots). */
+export function shadowOf(window, host) {
+  return window.__shadowRoots.find((root) => root.host === host) ?? null;
+}
+
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

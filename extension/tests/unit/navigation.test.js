@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadPage, manifestContentScripts, sleep, waitFor } from './helpers.js';
+import { captureShadowRoots, loadPage, manifestContentScripts, shadowOf, sleep, waitFor } from './helpers.js';
 
 const recruiterPage = (name) =>
   `<main><div data-test-profile-container><span data-test-row-lockup-full-name>${name}</span><p>Engineer</p></div></main>`;
@@ -96,10 +96,10 @@ test('the content script sends one lookup per person across single-page navigati
   const { window, document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, {
     url: 'https://www.linkedin.com/talent/profile/AAA',
     files: manifestContentScripts(),
-    before: (win) => { win.chrome = chrome; }
+    before: (win) => { win.chrome = chrome; captureShadowRoots(win); }
   });
   const host = () => document.getElementById('sourcebridge-badge');
-  const shownAddress = () => host()?.shadowRoot.querySelector('.sb-address')?.textContent;
+  const shownAddress = () => (host() && shadowOf(window, host()).querySelector('.sb-address')?.textContent);
   await waitFor(() => shownAddress() === 'first@acme.example');
   window.history.pushState(null, '', '/talent/profile/AAA?start=25'); // same person
   document.body.append(document.createElement('div'));
@@ -125,14 +125,18 @@ test('after an error, "Try again" looks the same person up again without waiting
       greenhouse: { status: 'no_duplicates', label: 'No duplicates found in Greenhouse', matches: [] } } }
   ];
   const sent = [];
-  const { document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, {
+  const { window, document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, {
     url: 'https://www.linkedin.com/talent/profile/AAA',
     files: manifestContentScripts(),
     before: (win) => {
       win.chrome = { runtime: { sendMessage: async (message) => { sent.push(message); return replies.shift(); } } };
+      captureShadowRoots(win);
     }
   });
-  const shadow = () => document.getElementById('sourcebridge-badge')?.shadowRoot;
+  const shadow = () => {
+    const host = document.getElementById('sourcebridge-badge');
+    return host ? shadowOf(window, host) : null;
+  };
   await waitFor(() => shadow()?.querySelector('.sb-error'));
   assert.equal(shadow().querySelector('.sb-error').textContent, 'The API token was rejected — check it in Options');
   const started = Date.now();
