@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import union
 from sqlalchemy.orm import Session
 
 from backend import defaults
@@ -90,34 +91,32 @@ def remove_candidates(session: Session, account_id: int, candidate_ids: list[int
 
 def find_candidates(session: Session, account_id: int, person: PersonKeys) -> list[CandidateKeys]:
     """Every indexed candidate sharing an email, the LinkedIn URL, or name and company."""
-    ids: set[int] = set()
+    queries = []
     if person.emails:
-        ids.update(
-            session.scalars(
-                select(IndexedEmail.candidate_id).where(
-                    IndexedEmail.account_id == account_id, IndexedEmail.email.in_(person.emails)
-                )
+        queries.append(
+            select(IndexedEmail.candidate_id).where(
+                IndexedEmail.account_id == account_id, IndexedEmail.email.in_(person.emails)
             )
         )
     if person.linkedin_url:
-        ids.update(
-            session.scalars(
-                select(IndexedLinkedin.candidate_id).where(
-                    IndexedLinkedin.account_id == account_id,
-                    IndexedLinkedin.linkedin_url == person.linkedin_url,
-                )
+        queries.append(
+            select(IndexedLinkedin.candidate_id).where(
+                IndexedLinkedin.account_id == account_id,
+                IndexedLinkedin.linkedin_url == person.linkedin_url,
             )
         )
     if person.name_key and person.company_key:
-        ids.update(
-            session.scalars(
-                select(IndexedCandidate.candidate_id).where(
-                    IndexedCandidate.account_id == account_id,
-                    IndexedCandidate.name_key == person.name_key,
-                    IndexedCandidate.company_key == person.company_key,
-                )
+        queries.append(
+            select(IndexedCandidate.candidate_id).where(
+                IndexedCandidate.account_id == account_id,
+                IndexedCandidate.name_key == person.name_key,
+                IndexedCandidate.company_key == person.company_key,
             )
         )
+    if not queries:
+        return []
+    # One round trip for all three keys (this runs on every page view).
+    ids = set(session.scalars(union(*queries)) if len(queries) > 1 else session.scalars(queries[0]))
     return load_keys(session, account_id, sorted(ids))
 
 

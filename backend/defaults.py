@@ -18,6 +18,9 @@ API_THREADS = 8
 API_REQUEST_TIMEOUT = timedelta(seconds=60)
 """gunicorn kills a request that runs longer than this."""
 
+TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
+"""A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
 

@@ -18,6 +18,8 @@ from backend.candidate_index import index_state
 from backend.duplicate_check import check_duplicates
 from backend.duplicate_check import status
 from backend.email_knowledge import SqlKnowledge
+from backend.email_knowledge import record_confirmed
+from backend.email_lookup import KnownAddress
 from backend.email_lookup import LookupInputError
 from backend.email_lookup import build_finder
 from backend.greenhouse.links import candidate_url
@@ -46,10 +48,28 @@ def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) 
     return profile_from_dict(profile or {}, url)
 
 
-def find_email(session: Session, svc: Services, account_id: int, profile: Profile) -> dict:
+def find_email(
+    session: Session, svc: Services, account_id: int, profile: Profile, *, verify: bool = False
+) -> dict:
+    """The `email` object. A page view never probes SMTP (`verify=False`): that is queued."""
     if not (profile.first_name and profile.last_name and profile.company):
         return {**NO_EMAIL, "reason": "name or current company missing from the profile"}
-    finder = build_finder(svc.settings, svc.cache, SqlKnowledge(session, account_id))
+    settings = svc.settings if verify else {**svc.settings, "EMAIL_VERIFY": "off"}
+
+    def remember(known: KnownAddress) -> None:
+        record_confirmed(
+            session,
+            account_id,
+            address=known.address,
+            first=known.first,
+            last=known.last,
+            company=profile.company,
+            source="verified",
+        )
+
+    finder = build_finder(
+        settings, svc.cache, SqlKnowledge(session, account_id), on_verified=remember
+    )
     try:
         result = finder.find(
             profile.first_name,
@@ -60,6 +80,25 @@ def find_email(session: Session, svc: Services, account_id: int, profile: Profil
     except LookupInputError as exc:
         return {**NO_EMAIL, "reason": str(exc)}
     return result.to_dict()
+
+
+def needs_verification(svc: Services, email: dict) -> bool:
+    """SMTP verification is on and this answer is still a guess worth checking."""
+    return (
+        svc.settings.get("EMAIL_VERIFY") == "smtp"
+        and bool(email.get("address"))
+        and email.get("confidence") not in ("verified", "invalid")
+    )
+
+
+def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dict | None:
+    """Re-run a stored lookup's email with SMTP verification and store the better answer."""
+    row = session.get(Lookup, lookup_id)
+    if row is None:
+        return None
+    profile = profile_from_dict(row.profile, row.url)
+    row.email = find_email(session, svc, row.account_id, profile, verify=True)
+    return row.email
 
 
 def greenhouse_check(
@@ -160,6 +199,11 @@ def run_lookup(
     )
     session.add(row)
     session.flush()
+    if needs_verification(svc, email):
+        from backend.tasks import verify_lookup_email
+
+        session.commit()  # the task reads the stored lookup
+        verify_lookup_email(row.id)
     return {
         "id": row.id,
         "profile": profile_data,

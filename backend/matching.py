@@ -7,38 +7,26 @@ Greenhouse candidate objects (v3 API rows and webhook payloads share these field
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from backend.email_lookup.domains import company_base
+from backend.email_lookup.names import ascii_fold
 from backend.linkedin_parse import normalize_linkedin_url
-
-# Words that say what kind of company it is, not which one.
-COMPANY_NOISE = {
-    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh",
-    "ag", "sa", "sas", "sarl", "bv", "nv", "plc", "pty", "srl", "spa", "ab", "as", "oy", "kg",
-    "group", "holding", "holdings", "the",
-}  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish text for comparing names: accents off, punctuation to spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", stripped.lower()).strip()
 
 
 def name_key(first: str | None, last: str | None) -> str | None:
-    key = fold(f"{first or ''} {last or ''}")
+    """ "Zoë van der Berg" -> "zoe van der berg": accents folded (ł, ø, ß too), punctuation gone."""
+    key = " ".join(re.findall(r"[a-z0-9]+", ascii_fold(f"{first or ''} {last or ''}")))
     return key or None
 
 
 def company_key(company: str | None) -> str | None:
-    words = [w for w in fold(company or "").split() if w not in COMPANY_NOISE]
-    return " ".join(words) or None
+    """ "ACME Holdings GmbH" -> "acme" (the email finder's reading of a company name)."""
+    return " ".join(company_base(company or "")) or None
 
 
 def normalize_email(address: str | None) -> str | None:

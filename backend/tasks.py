@@ -87,6 +87,20 @@ def index_fetch_candidates(account_id: int, candidate_ids: list[int]) -> int:
             return candidate_index.upsert_candidates(session, account_id, rows)
 
 
+@huey.task(
+    retries=defaults.TASK_RETRIES, retry_delay=int(defaults.TASK_RETRY_DELAY.total_seconds())
+)
+def verify_lookup_email(lookup_id: int) -> dict | None:
+    """SMTP-verify a lookup's email off the page view (it can take a minute); the answer is
+    stored on the lookup and cached, so the next look at the person shows it."""
+    from backend.lookups import verify_stored_lookup
+
+    with task_app() as app:
+        svc = app.extensions["sourcebridge"]
+        with svc.db.session() as session:
+            return verify_stored_lookup(session, svc, lookup_id)
+
+
 def request_backfill(svc: Services, account_id: int) -> bool:
     """Queue a backfill unless one is queued or running (a stalled one is queued again)."""
     with svc.db.session() as session:

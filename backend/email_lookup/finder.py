@@ -191,10 +191,14 @@ class EmailFinder:
         if chosen.domain is None:
             return EmailResult(None, UNKNOWN, None, reason=chosen.note)
         d = chosen.domain
+        # A verified answer beats a guess: a finder without a verifier also reads what an
+        # SMTP-verifying finder (e.g. a queued verification) stored for this person.
+        modes = ["smtp"] if self.verifier is not None else ["smtp", "pattern"]
+        for mode in modes:
+            cached = self._cache_get(self._result_key(d, variants, mode))
+            if cached is not None:
+                return EmailResult._load(cached)
         key = self._result_key(d, variants)
-        cached = self._cache_get(key)
-        if cached is not None:
-            return EmailResult._load(cached)
         result, ttl = self._lookup(variants, chosen)
         if result.confidence == VERIFIED and result.verified_by_smtp and self.on_verified:
             # Feed the find back as evidence: the domain's pattern distribution learns from it.
@@ -412,11 +416,12 @@ class EmailFinder:
         return _Domain(None, "none", f"no mail domain found for {company!r}")
 
     # -- cache -----------------------------------------------------------------------------------
-    def _result_key(self, domain: str, variants: list[NameVariant]) -> str:
+    def _result_key(self, domain: str, variants: list[NameVariant], mode: str | None = None) -> str:
+        mode = mode or ("smtp" if self.verifier is not None else "pattern")
         gen = self.cache.get(f"email:gen:{domain}") if self.cache is not None else None
         name = "|".join(f"{v.first}/{v.middle}/{v.last}" for v in variants[:3])
         digest = hashlib.sha256(name.encode()).hexdigest()[:24]  # no names in cache keys
-        return f"email:result:{domain}:{gen or 0}:{digest}"
+        return f"email:result:{mode}:{domain}:{gen or 0}:{digest}"
 
     def _cache_get(self, key: str) -> Any:
         if self.cache is None:

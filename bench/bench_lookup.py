@@ -1,0 +1,250 @@
+"""Lookup load: concurrent `POST /api/v1/lookups` against `sourcebridge serve` (gunicorn).
+
+Set-up, all on 127.0.0.1: the Greenhouse sandbox (2,000 candidates), a loopback DNS for the
+fixture people's company domains, a fresh SQLite instance, the candidate index filled with
+`sourcebridge greenhouse index`, caches warmed by one lookup per page. Then CONCURRENCY client
+threads send lookups of the golden LinkedIn pages for SECONDS; in the same run, the same load on
+`GET /healthz` is the baseline. Figures: p50/p95/p99 latency, throughput, and the ratio of lookup
+to healthz throughput (goals: ratio >= 0.4, lookup p99 < 150 ms). The client shares the machine's
+two cores with the server, which counts against both sides alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
+RESULTS = ROOT / "bench" / "results" / "lookup_load.json"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SECONDS = 4.0 if QUICK else 15.0
+CONCURRENCY = 8
+CASES = [
+    "recruiter_grouped_roles",
+    "recruiter_profile_page",
+    "linkedin_gen2_profile",
+    "linkedin_sdui_french",
+    "sales_navigator_lead",
+]
+DOMAINS = ["klarna.com", "mollie.com", "n26.com", "doctolib.com", "revolut.com"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def load(send: Any, seconds: float) -> dict[str, float]:
+    """CONCURRENCY threads calling `send(session, i)` until the time is up."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(worker: int) -> None:
+        session = requests.Session()
+        i = worker
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            ok = send(session, i)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += 0 if ok else 1
+            i += CONCURRENCY
+
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(CONCURRENCY)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - began
+    ms = [x * 1000 for x in latencies]
+    return {
+        "requests": len(ms),
+        "errors": errors[0],
+        "throughput_rps": round(len(ms) / wall, 1),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+    }
+
+
+def postgres_database() -> tuple[str, Any] | None:
+    """A fresh PostgreSQL database for the scaled-out run, or None without a server."""
+    try:
+        import psycopg
+
+        admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+        name = f"sb_bench_{os.getpid()}"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=2) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception:  # noqa: BLE001 - no server: skip that configuration
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"postgresql://postgres@127.0.0.1:5432/{name}", drop
+
+
+def redis_available(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: list) -> dict:
+    """Start `sourcebridge serve` in one configuration and load it; the figures."""
+    instance = Path(tempfile.mkdtemp(prefix="sb-bench-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(
+        SOURCEBRIDGE_INSTANCE=str(instance),
+        DATABASE_URL=f"sqlite:///{instance / 'bench.db'}",
+        DNS_NAMESERVERS=dns.address,
+        ALLOW_PRIVATE_NETWORKS="true",
+        LOG_LEVEL="WARNING",
+        **{k: str(v) for k, v in sandbox.settings().items()},
+    )
+    env.update(extra_env)
+    cli = [sys.executable, "-m", "backend"]
+    made = subprocess.run(
+        [*cli, "users", "create", "--email", "bench@example.com", "--admin"],
+        env=env, capture_output=True, text=True, check=True, cwd=instance,
+    )  # fmt: skip
+    token = made.stdout.split("API token (shown once): ")[1].split()[0]
+    account = made.stdout.split("(id ")[1].split(")")[0]
+    with subprocess.Popen(
+        [*cli, "greenhouse", "index", "--account", account],
+        env=env, cwd=instance, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    ) as indexing:  # fmt: skip
+        indexing.wait(timeout=300)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), *serve_args],
+        env=env, cwd=instance, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+    bodies = []
+    for case in CASES:
+        golden = json.loads((FIXTURES / f"{case}.json").read_text())
+        bodies.append({"url": golden["url"], "html": (FIXTURES / f"{case}.html").read_text()})
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        for _ in range(4):  # warm every cache (each gunicorn worker has its own connections)
+            for body in bodies:
+                requests.post(f"{base}/api/v1/lookups", json=body, headers=headers, timeout=30)
+
+        def lookup(session: requests.Session, i: int) -> bool:
+            response = session.post(
+                f"{base}/api/v1/lookups", json=bodies[i % len(bodies)], headers=headers, timeout=30
+            )
+            return response.status_code == 200
+
+        def health(session: requests.Session, _i: int) -> bool:
+            return session.get(f"{base}/healthz", timeout=30).status_code == 200
+
+        before = sandbox.counters()["requests"]
+        healthz = load(health, SECONDS)
+        lookups = load(lookup, SECONDS)
+        greenhouse_requests = sandbox.counters()["requests"] - before
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {
+        "config": name,
+        "healthz": healthz,
+        "lookups": lookups,
+        "ratio": round(lookups["throughput_rps"] / healthz["throughput_rps"], 2),
+        "greenhouse_requests_during_load": greenhouse_requests,
+    }
+
+
+def main() -> None:
+    from backend.greenhouse.sandbox.server import start_sandbox
+    from tests.support.fake_dns import start_dns
+
+    sandbox = start_sandbox(candidates=2000, rate_limit=100_000)
+    zone: dict = {}
+    for domain in DOMAINS:
+        zone[domain] = {"MX": [(10, f"mx.{domain}")]}
+        zone[f"mx.{domain}"] = {"A": ["127.0.0.9"]}
+    dns = start_dns(zone)
+    results = []
+    try:
+        results.append(run_config("embedded: SQLite, 1 worker x 8 threads", sandbox, dns, {}, []))
+        redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+        database = postgres_database()
+        if database and redis_available(redis_url):
+            url, drop = database
+            scaled = {"DATABASE_URL": url, "REDIS_URL": redis_url, "QUEUE_NAME": "sb-bench"}
+            try:
+                results.append(
+                    run_config(
+                        "scaled: PostgreSQL + Redis, 2 workers x 8 threads",
+                        sandbox,
+                        dns,
+                        scaled,
+                        ["--workers", "2"],
+                    )  # fmt: skip
+                )
+            finally:
+                drop()
+        else:
+            print("(no PostgreSQL + Redis here: scaled configuration skipped)")
+    finally:
+        sandbox.shutdown()
+        dns.stop()
+    print(
+        f"{CONCURRENCY} concurrent clients, {SECONDS:.0f} s per measurement, {os.cpu_count()} cores"
+    )
+    print(f"{'':52} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for result in results:
+        for name in ("healthz", "lookups"):
+            r = result[name]
+            label = f"{result['config'][:38]}: {name}"
+            print(
+                f"{label:52} {r['throughput_rps']:>7} {r['p50_ms']:>8} {r['p95_ms']:>8}"
+                f" {r['p99_ms']:>8} {r['errors']:>7}"
+            )
+        print(
+            f"{'':52} lookup/healthz throughput = {result['ratio']:.2f} (goal >= 0.4); "
+            f"Greenhouse requests during the load: {result['greenhouse_requests_during_load']}"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"concurrency": CONCURRENCY, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
