@@ -1,0 +1,47 @@
+/* The messages the service worker answers, by name. Each handler reads what it needs from storage. */
+import { getMe, postLookup, requireSettings } from './backend.js';
+import { greenhouseNotice, toWireError } from './errors.js';
+import { getTabResult, saveTabResult } from './tab-results.js';
+
+/**
+ * From the content script: look up the profile on screen and remember the answer for the tab.
+ * @param {{encoding: 'gzip' | 'identity', body: string, personKey: string, requestedAt: number}} request
+ */
+async function lookupProfile(request, sender) {
+  const tabId = sender.tab?.id;
+  const entry = { url: sender.tab?.url ?? sender.url ?? '', personKey: request.personKey, requestedAt: request.requestedAt };
+  try {
+    const settings = await requireSettings();
+    const result = await postLookup(settings, request);
+    const notice = greenhouseNotice(result);
+    if (notice && result.greenhouse && !result.greenhouse.label) result.greenhouse.label = notice.message;
+    if (tabId !== undefined) await saveTabResult(tabId, { ...entry, result });
+    return result;
+  } catch (error) {
+    if (tabId !== undefined) await saveTabResult(tabId, { ...entry, error: toWireError(error) });
+    throw error;
+  }
+}
+
+/** From the popup: the last lookup in a tab, or null. */
+function getTabResultHandler({ tabId }) {
+  return getTabResult(tabId);
+}
+
+/** From the options page: whom the saved token belongs to. */
+async function testConnection() {
+  const me = await getMe(await requireSettings());
+  const account = me.account && typeof me.account === 'object' ? me.account.name ?? me.account.id : me.account;
+  return { email: me.email ?? null, account: account ?? null };
+}
+
+function openOptions() {
+  return chrome.runtime.openOptionsPage();
+}
+
+export const handlers = Object.freeze({
+  lookupProfile,
+  getTabResult: getTabResultHandler,
+  testConnection,
+  openOptions
+});
