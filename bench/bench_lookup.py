@@ -30,7 +30,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
 RESULTS = ROOT / "bench" / "results" / "lookup_load.json"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SECONDS = 4.0 if QUICK else 15.0
-CONCURRENCY = 8
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 CASES = [
     "recruiter_grouped_roles",
     "recruiter_profile_page",
