@@ -86,7 +86,7 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
         "threads": defaults.API_THREADS,
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
-        "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms',
+        "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
         "loglevel": settings["LOG_LEVEL"].lower(),
     }
     click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
