@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import click
 
 from backend.cli import BadInput
@@ -19,7 +24,15 @@ def email() -> None:
 @click.option("--last", "last", required=True, help="last name")
 @click.option("--domain", default=None, help="the company's mail domain")
 @click.option("--company", default=None, help="the company name (its domain is looked up)")
-def find(first: str, last: str, domain: str | None, company: str | None) -> None:
+@click.option(
+    "--account",
+    type=int,
+    default=None,
+    help="learn from this team's known addresses and Greenhouse index (default: the first)",
+)
+def find(
+    first: str, last: str, domain: str | None, company: str | None, account: int | None
+) -> None:
     """Print the most likely work address as JSON (address, confidence, alternatives, reason)."""
     from dns.resolver import NoResolverConfiguration
 
@@ -33,15 +46,46 @@ def find(first: str, last: str, domain: str | None, company: str | None) -> None
         raise BadInput("give exactly one of --domain and --company")
     if not first.strip() or not last.strip():
         raise BadInput("--first and --last must not be empty")
-    try:
-        settings = load_settings()
-        finder = build_finder(settings, make_cache(settings.get("REDIS_URL")), InMemoryKnowledge())
-    except NoResolverConfiguration as exc:
-        raise DependencyFailed("no DNS resolver configured (set DNS_NAMESERVERS)") from exc
-    except ValueError as exc:  # a malformed setting, e.g. DNS_NAMESERVERS or EMAIL_VERIFY
-        raise BadInput(str(exc).splitlines()[0]) from exc
-    try:
-        result = finder.find(first, last, domain=domain, company=company)
-    except LookupInputError as exc:
-        raise BadInput(str(exc)) from exc
+    settings = load_settings()
+    with team_knowledge(settings, account) as knowledge:
+        try:
+            cache = make_cache(settings.get("REDIS_URL"))
+            finder = build_finder(settings, cache, knowledge or InMemoryKnowledge())
+        except NoResolverConfiguration as exc:
+            raise DependencyFailed("no DNS resolver configured (set DNS_NAMESERVERS)") from exc
+        except ValueError as exc:  # a malformed setting, e.g. DNS_NAMESERVERS or EMAIL_VERIFY
+            raise BadInput(str(exc).splitlines()[0]) from exc
+        try:
+            result = finder.find(first, last, domain=domain, company=company)
+        except LookupInputError as exc:
+            raise BadInput(str(exc)) from exc
     print_json(result.to_dict())
+
+
+@contextmanager
+def team_knowledge(settings: dict[str, Any], account: int | None) -> Iterator[Any]:
+    """What the database knows (as the API's lookups use it), or None without a database."""
+    from sqlalchemy import select
+
+    from backend.email_knowledge import SqlKnowledge
+    from backend.store import Database
+    from backend.store.models import Account
+
+    url = settings["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        if account is not None:
+            raise BadInput(f"no database at {url}: team {account} is unknown")
+        yield None
+        return
+    db = Database(url)
+    try:
+        with db.session() as session:
+            query = select(Account.id).order_by(Account.id)
+            if account is not None:
+                query = query.where(Account.id == account)
+            found = session.scalars(query).first()
+            if found is None and account is not None:
+                raise BadInput(f"no team {account} in the database")
+            yield SqlKnowledge(session, found) if found is not None else None
+    finally:
+        db.dispose()

@@ -109,3 +109,27 @@ def test_test_connection_without_a_connection_is_409(client, auth):
 def test_saving_a_connection_starts_the_index_backfill(gh_app, gh_auth, sandbox, deferred_tasks):
     save_connection(gh_app, gh_auth, sandbox)
     assert [t.name for t in deferred_tasks.pending()] == ["index_backfill"]
+
+
+def test_email_find_learns_from_the_teams_confirmed_addresses(gh_app, gh_auth, sandbox, dns):
+    from backend.email_knowledge import record_confirmed
+
+    account_id = account_id_of(gh_app)
+    with gh_app.extensions["sourcebridge"].db.session() as session:
+        for first, last in (("Ada", "Byron"), ("Grace", "Hopper")):
+            record_confirmed(
+                session,
+                account_id,
+                address=f"{last.lower()}.{first.lower()}@mollie.com",
+                first=first,
+                last=last,
+                company="Mollie",
+                source="replied",
+            )
+    env = {**saved_connection_env(gh_app, sandbox), "DNS_NAMESERVERS": dns.address}
+    args = ["email", "find", "--first", "Alan", "--last", "Turing", "--company", "Mollie"]
+    learned = CliRunner().invoke(main, [*args, "--account", str(account_id)], env=env)
+    assert learned.exit_code == 0, learned.output
+    assert json.loads(learned.output)["address"] == "turing.alan@mollie.com"
+    unknown = CliRunner().invoke(main, [*args, "--account", "424242"], env=env)
+    assert unknown.exit_code == 2
