@@ -18,8 +18,6 @@ test can assert that it never happens).
 from __future__ import annotations
 
 import asyncio
-import datetime
-import ipaddress
 import itertools
 import socket
 import socketserver
@@ -188,15 +186,6 @@ def start_mx(
     return FakeMX(host, port, handler, controller)
 
 
-def _san(name: str) -> Any:
-    from cryptography import x509
-
-    try:
-        return x509.IPAddress(ipaddress.ip_address(name))
-    except ValueError:
-        return x509.DNSName(name)
-
-
 @dataclass
 class GreetingServer:
     """A server that sends one fixed greeting line and closes (e.g. a 554 block at connect)."""
@@ -231,37 +220,12 @@ def start_greeting_server(host: str, port: int, line: str) -> GreetingServer:
 def tls_contexts(names: list[str]) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """(server, client) contexts from a fresh self-signed certificate for `names` (host names or
     IP addresses); the client context trusts exactly that certificate (verification stays on)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fake-mx.test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([_san(n) for n in names]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
     import tempfile
     from pathlib import Path
 
+    from tests.support.certs import self_signed
+
+    cert_pem, key_pem = self_signed(names)
     with tempfile.TemporaryDirectory() as tmp:
         cert_path, key_path = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
         cert_path.write_bytes(cert_pem)
