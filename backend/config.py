@@ -66,6 +66,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
         "TESTING": _bool(get("TESTING", False)),
     }
+    settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
     settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)
     if settings["EMAIL_VERIFY"] not in ("off", "smtp"):
         raise ValueError("EMAIL_VERIFY must be 'off' or 'smtp'")

@@ -65,8 +65,19 @@ def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
     )
 
 
+def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
+    """Scaled out, every machine must share SECRET_KEY: it decrypts the stored secrets."""
+    if settings["REDIS_URL"] and not settings["SECRET_KEY_FROM_ENV"]:
+        click.echo(
+            "warning: REDIS_URL is set but SECRET_KEY is not: this machine generated its own "
+            f"key in {settings['INSTANCE_DIR']}; set the same SECRET_KEY on every machine",
+            err=True,
+        )
+
+
 def serve(*, host: str, port: int, workers: int | None) -> None:
     settings = load_settings()
+    warn_unshared_secret_key(settings)
     try:
         upgrade(settings["DATABASE_URL"])
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
@@ -104,6 +115,7 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
 def run_worker(*, threads: int | None) -> None:
     from huey.consumer import Consumer
 
+    warn_unshared_secret_key(load_settings())
     from backend.queue import huey
     from backend.queue import load_tasks
 
