@@ -74,6 +74,13 @@ GREENHOUSE_INTERACTIVE_RETRIES = 1
 GREENHOUSE_INTERACTIVE_TIMEOUT = timedelta(seconds=4)
 """Read timeout of a Greenhouse request a recruiter is waiting on."""
 
+GREENHOUSE_INTERACTIVE_SHARE = 0.2
+"""Share of the per-window budget that background calls leave free while recruiters are looking
+people up (an interactive call was seen within the last window)."""
+
+GREENHOUSE_INTERACTIVE_MAX_WAIT = timedelta(seconds=2)
+"""Longest an interactive call waits for a request slot before the page is told "unavailable"."""
+
 GREENHOUSE_BACKOFF_INITIAL = timedelta(seconds=0.5)
 GREENHOUSE_BACKOFF_MAX = timedelta(seconds=8)
 """Exponential backoff bounds between retries (jittered into [d/2, d])."""

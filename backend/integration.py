@@ -131,6 +131,7 @@ def greenhouse_client(
     if client is None:
         patience: dict[str, Any] = {}
         if interactive:
+            patience["interactive"] = True
             patience["max_retries"] = defaults.GREENHOUSE_INTERACTIVE_RETRIES
             patience["timeout"] = (
                 defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),

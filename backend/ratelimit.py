@@ -32,14 +32,23 @@ class RateLimiter:
     def _item(limit: int, window_seconds: float) -> RateLimitItemPerSecond:
         return RateLimitItemPerSecond(limit, max(1, int(round(window_seconds))))
 
-    def try_acquire(self, key: str, limit: int, window_seconds: float) -> bool:
-        """Take a slot now if one is free."""
-        return self._strategy.hit(self._item(limit, window_seconds), key)
+    def try_acquire(
+        self, key: str, limit: int, window_seconds: float, *, keep_free: int = 0
+    ) -> bool:
+        """Take a slot now if one is free, leaving `keep_free` slots for other callers.
 
-    def seconds_until_free(self, key: str, limit: int, window_seconds: float) -> float:
+        (The counter is the one of `limit`: callers that reserve differently share it.)"""
+        item = self._item(limit, window_seconds)
+        if keep_free and self._strategy.get_window_stats(item, key).remaining <= keep_free:
+            return False
+        return self._strategy.hit(item, key)
+
+    def seconds_until_free(
+        self, key: str, limit: int, window_seconds: float, *, keep_free: int = 0
+    ) -> float:
         """How long until a slot frees (0 when one is free now)."""
         stats = self._strategy.get_window_stats(self._item(limit, window_seconds), key)
-        if stats.remaining > 0:
+        if stats.remaining > keep_free:
             return 0.0
         return max(0.0, stats.reset_time - time.time())
 
@@ -51,11 +60,13 @@ class RateLimiter:
         *,
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = 600.0,
+        keep_free: int = 0,
     ) -> float:
         """Block until a slot is taken; returns the seconds spent waiting."""
         waited = 0.0
-        while not self.try_acquire(key, limit, window_seconds):
-            delay = max(0.01, min(self.seconds_until_free(key, limit, window_seconds), 1.0))
+        while not self.try_acquire(key, limit, window_seconds, keep_free=keep_free):
+            until_free = self.seconds_until_free(key, limit, window_seconds, keep_free=keep_free)
+            delay = max(0.01, min(until_free, 1.0))
             if waited + delay > max_wait:
                 raise RateLimitTimeout(f"no free slot for {key!r} within {max_wait:.0f}s")
             sleep(delay)

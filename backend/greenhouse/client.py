@@ -66,6 +66,7 @@ class GreenhouseClient:
             defaults.GREENHOUSE_TIMEOUT.total_seconds(),
         ),
         rng: random.Random | None = None,
+        interactive: bool = False,
     ) -> None:
         if not client_id or not client_secret:
             raise MissingCredentials("a Greenhouse client id and secret are required")
@@ -79,6 +80,7 @@ class GreenhouseClient:
             cache=cache,
             limit=rate_limit,
             window_seconds=rate_window_seconds,
+            interactive=interactive,
             sleep=sleep,
         )
         self.transport = Transport(

@@ -2,6 +2,7 @@
 
     GreenhouseError                 base: message, status, body, request_id, outcome_unknown
     ├── APIConnectionError          no usable answer: refused, reset, dropped, timed out (.timeout)
+    ├── Throttled                   an interactive call found no free request slot in time
     ├── MalformedResponse           an answer that is not the JSON (or Link) the API promises
     └── APIStatusError              Greenhouse answered with an error status
         ├── BadRequest              any 4xx not listed below (400, 405, 409 ...)
@@ -48,6 +49,11 @@ class GreenhouseError(Exception):
     def __str__(self) -> str:
         prefix = f"{self.status} " if self.status else ""
         return f"{prefix}{self.message}"
+
+
+class Throttled(GreenhouseError):
+    """An interactive call (a recruiter waiting on a page) found no free request slot within the
+    wait allowed: background work is using the budget. Nothing was sent."""
 
 
 class APIConnectionError(GreenhouseError):

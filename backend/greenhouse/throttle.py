@@ -5,6 +5,10 @@ Every worker that uses the same Greenhouse client id takes a slot from the same 
 collecting 429s. The headers correct the assumptions: `X-RateLimit-Limit` replaces the assumed
 limit, a `Remaining` of 0 (or a 429) pauses every worker until `Reset`, and a `Reset` further
 away than the assumed window widens the window.
+
+Interactive calls (a recruiter waiting on a page) must not queue behind a backfill: while they
+are happening (seen within the last window), background calls leave a share of the budget to
+them, and an interactive call waits at most a couple of seconds before giving up (`Throttled`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from collections.abc import Mapping
 
 from backend import defaults
 from backend.cache import Cache
+from backend.greenhouse.errors import Throttled
 from backend.ratelimit import RateLimiter
+from backend.ratelimit import RateLimitTimeout
 
 
 def credential_key(client_id: str) -> str:
@@ -44,6 +50,7 @@ class Throttle:
         limit: int = defaults.GREENHOUSE_RATE_LIMIT,
         window_seconds: float = defaults.GREENHOUSE_RATE_WINDOW.total_seconds(),
         headroom: int = defaults.GREENHOUSE_RATE_HEADROOM,
+        interactive: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -51,6 +58,8 @@ class Throttle:
         self.limiter_key = f"greenhouse:{name}"
         self._pause_key = f"greenhouse:pause:{name}"
         self._limit_key = f"greenhouse:limit:{name}"
+        self._interactive_key = f"greenhouse:interactive:{name}"
+        self.interactive = interactive
         self._limiter = limiter
         self._cache = cache
         self.limit = limit
@@ -64,19 +73,45 @@ class Throttle:
         """Requests this client lets itself make per window."""
         return max(1, self.limit - self._headroom)
 
+    def _reserved(self) -> int:
+        """Slots background calls leave free while page views are happening."""
+        if self.interactive or not self._cache.get(self._interactive_key):
+            return 0
+        return min(self.budget - 1, math.ceil(self.budget * defaults.GREENHOUSE_INTERACTIVE_SHARE))
+
     def wait(self) -> float:
         """Block until this call may go; returns the seconds spent waiting."""
         learned = self._cache.get(self._limit_key)
         if learned:
             self.limit, self.window_seconds = learned
+        max_wait = defaults.GREENHOUSE_INTERACTIVE_MAX_WAIT.total_seconds()
+        if self.interactive:
+            self._cache.set(self._interactive_key, 1, timeout=math.ceil(self.window_seconds))
         waited = 0.0
         paused_until = self._cache.get(self._pause_key)
         if paused_until and paused_until > self._clock():
             waited = paused_until - self._clock()
+            if self.interactive and waited > max_wait:
+                raise Throttled(f"Greenhouse asked us to pause {waited:.0f}s")
             self._sleep(waited)
-        return waited + self._limiter.acquire(
-            self.limiter_key, self.budget, self.window_seconds, sleep=self._sleep
-        )
+        if not self.interactive:
+            return waited + self._limiter.acquire(
+                self.limiter_key,
+                self.budget,
+                self.window_seconds,
+                sleep=self._sleep,
+                keep_free=self._reserved(),
+            )
+        try:
+            return waited + self._limiter.acquire(
+                self.limiter_key,
+                self.budget,
+                self.window_seconds,
+                sleep=self._sleep,
+                max_wait=max_wait,
+            )
+        except RateLimitTimeout as exc:
+            raise Throttled(f"no Greenhouse request slot free within {max_wait:.0f}s") from exc
 
     def pause_all(self, seconds: float) -> None:
         """Make every worker of this credential hold off for `seconds`."""
