@@ -115,6 +115,14 @@ def remove_candidates(session: Session, account_id: int, candidate_ids: list[int
         )
 
 
+def clear_index(session: Session, account_id: int) -> None:
+    """Forget the account's index (it now points at another Greenhouse): cold again."""
+    for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate):
+        session.execute(delete(model).where(model.account_id == account_id))
+    state = index_state(session, account_id)
+    state.status, state.candidates_indexed, state.refreshed_through = "cold", 0, None
+
+
 def find_candidates(session: Session, account_id: int, person: PersonKeys) -> list[CandidateKeys]:
     """Every indexed candidate sharing an email, the LinkedIn URL, or name and company."""
     queries = []

@@ -14,6 +14,7 @@ from backend.api.auth import require_admin
 from backend.api.schemas import ConnectionTestSchema
 from backend.api.schemas import IntegrationInSchema
 from backend.api.schemas import IntegrationOutSchema
+from backend.candidate_index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
@@ -104,8 +105,10 @@ class GreenhouseIntegration(MethodView):
             )
         for name, value in body.get("settings", {}).items():
             setattr(row, name, value)
-        session.commit()
         after = connection_for(session, account_id)
+        if before is not None and (after is None or after.client_id != before.client_id):
+            clear_index(session, account_id)  # another Greenhouse: old records must not match
+        session.commit()
         if after is not None and after != before:  # a new Greenhouse (or user) to index
             request_backfill(services(), account_id)
         return integration_view(account_id)

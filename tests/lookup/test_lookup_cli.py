@@ -133,3 +133,16 @@ def test_email_find_learns_from_the_teams_confirmed_addresses(gh_app, gh_auth, s
     assert json.loads(learned.output)["address"] == "turing.alan@mollie.com"
     unknown = CliRunner().invoke(main, [*args, "--account", "424242"], env=env)
     assert unknown.exit_code == 2
+
+
+def test_switching_to_another_greenhouse_forgets_the_old_index(
+    gh_app, gh_auth, sandbox, deferred_tasks
+):
+    from tests.lookup.test_lookup_index import deliver
+
+    client = gh_app.test_client()
+    deliver(client, {"action": "update_candidate", "payload": {"candidate": {"id": 3131}}})
+    assert 3131 in indexed_ids(gh_app, account_id_of(gh_app))
+    body = {"connection": {"client_id": "other-greenhouse", "client_secret": "s", "user_id": 1}}
+    client.put("/api/v1/integrations/greenhouse", json=body, headers=gh_auth)
+    assert indexed_ids(gh_app, account_id_of(gh_app)) == set()
