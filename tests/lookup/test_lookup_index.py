@@ -288,3 +288,14 @@ def test_one_team_failing_does_not_stop_the_others_refresh(make_app, gh_config, 
         bad = index_state(session, broken_id)
         assert good.status == "ready"
         assert bad.status == "failed" and "AuthenticationError" in (bad.last_error or "")
+
+
+def test_a_delivery_without_an_event_id_cannot_be_replayed(gh_app, gh_auth):
+    client = gh_app.test_client()
+    raw, signature = signed({"action": "update_candidate", "payload": {"candidate": {"id": 4444}}})
+    headers = {"Signature": signature, "Content-Type": "application/json"}
+    assert (
+        client.post("/webhooks/greenhouse", data=raw, headers=headers).json["status"] == "applied"
+    )
+    again = client.post("/webhooks/greenhouse", data=raw, headers=headers)
+    assert again.json["status"] == "duplicate"
