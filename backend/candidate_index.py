@@ -247,7 +247,7 @@ def backfill(
         for page in pages:
             with session_factory() as session:
                 upsert_candidates(session, account_id, page)
-                seen.update(int(c["id"]) for c in page if c.get("id") is not None)
+                seen.update(i for i in map(candidate_id_of, page) if i is not None)
                 index_state(session, account_id).candidates_indexed = len(seen)
             if progress:
                 progress(len(seen))

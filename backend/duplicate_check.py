@@ -75,9 +75,7 @@ def check_duplicates(
         return status("unavailable", label=NOTHING_TO_MATCH)  # a miss would prove nothing
     known = {c.candidate_id: c for c in find_candidates(session, account_id, person)}
     strong = any(
-        set(person.emails) & {e for e, _ in c.emails}
-        or (person.linkedin_url and person.linkedin_url in c.linkedin_urls)
-        for c in known.values()
+        {"email", "linkedin_url"} & set(m.matched_on) for m in match_person(person, known.values())
     )
     live_failed = False
     learned: list[dict[str, Any]] = []

@@ -50,7 +50,11 @@ def run_backfill(svc: Services, account_id: int, progress=None) -> int:  # type:
         log.info("account %s is not connected; no backfill", account_id)
         return 0
     rows = client.candidates.iter(per_page=defaults.GREENHOUSE_PAGE_SIZE)
-    return candidate_index.backfill(svc.db.session, account_id, pages(rows), progress=progress)
+    total = candidate_index.backfill(svc.db.session, account_id, pages(rows), progress=progress)
+    # Catch what changed while we paged now, not at the next periodic run: until then a long
+    # backfill would leave the index "not fresh" and page views would say "still reading".
+    run_refresh(svc, account_id)
+    return total
 
 
 def run_refresh(svc: Services, account_id: int) -> int:

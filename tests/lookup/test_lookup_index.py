@@ -10,8 +10,10 @@ import secrets
 from sqlalchemy import select
 
 from backend.candidate_index import index_state
+from backend.candidate_index import is_fresh
 from backend.store.models import IndexedCandidate
 from backend.store.models import User
+from backend.store.models import utcnow
 from backend.tasks import run_backfill
 from backend.tasks import run_refresh
 from tests.lookup.conftest import page
@@ -51,12 +53,16 @@ def test_backfill_indexes_every_candidate_and_reports_progress(gh_app, gh_auth, 
     account_id = account_id_of(gh_app)
     svc = gh_app.extensions["sourcebridge"]
     seen: list[int] = []
+    started = utcnow()
     total = run_backfill(svc, account_id, progress=seen.append)
     assert total == len(indexed_ids(gh_app, account_id)) >= 30
     assert seen[-1] == total
     with svc.db.session() as session:
         state = index_state(session, account_id)
         assert (state.status, state.candidates_indexed) == ("ready", total)
+        # Caught up through the end of the run, however long it took: fresh at once.
+        assert state.refreshed_through >= started
+        assert is_fresh(state)
     index = gh_app.test_client().get("/api/v1/integrations/greenhouse", headers=gh_auth).json
     assert index["index"]["status"] == "ready"
 
@@ -273,8 +279,6 @@ def test_one_team_failing_does_not_stop_the_others_refresh(make_app, gh_config, 
     client = app.test_client()
     _, token_b = make_user(app, "b@broken.example")  # lands in the first team; fix below
     with svc.db.session() as session:
-        from backend.store.models import User
-
         session.query(User).filter_by(email="b@broken.example").update({"account_id": broken_id})
     client.put(
         "/api/v1/integrations/greenhouse",
