@@ -12,8 +12,6 @@ from dotenv import dotenv_values
 
 from backend import defaults
 
-INSTANCE_DIR = Path(os.environ.get("SOURCEBRIDGE_INSTANCE", "instance")).resolve()
-
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -35,12 +33,19 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+def read_env(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The raw variables: explicit overrides > environment > `.env`."""
+    return {**dotenv_values(".env"), **os.environ, **(overrides or {})}
+
+
+def instance_dir_of(env: Mapping[str, Any]) -> Path:
+    return Path(env.get("SOURCEBRIDGE_INSTANCE") or "instance").resolve()
+
+
 def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Read the settings once: explicit overrides > environment > `.env` > defaults."""
-    env: dict[str, Any] = {**dotenv_values(".env"), **os.environ}
-    if overrides:
-        env.update(overrides)
-    instance_dir = Path(env.get("SOURCEBRIDGE_INSTANCE") or INSTANCE_DIR).resolve()
+    env = read_env(overrides)
+    instance_dir = instance_dir_of(env)
 
     def get(name: str, default: Any = None) -> Any:
         value = env.get(name)

@@ -7,12 +7,10 @@ Tests switch `huey.immediate = True` to run tasks in-process.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dotenv import dotenv_values
 from flask import Flask
 from flask import current_app
 from flask import has_app_context
@@ -21,6 +19,8 @@ from huey import RedisHuey
 from huey import SqliteHuey
 
 from backend import defaults
+from backend.config import instance_dir_of
+from backend.config import read_env
 
 
 def make_huey(redis_url: str | None, instance_dir: Path, name: str = defaults.QUEUE_NAME) -> Huey:
@@ -30,11 +30,12 @@ def make_huey(redis_url: str | None, instance_dir: Path, name: str = defaults.QU
     return SqliteHuey(name, filename=str(instance_dir / "queue.db"))
 
 
-def _env(name: str) -> str | None:
-    return os.environ.get(name) or dotenv_values(".env").get(name) or None
-
-
-huey = make_huey(_env("REDIS_URL"), Path(_env("SOURCEBRIDGE_INSTANCE") or "instance").resolve())
+_env = read_env()  # not load_settings(): importing the queue must not write a SECRET_KEY file
+huey = make_huey(
+    _env.get("REDIS_URL") or None,
+    instance_dir_of(_env),
+    _env.get("QUEUE_NAME") or defaults.QUEUE_NAME,  # separate queues sharing one Redis
+)
 
 _worker_app: Flask | None = None
 
