@@ -9,30 +9,29 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
+LOCATIONS = frozenset({"json", "query", "form", "headers", "files", "path", "cookies"})
 
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """webargs nests messages by location and field; DESIGN.md wants `{field: [text]}`."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = str(key)
-            if prefix in ("", "json", "query", "form", "headers") and name in (
-                "json",
-                "query",
-                "form",
-                "headers",
-            ):
-                flat.update(flatten_errors(value, ""))
-                continue
-            flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = list(messages)
-    elif isinstance(messages, list):
-        for index, value in enumerate(messages):
-            flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
-    return flat
+
+def flatten_errors(messages: Any) -> dict[str, list[str]]:
+    """DESIGN.md wants `{field: [text]}`; webargs nests by location, then by (nested) field."""
+    if isinstance(messages, dict) and messages and set(messages) <= LOCATIONS:
+        flat: dict[str, list[str]] = {}
+        for by_field in messages.values():
+            flat.update(_flatten(by_field, ""))
+        return flat
+    return _flatten(messages, "")
+
+
+def _flatten(messages: Any, prefix: str) -> dict[str, list[str]]:
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_schema": list(messages)}
+    if isinstance(messages, dict | list):
+        items = messages.items() if isinstance(messages, dict) else enumerate(messages)
+        flat: dict[str, list[str]] = {}
+        for key, value in items:
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix or "_schema": [str(messages)]}
 
 
 class Api(SmorestApi):
