@@ -3,6 +3,7 @@ addresses of a mail host. Answers are cached; a timeout is "unknown", never "inv
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from dataclasses import dataclass
@@ -80,8 +81,12 @@ def parse_nameservers(text: str | None) -> list[tuple[str, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def make_resolver(nameservers: str | None, timeout: float) -> dns.resolver.Resolver:
-    """A dnspython resolver: the system's, or the given servers (tests: a loopback fake)."""
+    """A dnspython resolver: the system's, or the given servers (tests: a loopback fake).
+
+    Made once per configuration: the system one reads /etc/resolv.conf, and a finder is built
+    for every lookup."""
     servers = parse_nameservers(nameservers)
     resolver = dns.resolver.Resolver(configure=not servers)
     if servers:
