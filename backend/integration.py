@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import client_from_settings
+from backend.greenhouse.transport import DEFAULT_TIMEOUT
 from backend.secrets_box import SecretBox
 from backend.secrets_box import SecretUnreadable
 from backend.store.models import GreenhouseIntegration
@@ -134,7 +135,7 @@ def greenhouse_client(
             patience["interactive"] = True
             patience["max_retries"] = defaults.GREENHOUSE_INTERACTIVE_RETRIES
             patience["timeout"] = (
-                defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+                DEFAULT_TIMEOUT[0],
                 defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
             )
         settings = {

@@ -34,6 +34,7 @@ from backend.greenhouse.resources import ProspectPools
 from backend.greenhouse.resources import Tags
 from backend.greenhouse.resources import Users
 from backend.greenhouse.throttle import Throttle
+from backend.greenhouse.transport import DEFAULT_TIMEOUT
 from backend.greenhouse.transport import Transport
 from backend.ratelimit import RateLimiter
 
@@ -61,10 +62,7 @@ class GreenhouseClient:
         rate_limit: int = defaults.GREENHOUSE_RATE_LIMIT,
         rate_window_seconds: float = defaults.GREENHOUSE_RATE_WINDOW.total_seconds(),
         max_retries: int = defaults.GREENHOUSE_MAX_RETRIES,
-        timeout: tuple[float, float] = (
-            defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
-            defaults.GREENHOUSE_TIMEOUT.total_seconds(),
-        ),
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         rng: random.Random | None = None,
         interactive: bool = False,
     ) -> None:

@@ -44,6 +44,13 @@ Confirm = Callable[[], Any]
 """Reads back after an ambiguous write: the written record (the call's result) or None."""
 
 
+DEFAULT_TIMEOUT = (
+    defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
+    defaults.GREENHOUSE_TIMEOUT.total_seconds(),
+)
+"""(connect, read) seconds of one request."""
+
+
 class Tokens(Protocol):
     def get(self) -> str: ...
     def invalidate(self, token: str) -> None: ...
@@ -98,10 +105,7 @@ class Transport:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_retries: int = defaults.GREENHOUSE_MAX_RETRIES,
-        timeout: tuple[float, float] = (
-            defaults.GREENHOUSE_CONNECT_TIMEOUT.total_seconds(),
-            defaults.GREENHOUSE_TIMEOUT.total_seconds(),
-        ),
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         rng: random.Random | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
