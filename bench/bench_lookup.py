@@ -193,14 +193,11 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
 
 def main() -> None:
     from backend.greenhouse.sandbox.server import start_sandbox
+    from tests.support.fake_dns import mx_zone
     from tests.support.fake_dns import start_dns
 
     sandbox = start_sandbox(candidates=2000, rate_limit=100_000)
-    zone: dict = {}
-    for domain in DOMAINS:
-        zone[domain] = {"MX": [(10, f"mx.{domain}")]}
-        zone[f"mx.{domain}"] = {"A": ["127.0.0.9"]}
-    dns = start_dns(zone)
+    dns = start_dns(mx_zone(DOMAINS))
     results = []
     try:
         results.append(run_config("embedded: SQLite, 1 worker x 8 threads", sandbox, dns, {}, []))

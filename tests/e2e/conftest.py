@@ -198,13 +198,10 @@ def linkedin(
 
 @pytest.fixture(scope="session")
 def fake_dns() -> Iterator[Any]:
+    from tests.support.fake_dns import mx_zone
     from tests.support.fake_dns import start_dns
 
-    zone: dict[str, dict[str, list[Any]]] = {}
-    for domain in MAIL_DOMAINS:
-        zone[domain] = {"MX": [(10, f"mx.{domain}")]}
-        zone[f"mx.{domain}"] = {"A": ["127.0.0.9"]}
-    dns = start_dns(zone)
+    dns = start_dns(mx_zone(MAIL_DOMAINS))
     try:
         yield dns
     finally:

@@ -9,6 +9,7 @@ import pytest
 
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import start_sandbox
+from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
@@ -32,11 +33,7 @@ def sandbox():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def dns():  # type: ignore[no-untyped-def]
-    zone: dict = {}
-    for domain in COMPANY_DOMAINS:
-        zone[domain] = {"MX": [(10, f"mx.{domain}")]}
-        zone[f"mx.{domain}"] = {"A": ["127.0.0.9"]}
-    server = start_dns(zone)
+    server = start_dns(mx_zone(COMPANY_DOMAINS))
     yield server
     server.stop()
 

@@ -144,3 +144,13 @@ def start_silent_udp(host: str = "127.0.0.1") -> SilentUDP:
     thread = threading.Thread(target=swallow, daemon=True)
     thread.start()
     return SilentUDP(host, sock.getsockname()[1], sock, thread)
+
+
+def mx_zone(domains: list[str], ip: str = "127.0.0.9") -> Zone:
+    """A zone where each domain's mail goes to `mx.<domain>` at `ip` (lookups that only need
+    the mail domain to exist)."""
+    zone: Zone = {}
+    for domain in domains:
+        zone[domain] = {"MX": [(10, f"mx.{domain}")]}
+        zone[f"mx.{domain}"] = {"A": [ip]}
+    return zone
