@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
+from backend.linkedin_parse.limits import MAX_DEPTH
+from backend.linkedin_parse.prescan import check_depth
 from backend.linkedin_parse.text import clean
 
 _SKIP_TAGS = frozenset(
@@ -96,8 +97,10 @@ def read_lines(root: LexborNode) -> Lines:
         if tag == "br" or tag == "hr":
             flush()
             continue
-        if len(stack) >= MAX_DEPTH or is_hidden(child):
+        if is_hidden(child):
             continue
+        if len(stack) >= MAX_DEPTH:
+            check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
         child_inline = tag in _INLINE_TAGS
         if not child_inline:
             flush()

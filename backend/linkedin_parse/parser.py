@@ -31,6 +31,7 @@ from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
 from backend.linkedin_parse.model import SnapshotTooLarge
 from backend.linkedin_parse.model import fill_current
+from backend.linkedin_parse.prescan import check_shape
 from backend.linkedin_parse.selectors import CONTACT_INFO_PATH
 from backend.linkedin_parse.selectors import EXPERIENCE_ANCHOR
 from backend.linkedin_parse.selectors import HEADINGS
@@ -256,13 +257,14 @@ def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str
 def parse_profile(html: str | bytes, url: str) -> Profile:
     """Read a LinkedIn profile page (Recruiter, regular profile or Sales Navigator).
 
-    Raises ``NotAProfilePage`` for any other URL and ``SnapshotTooLarge`` above the size cap;
-    any HTML at all gives a ``Profile`` whose ``warnings`` say what could not be found.
+    Raises ``NotAProfilePage`` for any other URL, ``SnapshotTooLarge`` above the size cap and
+    ``PageTooComplex`` past the nesting and element limits (``limits``); any other HTML gives a ``Profile`` whose ``warnings`` say what could not be found.
     """
     page = page_id(url)
     if page is None:
         raise NotAProfilePage(f"The URL {str(url)[:200]!r} is not a LinkedIn profile page.")
     text = _check_size(html)
+    check_shape(text)  # before the tree: building a deep one is what costs
     tree = LexborHTMLParser(text)
     registry = REGISTRIES[page.source]
     body = tree.body or tree.root
