@@ -39,6 +39,7 @@ class Lines:
 
     lines: list[Line]
     spans: dict[int, tuple[int, int]]  # element mem_id -> [start, end) line indexes
+    inline: set[int]  # mem_ids of inline elements: their span is the lines they are part of
 
     def span(self, node: LexborNode) -> tuple[int, int] | None:
         span = self.spans.get(node.mem_id)
@@ -50,6 +51,30 @@ class Lines:
     def within(self, node: LexborNode) -> list[Line]:
         span = self.span(node)
         return self.lines[span[0] : span[1]] if span else []
+
+    def text_of(self, node: LexborNode | None) -> str:
+        """``text_of(node)`` from the lines already read: an element read as a block is its
+        lines; anything else (inline, skipped, outside) is read on its own."""
+        if node is None:
+            return ""
+        span = self.spans.get(node.mem_id)
+        if span is None or node.mem_id in self.inline:
+            return text_of(node)
+        return " ".join(line.text for line in self.lines[span[0] : span[1]])
+
+    def first_text(self, root: LexborNode | None, selectors: Iterable[str]) -> str:
+        """The visible text of the first selector that matches an element with visible text."""
+        if root is None:
+            return ""
+        for selector in selectors:
+            for node in root.css(selector):
+                text = self.text_of(node)
+                if text:
+                    return text
+        return ""
+
+
+_HIDDEN = "[hidden], " + ", ".join(f".{name}" for name in sorted(_HIDDEN_CLASSES))
 
 
 def is_hidden(node: LexborNode) -> bool:
@@ -64,8 +89,11 @@ def read_lines(root: LexborNode) -> Lines:
     """Walk ``root`` once (iteratively: hostile pages nest deeply) and cut it into lines."""
     lines: list[Line] = []
     spans: dict[int, tuple[int, int]] = {}
+    inline_ids: set[int] = set()
     buffer: list[str] = []
     hosts: list[LexborNode] = [root]
+    # One CSS query instead of reading every element's attributes.
+    hidden = {node.mem_id for node in root.css(_HIDDEN)}
 
     def flush() -> None:
         if buffer:
@@ -83,6 +111,7 @@ def read_lines(root: LexborNode) -> Lines:
             stack.pop()
             if inline:
                 spans[node.mem_id] = (start, len(lines) + 1)
+                inline_ids.add(node.mem_id)
             else:
                 flush()
                 spans[node.mem_id] = (start, len(lines))
@@ -92,12 +121,12 @@ def read_lines(root: LexborNode) -> Lines:
             buffer.append(child.text_content or "")
             continue
         tag = child.tag
-        if not tag or tag.startswith("-") or tag in _SKIP_TAGS:
+        if not tag or tag[0] == "-" or tag in _SKIP_TAGS:
             continue
         if tag == "br" or tag == "hr":
             flush()
             continue
-        if is_hidden(child):
+        if child.mem_id in hidden:
             continue
         if len(stack) >= MAX_DEPTH:
             check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
@@ -107,7 +136,7 @@ def read_lines(root: LexborNode) -> Lines:
             hosts.append(child)
         stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
     flush()
-    return Lines(lines, spans)
+    return Lines(lines, spans, inline_ids)
 
 
 def text_of(node: LexborNode | None) -> str:

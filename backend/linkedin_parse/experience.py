@@ -20,7 +20,6 @@ from backend.linkedin_parse.dom import Line
 from backend.linkedin_parse.dom import Lines
 from backend.linkedin_parse.dom import ancestors
 from backend.linkedin_parse.dom import read_lines
-from backend.linkedin_parse.dom import text_of
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.text import DateRange
@@ -76,20 +75,16 @@ def _looks_like_place(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", ":")) and ":" not in text
 
 
-def _field(container: LexborNode, selectors: tuple[str, ...]) -> str:
-    for selector in selectors:
-        for node in container.css(selector):
-            text = text_of(node)
-            if text:
-                return text
-    return ""
-
-
 class _Section:
-    def __init__(self, section: LexborNode, registry: Registry) -> None:
+    def __init__(self, section: LexborNode, registry: Registry, doc: Lines | None) -> None:
         self.root = section
         self.registry = registry
-        self.doc: Lines = read_lines(section)
+        bounds = doc.span(section) if doc is not None else None
+        if doc is None or bounds is None or section.mem_id in doc.inline:
+            doc = read_lines(section)  # not part of the page's lines (a hidden ancestor)
+            bounds = (0, len(doc.lines))
+        self.doc: Lines = doc
+        self.bounds = bounds
         self.excluded = self._description_lines()
         self.window = self._window()
         self.anchors = self._anchors()
@@ -108,21 +103,22 @@ class _Section:
         """Lines from the Experience heading (if any) to the next section's heading: a section
         found by its heading, or a card shared with Education, holds other dated entries."""
         lines = self.doc.lines
+        first, last = self.bounds
         start = next(
-            (i for i, line in enumerate(lines) if fold(line.text) in locales.EXPERIENCE_HEADINGS),
+            (i for i in range(first, last) if fold(lines[i].text) in locales.EXPERIENCE_HEADINGS),
             None,
         )
         # Only a heading of the same rank or higher ends the section ("Skills" inside a role
         # is a lower one); without an Experience heading, only h1/h2 do.
         rank = _heading_rank(lines[start]) if start is not None else None
         rank = rank or 2
-        begin = start if start is not None else 0
-        for i in range(begin + 1, len(lines)):
+        begin = start if start is not None else first
+        for i in range(begin + 1, last):
             if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS:
                 other = _heading_rank(lines[i])
                 if other is not None and other <= rank:
                     return begin, i
-        return begin, len(lines)
+        return begin, last
 
     def _anchors(self) -> list[_Anchor]:
         found = []
@@ -185,7 +181,7 @@ class _Section:
             node = element.css_first(selector)
             span = self.doc.span(node) if node is not None else None
             if node is not None and span and span[0] < first_role:
-                company = company_name(text_of(node))
+                company = company_name(self.doc.text_of(node))
                 if company:
                     break
         company = company or company_name(header[0].text)
@@ -207,8 +203,8 @@ class _Section:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
 
-        title = _field(container, registry.title) or (before[0].text if before else "")
-        company_line = _field(container, registry.company) or (
+        title = self.doc.first_text(container, registry.title) or (before[0].text if before else "")
+        company_line = self.doc.first_text(container, registry.company) or (
             before[1].text if len(before) >= 2 else ""
         )
         company = company_name(company_line)
@@ -218,7 +214,7 @@ class _Section:
         if not company and company_line and not is_duration(company_line):
             # Outside a group, a lone "Freelance" / "Self-employed" is what the member wrote.
             company = strip_separators(company_line.split("·")[0]) or None
-        location = place(_field(container, registry.position_location))
+        location = place(self.doc.first_text(container, registry.position_location))
         if not location:
             candidate = self._first_line_after(anchor)
             location = place(candidate) if candidate and _looks_like_place(candidate) else None
@@ -230,9 +226,12 @@ class _Section:
         return Position(title, company, dates.start, dates.end, dates.current, location)
 
 
-def read_positions(section: LexborNode, registry: Registry) -> list[Position]:
-    """The positions of an experience section, in page order (LinkedIn lists newest first)."""
-    reader = _Section(section, registry)
+def read_positions(
+    section: LexborNode, registry: Registry, doc: Lines | None = None
+) -> list[Position]:
+    """The positions of an experience section, in page order (LinkedIn lists newest first).
+    ``doc``: the page's lines already read, if the section is part of them."""
+    reader = _Section(section, registry, doc)
     positions: list[Position] = []
     seen: set[tuple] = set()
     for anchor in reader.anchors[:MAX_POSITIONS]:

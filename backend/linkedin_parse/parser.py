@@ -18,11 +18,10 @@ from selectolax.lexbor import LexborNode
 from backend.defaults import MAX_SNAPSHOT_BYTES
 from backend.linkedin_parse import locales
 from backend.linkedin_parse.dom import Line
+from backend.linkedin_parse.dom import Lines
 from backend.linkedin_parse.dom import closest
 from backend.linkedin_parse.dom import first
-from backend.linkedin_parse.dom import first_text
 from backend.linkedin_parse.dom import read_lines
-from backend.linkedin_parse.dom import text_of
 from backend.linkedin_parse.embedded import read_embedded
 from backend.linkedin_parse.experience import read_positions
 from backend.linkedin_parse.model import NotAProfilePage
@@ -117,7 +116,7 @@ def _root(tree: LexborHTMLParser, registry: Registry) -> tuple[LexborNode, bool]
     return scope, node is not None
 
 
-def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | None:
+def _experience_section(root: LexborNode, registry: Registry, doc: Lines) -> LexborNode | None:
     section = first(root, registry.experience)
     if section is not None:
         return section
@@ -125,15 +124,15 @@ def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | No
     if anchor is not None:
         return closest(anchor, _SECTION_TAGS) or anchor.parent
     for heading in root.css(HEADINGS):
-        if fold(text_of(heading)) in locales.EXPERIENCE_HEADINGS:
+        if fold(doc.text_of(heading)) in locales.EXPERIENCE_HEADINGS:
             # The reader starts at this heading and stops at the next section's heading.
             return closest(heading, _SECTION_TAGS) or root
     return None
 
 
-def _top_card_lines(card: LexborNode, name: str) -> list[Line]:
+def _top_card_lines(card: LexborNode, name: str, doc: Lines) -> list[Line]:
     """The top card's lines after the name (headline, "org · school", location, …)."""
-    lines = read_lines(card).lines
+    lines = doc.within(card) if doc.span(card) else read_lines(card).lines
     texts = [line.text for line in lines]
     if name in texts:
         lines = lines[texts.index(name) + 1 :]
@@ -186,29 +185,29 @@ def _is_place_line(text: str) -> bool:
     return "," in text or folded.endswith(_PLACE_ENDINGS)
 
 
-def _name(card: LexborNode, registry: Registry, found_card: bool) -> str:
+def _name(card: LexborNode, registry: Registry, found_card: bool, doc: Lines) -> str:
     for selector in registry.name:
         if not found_card and selector.isalnum():
             continue  # a bare "h1"/"h2" is the name only inside a top card
         for node in card.css(selector):
-            text = text_of(node)
+            text = doc.text_of(node)
             folded = fold(text)
             if text and folded not in _NOT_A_NAME and folded not in locales.EXPERIENCE_HEADINGS:
                 return text
     return ""
 
 
-def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
+def _top_card(draft: _Draft, root: LexborNode, registry: Registry, doc: Lines) -> None:
     found = first(root, registry.top_card)
     card = found or root
-    name_text = _name(card, registry, found is not None)
+    name_text = _name(card, registry, found is not None, doc)
     name = split_name(name_text)
     draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
 
-    headline = first_text(card, registry.headline)
-    location = first_text(card, registry.location)
+    headline = doc.first_text(card, registry.headline)
+    location = doc.first_text(card, registry.location)
     if (not headline or not location) and found is not None and name_text:
-        rest = _top_card_lines(card, name_text)
+        rest = _top_card_lines(card, name_text, doc)
         if not headline and rest:
             headline = rest[0].text
         texts = [line.text for line in rest]
@@ -218,7 +217,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     draft.headline = strip_separators(headline) or None
     draft.location = place(location) if location else None
 
-    employer = first_text(card, registry.current_company)
+    employer = doc.first_text(card, registry.current_company)
     if not employer:
         button = first(root, registry.current_company)
         label = (button.attributes.get("aria-label") or "") if button is not None else ""
@@ -228,7 +227,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     for selector in registry.public_url:
         for node in root.css(selector):
             url = normalize_linkedin_url(node.attributes.get("href") or "") or (
-                normalize_linkedin_url(text_of(node))
+                normalize_linkedin_url(doc.text_of(node))
             )
             if url:
                 draft.linkedin_url = url
@@ -258,7 +257,8 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
     """Read a LinkedIn profile page (Recruiter, regular profile or Sales Navigator).
 
     Raises ``NotAProfilePage`` for any other URL, ``SnapshotTooLarge`` above the size cap and
-    ``PageTooComplex`` past the nesting and element limits (``limits``); any other HTML gives a ``Profile`` whose ``warnings`` say what could not be found.
+    ``PageTooComplex`` past the nesting and element limits (``limits``); any other HTML gives
+    a ``Profile`` whose ``warnings`` say what could not be found.
     """
     page = page_id(url)
     if page is None:
@@ -276,14 +276,15 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
         draft.layout = f"{page.source}.fallback"
         draft.warnings.append(f"no {page.source} profile markers found; read the page by structure")
 
-    _top_card(draft, root, registry)
+    doc = read_lines(root)  # the one walk: every text below is read from these lines
+    _top_card(draft, root, registry, doc)
     own_url = normalize_linkedin_url(url) if page.source == "linkedin" else None
     if own_url and not _MEMBER_TOKEN.match(page.profile_id):
         draft.linkedin_url = own_url  # the page's own vanity URL beats any link on it
 
-    section = _experience_section(root, registry)
+    section = _experience_section(root, registry, doc)
     if section is not None:
-        draft.positions = read_positions(section, registry)
+        draft.positions = read_positions(section, registry, doc)
     else:
         draft.warnings.append("no experience section found")
 

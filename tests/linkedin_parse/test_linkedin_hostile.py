@@ -92,7 +92,7 @@ def test_fixture_like_pages_are_measured_exactly():
     html = (
         "<!doctype html><html><body><main><section><ul><li><p>a<br>b</p><img src=x></li><li>"
         "<svg><path d='M0'/></svg><p>c<p>d</li></ul></section></main>"
-        + "<code><!--{\"a\": \"</div>\"}--></code><script>if (a</b) {}</script></body></html>"
+        + '<code><!--{"a": "</div>"}--></code><script>if (a</b) {}</script></body></html>'
     )
     assert measure(html).depth == tree_depth(html)
 
