@@ -39,6 +39,7 @@ from backend.linkedin_parse.selectors import RECRUITER_DRAWER
 from backend.linkedin_parse.selectors import REGISTRIES
 from backend.linkedin_parse.selectors import SDUI_MARKERS
 from backend.linkedin_parse.selectors import Registry
+from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
 from backend.linkedin_parse.text import is_meta_line
@@ -264,9 +265,10 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
     if page is None:
         raise NotAProfilePage(f"The URL {str(url)[:200]!r} is not a LinkedIn profile page.")
     text = _check_size(html)
+    registry = REGISTRIES[page.source]
+    text = cut_lists(text, registry.raw_cut, registry.raw_guards)
     check_shape(text)  # before the tree: building a deep one is what costs
     tree = LexborHTMLParser(text)
-    registry = REGISTRIES[page.source]
     body = tree.body or tree.root
 
     confirmed = first(body, registry.markers) is not None
