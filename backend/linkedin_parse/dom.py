@@ -104,10 +104,30 @@ def read_lines(root: LexborNode) -> Lines:
 
     # Each frame: (element, its children iterator, is inline, first line index).
     stack = [(root, root.iter(include_text=True), False, 0)]
+    skip, inline_tags = _SKIP_TAGS, _INLINE_TAGS
     while stack:
         node, children, inline, start = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:
+            tag = child.tag
+            if tag == "-text":
+                buffer.append(child.text_content or "")
+                continue
+            if not tag or tag[0] == "-" or tag in skip:
+                continue
+            if tag == "br" or tag == "hr":
+                flush()
+                continue
+            if child.mem_id in hidden:
+                continue
+            if len(stack) >= MAX_DEPTH:
+                check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
+            child_inline = tag in inline_tags
+            if not child_inline:
+                flush()
+                hosts.append(child)
+            stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
+            break
+        else:
             stack.pop()
             if inline:
                 spans[node.mem_id] = (start, len(lines) + 1)
@@ -116,25 +136,6 @@ def read_lines(root: LexborNode) -> Lines:
                 flush()
                 spans[node.mem_id] = (start, len(lines))
                 hosts.pop()
-            continue
-        if child.is_text_node:
-            buffer.append(child.text_content or "")
-            continue
-        tag = child.tag
-        if not tag or tag[0] == "-" or tag in _SKIP_TAGS:
-            continue
-        if tag == "br" or tag == "hr":
-            flush()
-            continue
-        if child.mem_id in hidden:
-            continue
-        if len(stack) >= MAX_DEPTH:
-            check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
-        child_inline = tag in _INLINE_TAGS
-        if not child_inline:
-            flush()
-            hosts.append(child)
-        stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
     flush()
     return Lines(lines, spans, inline_ids)
 

@@ -85,6 +85,8 @@ class _Section:
             bounds = (0, len(doc.lines))
         self.doc: Lines = doc
         self.bounds = bounds
+        self.noise: dict[tuple[int, bool], bool] = {}  # each line judged once per strictness
+        self.fields: dict[str, list[tuple[int, int, LexborNode]]] = {}
         self.excluded = self._description_lines()
         self.window = self._window()
         self.anchors = self._anchors()
@@ -149,12 +151,50 @@ class _Section:
             anchors.append(_Anchor(index, dates, container, span))
         return anchors
 
+    def _is_noise(self, index: int, strict: bool) -> bool:
+        key = (index, strict)
+        found = self.noise.get(key)
+        if found is None:
+            found = self.noise[key] = _is_noise(self.doc.lines[index].text, strict)
+        return found
+
     def _usable(self, start: int, end: int, strict: bool = True) -> list[Line]:
         return [
             self.doc.lines[i]
             for i in range(start, end)
-            if i not in self.excluded and not _is_noise(self.doc.lines[i].text, strict)
+            if i not in self.excluded and not self._is_noise(i, strict)
         ]
+
+    def _matches(self, selector: str) -> list[tuple[int, int, LexborNode]]:
+        """Line spans of the section's elements matching ``selector``: one CSS query per
+        selector for the whole section, not one per position."""
+        found = self.fields.get(selector)
+        if found is None:
+            found = self.fields[selector] = []
+            for node in self.root.css(selector):
+                span = self.doc.span(node)
+                if span is not None and node.mem_id not in self.doc.inline:
+                    found.append((span[0], span[1], node))
+                else:
+                    found.append((-1, -1, node))  # inline or unread: checked by ancestry
+        return found
+
+    def _field(self, container: LexborNode, span: tuple[int, int], chain: tuple[str, ...]) -> str:
+        """``first_text(container, chain)`` from the section-wide matches. An element with
+        text whose lines fall within the container's lines is inside it (lines are disjoint)."""
+        exact = container.mem_id not in self.doc.inline
+        for selector in chain:
+            for start, end, node in self._matches(selector):
+                if start < 0 or not exact:
+                    inside = node.mem_id == container.mem_id or ancestors(node, container)
+                    if not inside:
+                        continue
+                elif not (span[0] <= start < end <= span[1]):
+                    continue
+                text = self.doc.text_of(node)
+                if text:
+                    return text
+        return ""
 
     def _group_header(self, anchor: _Anchor) -> tuple[LexborNode, list[Line]] | None:
         """The element holding several roles at one company, with its header lines."""
@@ -195,7 +235,7 @@ class _Section:
             line = self.doc.lines[i]
             if _heading_rank(line) is not None:
                 break
-            if i not in self.excluded and not _is_noise(line.text, strict=False):
+            if i not in self.excluded and not self._is_noise(i, False):
                 return line.text
         return ""
 
@@ -203,8 +243,10 @@ class _Section:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
 
-        title = self.doc.first_text(container, registry.title) or (before[0].text if before else "")
-        company_line = self.doc.first_text(container, registry.company) or (
+        title = self._field(container, anchor.span, registry.title) or (
+            before[0].text if before else ""
+        )
+        company_line = self._field(container, anchor.span, registry.company) or (
             before[1].text if len(before) >= 2 else ""
         )
         company = company_name(company_line)
@@ -214,7 +256,7 @@ class _Section:
         if not company and company_line and not is_duration(company_line):
             # Outside a group, a lone "Freelance" / "Self-employed" is what the member wrote.
             company = strip_separators(company_line.split("·")[0]) or None
-        location = place(self.doc.first_text(container, registry.position_location))
+        location = place(self._field(container, anchor.span, registry.position_location))
         if not location:
             candidate = self._first_line_after(anchor)
             location = place(candidate) if candidate and _looks_like_place(candidate) else None

@@ -42,6 +42,7 @@ from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
+from backend.linkedin_parse.text import has_digit
 from backend.linkedin_parse.text import is_meta_line
 from backend.linkedin_parse.text import join_name
 from backend.linkedin_parse.text import place
@@ -166,7 +167,7 @@ def _place_after_headline(lines: list[Line], plain_first: bool) -> str:
 
 def _plain(line: Line) -> bool:
     text = line.text
-    if _in_link(line) or any(c in text for c in "·•|") or any(c.isdigit() for c in text):
+    if _in_link(line) or any(c in text for c in "·•|") or has_digit(text):
         return False
     return len(text) <= 60 and len(text.split()) <= 6 and not text.endswith(".")
 
@@ -174,14 +175,14 @@ def _plain(line: Line) -> bool:
 def _is_badge_line(text: str) -> bool:
     """Degree ("· 2nd", "3e et +"), pronouns ("She/Her") and similar short top-card badges."""
     bare = strip_separators(text)
-    return not bare or (len(bare) <= 14 and (any(c.isdigit() for c in bare) or "/" in bare))
+    return not bare or (len(bare) <= 14 and (has_digit(bare) or "/" in bare))
 
 
 def _is_place_line(text: str) -> bool:
     folded = fold(text)
     if "·" in text or any(word in folded for word in _CONNECTION_WORDS):
         return False
-    if len(text) > 80 or any(c.isdigit() for c in text):
+    if len(text) > 80 or has_digit(text):
         return False
     return "," in text or folded.endswith(_PLACE_ENDINGS)
 

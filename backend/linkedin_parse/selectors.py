@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Registry:
     # Attributes of lists never read as the profile, cut from the raw HTML (``trim``).
     raw_cut: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def raw_guards(self) -> tuple[str, ...]:
         """Strings a cut must not remove: JSON islands and the attribute or id of every
         profile marker."""

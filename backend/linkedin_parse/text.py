@@ -9,17 +9,23 @@ from functools import lru_cache
 
 from backend.linkedin_parse import locales
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _DASHES = re.compile(r"\s*[\u2010-\u2015\u2212\-]\s*")
 _SEPARATORS = "·•|"
+_SEGMENT_CUT = re.compile(r"\s*[·•|]\s*")
+
+
+has_digit = re.compile(r"\d").search
 
 
 def clean(text: str | None) -> str:
     """Collapse whitespace (NBSP, narrow NBSP included) and drop invisible characters."""
     if not text:
         return ""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    # str.split() splits on every Unicode space (NBSP, narrow NBSP, thin spaces included).
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
@@ -107,8 +113,10 @@ def parse_date_line(text: str) -> DateRange | None:
     "Jan 2020 - Present · 3 yrs", "Feb 2024 – Present", "Mar 2023–Present", "2016 – 2018",
     "janv. 2019 - aujourd’hui · 6 ans", "ene. de 2020 - actualidad", "April 2019 (1 year)".
     """
+    if len(text) > 160 or not has_digit(text):
+        return None  # most lines: no date, and no need to fold them
     folded = _fold_dates(text)
-    if not folded or len(folded) > 120 or not any(c.isdigit() for c in folded):
+    if not folded or len(folded) > 120:
         return None
     match = _DATE_LINE.match(folded)
     if not match:
@@ -131,7 +139,7 @@ def is_duration(text: str) -> bool:
 
 
 def _segments(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"\s*[·•|]\s*", clean(text)) if s.strip()]
+    return [s for s in _SEGMENT_CUT.split(clean(text)) if s]
 
 
 def is_employment_word(text: str) -> bool:
