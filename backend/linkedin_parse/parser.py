@@ -39,7 +39,6 @@ from backend.linkedin_parse.selectors import RECRUITER_DRAWER
 from backend.linkedin_parse.selectors import REGISTRIES
 from backend.linkedin_parse.selectors import SDUI_MARKERS
 from backend.linkedin_parse.selectors import Registry
-from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
 from backend.linkedin_parse.text import has_digit
@@ -48,6 +47,7 @@ from backend.linkedin_parse.text import join_name
 from backend.linkedin_parse.text import place
 from backend.linkedin_parse.text import split_name
 from backend.linkedin_parse.text import strip_separators
+from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.urls import PageId
 from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id

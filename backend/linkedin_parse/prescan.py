@@ -52,6 +52,14 @@ _CLOSES_P = frozenset(
 )
 # Start tags that close a sibling of their own kind on top of the stack.
 _CLOSES_SIBLING = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("option",)}
+# Table parts the parser inserts when a page leaves them out: <table><td> = table>tbody>tr>td.
+_TABLE_WRAPPERS = {
+    "td": ("tr", ("tbody", "tr")),
+    "th": ("tr", ("tbody", "tr")),
+    "tr": ("tbody thead tfoot", ("tbody",)),
+    "col": ("colgroup", ("colgroup",)),
+}
+_TABLE_PARTS = frozenset("table caption colgroup tbody thead tfoot tr td th".split())
 _FOREIGN = frozenset({"svg", "math"})
 # In SVG/MathML, these return to HTML rules (HTML integration points)...
 _INTEGRATION = frozenset("foreignobject desc title annotation-xml mi mo mn ms mtext".split())
@@ -97,6 +105,11 @@ def measure(html: str) -> Shape:
             in_foreign = False
         if not in_foreign:
             _open_implicitly_closes(names, foreign, name)
+            wrappers = _TABLE_WRAPPERS.get(name)
+            if wrappers and names and names[-1] not in wrappers[0].split():
+                for wrapper in wrappers[1][-2 if names[-1] == "table" else -1 :]:
+                    names.append(wrapper)
+                    foreign.append(False)
         if (name in _VOID and not in_foreign) or (
             in_foreign and token.group(3).rstrip().endswith("/")
         ):
@@ -132,13 +145,14 @@ def _close(names: list[str], foreign: list[bool], name: str) -> None:
         names.pop()
         foreign.pop()
         return
-    if name not in _BLOCK_END:
+    table = name in _TABLE_PARTS
+    if not table and name not in _BLOCK_END:
         return
     for i in range(len(names) - 1, -1, -1):
         if names[i] == name:
             del names[i:], foreign[i:]
             return
-        if names[i] not in _IMPLIED:
+        if names[i] not in _IMPLIED and not (table and names[i] in _TABLE_PARTS):
             return
 
 
