@@ -24,12 +24,15 @@ from backend.linkedin_parse.dom import first
 from backend.linkedin_parse.dom import read_lines
 from backend.linkedin_parse.embedded import read_embedded
 from backend.linkedin_parse.experience import read_positions
+from backend.linkedin_parse.limits import MAX_DEPTH
 from backend.linkedin_parse.model import NotAProfilePage
 from backend.linkedin_parse.model import ParseError
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
 from backend.linkedin_parse.model import SnapshotTooLarge
 from backend.linkedin_parse.model import fill_current
+from backend.linkedin_parse.names import join_name
+from backend.linkedin_parse.names import split_name
 from backend.linkedin_parse.prescan import check_shape
 from backend.linkedin_parse.selectors import CONTACT_INFO_PATH
 from backend.linkedin_parse.selectors import EXPERIENCE_ANCHOR
@@ -43,9 +46,7 @@ from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
 from backend.linkedin_parse.text import has_digit
 from backend.linkedin_parse.text import is_meta_line
-from backend.linkedin_parse.text import join_name
 from backend.linkedin_parse.text import place
-from backend.linkedin_parse.text import split_name
 from backend.linkedin_parse.text import strip_separators
 from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.urls import PageId
@@ -102,6 +103,9 @@ class _Draft:
     title: str | None = None
     linkedin_url: str | None = None
     positions: list[Position] = field(default_factory=list)
+    name_text: str = ""  # the name as the top card shows it, split once its language is known
+    name_lang: str | None = None  # the nearest lang attribute (the UI language on a whole page)
+    locale: str | None = None  # the profile's own locale, from its embedded JSON
 
 
 def _root(tree: LexborHTMLParser, registry: Registry) -> tuple[LexborNode, bool]:
@@ -187,7 +191,9 @@ def _is_place_line(text: str) -> bool:
     return "," in text or folded.endswith(_PLACE_ENDINGS)
 
 
-def _name(card: LexborNode, registry: Registry, found_card: bool, doc: Lines) -> str:
+def _name(
+    card: LexborNode, registry: Registry, found_card: bool, doc: Lines
+) -> tuple[str, LexborNode | None]:
     for selector in registry.name:
         if not found_card and selector.isalnum():
             continue  # a bare "h1"/"h2" is the name only inside a top card
@@ -195,16 +201,36 @@ def _name(card: LexborNode, registry: Registry, found_card: bool, doc: Lines) ->
             text = doc.text_of(node)
             folded = fold(text)
             if text and folded not in _NOT_A_NAME and folded not in locales.EXPERIENCE_HEADINGS:
-                return text
-    return ""
+                return text, node
+    return "", None
+
+
+def _lang_of(node: LexborNode | None) -> str | None:
+    """The nearest ``lang`` attribute at or above ``node``."""
+    depth = 0
+    while node is not None and depth < MAX_DEPTH:
+        if node.is_element_node:
+            lang = node.attributes.get("lang")
+            if lang:
+                return lang
+        node, depth = node.parent, depth + 1
+    return None
+
+
+def _page_language(doc: Lines) -> str | None:
+    """The UI language as the page's Experience heading shows it."""
+    for line in doc.lines:
+        lang = locales.HEADING_LANGUAGES.get(fold(line.text))
+        if lang:
+            return lang
+    return None
 
 
 def _top_card(draft: _Draft, root: LexborNode, registry: Registry, doc: Lines) -> None:
     found = first(root, registry.top_card)
     card = found or root
-    name_text = _name(card, registry, found is not None, doc)
-    name = split_name(name_text)
-    draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
+    name_text, name_node = _name(card, registry, found is not None, doc)
+    draft.name_text, draft.name_lang = name_text, _lang_of(name_node)
 
     headline = doc.first_text(card, registry.headline)
     location = doc.first_text(card, registry.location)
@@ -292,6 +318,11 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
         draft.warnings.append("no experience section found")
 
     _merge_embedded(draft, tree)
+    if draft.full_name is None and draft.name_text:
+        # The member's own locale first, then the page's language (lang attribute, headings).
+        lang = draft.locale or draft.name_lang or _page_language(doc)
+        name = split_name(draft.name_text, lang)
+        draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
     draft.linkedin_url = draft.linkedin_url or own_url  # /in/ACoAA… token: still a valid URL
     return _finish(draft)
 
@@ -302,6 +333,7 @@ def _merge_embedded(draft: _Draft, tree: LexborHTMLParser) -> None:
         draft.warnings.append(f"ignored embedded JSON of {others} other profile(s)")
     if data is None:
         return
+    draft.locale = data.locale
     used = False
     if data.first_name or data.last_name:
         name = join_name(data.first_name, data.last_name)
