@@ -267,17 +267,82 @@ class _Section:
         dates = anchor.dates
         return Position(title, company, dates.start, dates.end, dates.current, location)
 
+    def undated(self) -> list[tuple[int, Position]]:
+        """Roles with no date line at all, found by the registry's title hook: a title outside
+        every dated role whose element sits beside the dated roles (in the same list), or on a
+        page without any. A group's header (its company) sits one level above its roles."""
+        anchors = self.anchors
+        dated = {index for anchor in anchors for index in range(*anchor.span)}
+        lists = {anchor.container.parent.mem_id for anchor in anchors if anchor.container.parent}
+        begin, end = self.window
+        found: list[tuple[int, Position]] = []
+        seen: set[int] = set()
+        for selector in self.registry.title:
+            for start, stop, node in self._matches(selector):
+                if not begin <= start < end or start in dated or start in self.excluded:
+                    continue
+                container = self._undated_container(node, dated)
+                parent = container.parent
+                if container.mem_id in seen or (anchors and parent and parent.mem_id not in lists):
+                    continue
+                seen.add(container.mem_id)
+                position = self._undated_position(node, container, (start, stop))
+                if position is not None:
+                    found.append((start, position))
+        return found
+
+    def _undated_container(self, node: LexborNode, dated: set[int]) -> LexborNode:
+        """The largest element around a title that holds no dated line and no other title."""
+        container = node
+        for element in ancestors(node, self.root):
+            span = self.doc.span(element)
+            if element.mem_id == self.root.mem_id or span is None:
+                break
+            if any(i in dated for i in range(*span)) or self._titles_in(span) > 1:
+                break
+            container = element
+        return container
+
+    def _titles_in(self, span: tuple[int, int]) -> int:
+        starts = {
+            start
+            for selector in self.registry.title
+            for start, _, _ in self._matches(selector)
+            if span[0] <= start < span[1]
+        }
+        return len(starts)
+
+    def _undated_position(
+        self, node: LexborNode, container: LexborNode, title_span: tuple[int, int]
+    ) -> Position | None:
+        span = self.doc.span(container) or title_span
+        title = strip_separators(self.doc.text_of(node)) or None
+        after = self._usable(title_span[1], span[1], strict=False)
+        company_line = self._field(container, span, self.registry.company)
+        if not company_line and after:
+            company_line = after.pop(0).text
+        company = company_name(company_line) if company_line else None
+        location = place(self._field(container, span, self.registry.position_location))
+        if not location:
+            texts = [line.text for line in after if line.text != company_line]
+            location = next((place(t) for t in texts if _looks_like_place(t)), None)
+        if not title:
+            return None
+        return Position(title, company, None, None, False, location)
+
 
 def read_positions(
     section: LexborNode, registry: Registry, doc: Lines | None = None
 ) -> list[Position]:
-    """The positions of an experience section, in page order (LinkedIn lists newest first).
-    ``doc``: the page's lines already read, if the section is part of them."""
+    """The positions of an experience section, in page order (LinkedIn lists newest first),
+    dated or not. ``doc``: the page's lines already read, if the section is part of them."""
     reader = _Section(section, registry, doc)
     positions: list[Position] = []
     seen: set[tuple] = set()
-    for anchor in reader.anchors[:MAX_POSITIONS]:
-        position = reader.position(anchor)
+    dated = [(anchor.span[0], anchor) for anchor in reader.anchors[:MAX_POSITIONS]]
+    entries = sorted([*dated, *reader.undated()], key=lambda entry: entry[0])
+    for _, entry in entries[:MAX_POSITIONS]:
+        position = reader.position(entry) if isinstance(entry, _Anchor) else entry
         if position is None:
             continue
         key = (position.title, position.company, position.start, position.end)
