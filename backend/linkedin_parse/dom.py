@@ -110,7 +110,11 @@ def read_lines(root: LexborNode) -> Lines:
         for child in children:
             tag = child.tag
             if tag == "-text":
-                buffer.append(child.text_content or "")
+                text = child.text_content
+                # Whitespace that starts a line is dropped by clean() anyway: most text nodes
+                # are the indentation between tags.
+                if text and (buffer or not text.isspace()):
+                    buffer.append(text)
                 continue
             if not tag or tag[0] == "-" or tag in skip:
                 continue
