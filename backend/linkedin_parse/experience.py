@@ -10,6 +10,7 @@ selector registry is asked first for each field; the lines are the fallback.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -87,6 +88,7 @@ class _Section:
         self.bounds = bounds
         self.noise: dict[tuple[int, bool], bool] = {}  # each line judged once per strictness
         self.fields: dict[str, list[tuple[int, int, LexborNode]]] = {}
+        self.title_starts: list[int] | None = None  # line of every title hook, for counting
         self.excluded = self._description_lines()
         self.window = self._window()
         self.anchors = self._anchors()
@@ -94,11 +96,13 @@ class _Section:
 
     def _description_lines(self) -> set[int]:
         excluded: set[int] = set()
-        for selector in self.registry.description:
-            for node in self.root.css(selector):
-                span = self.doc.span(node)
-                if span:
-                    excluded.update(range(*span))
+        if not self.registry.description:
+            return excluded
+        # One query for the whole list: only the set of lines matters, not which selector.
+        for node in self.root.css(", ".join(self.registry.description)):
+            span = self.doc.span(node)
+            if span:
+                excluded.update(range(*span))
         return excluded
 
     def _window(self) -> tuple[int, int]:
@@ -304,13 +308,11 @@ class _Section:
         return container
 
     def _titles_in(self, span: tuple[int, int]) -> int:
-        starts = {
-            start
-            for selector in self.registry.title
-            for start, _, _ in self._matches(selector)
-            if span[0] <= start < span[1]
-        }
-        return len(starts)
+        if self.title_starts is None:
+            self.title_starts = sorted(
+                {start for sel in self.registry.title for start, _, _ in self._matches(sel)}
+            )
+        return bisect_left(self.title_starts, span[1]) - bisect_left(self.title_starts, span[0])
 
     def _undated_position(
         self, node: LexborNode, container: LexborNode, title_span: tuple[int, int]

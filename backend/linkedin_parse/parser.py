@@ -276,7 +276,7 @@ def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str
         return "recruiter.drawer" if drawer and scoped else "recruiter.page"
     if page.source == "sales_navigator":
         return "sales_navigator.lead"
-    sdui = first(body, SDUI_MARKERS) is not None
+    sdui = body.css_first(", ".join(SDUI_MARKERS)) is not None
     details = "/details/experience" in url.lower()
     return f"linkedin.{'details.' if details else ''}{'sdui' if sdui else 'gen2'}"
 
@@ -298,7 +298,7 @@ def parse_profile(html: str | bytes, url: str) -> Profile:
     tree = LexborHTMLParser(text)
     body = tree.body or tree.root
 
-    confirmed = first(body, registry.markers) is not None
+    confirmed = body.css_first(", ".join(registry.markers)) is not None  # any, in one query
     root, scoped = _root(tree, registry)
     draft = _Draft(page, _layout(page, url, tree, scoped))
     if not confirmed:
