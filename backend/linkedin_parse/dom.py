@@ -95,12 +95,11 @@ def read_lines(root: LexborNode) -> Lines:
     # One CSS query instead of reading every element's attributes.
     hidden = {node.mem_id for node in root.css(_HIDDEN)}
 
-    def flush() -> None:
-        if buffer:
-            text = clean("".join(buffer))
-            buffer.clear()
-            if text:
-                lines.append(Line(text, hosts[-1]))
+    def flush() -> None:  # called only with text in the buffer
+        text = clean("".join(buffer))
+        buffer.clear()
+        if text:
+            lines.append(Line(text, hosts[-1]))
 
     # Each frame: (element, its children iterator, is inline, first line index).
     stack = [(root, root.iter(include_text=True), False, 0)]
@@ -119,7 +118,8 @@ def read_lines(root: LexborNode) -> Lines:
             if not tag or tag[0] == "-" or tag in skip:
                 continue
             if tag == "br" or tag == "hr":
-                flush()
+                if buffer:
+                    flush()
                 continue
             if child.mem_id in hidden:
                 continue
@@ -127,7 +127,8 @@ def read_lines(root: LexborNode) -> Lines:
                 check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
             child_inline = tag in inline_tags
             if not child_inline:
-                flush()
+                if buffer:
+                    flush()
                 hosts.append(child)
             stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
             break
@@ -137,10 +138,12 @@ def read_lines(root: LexborNode) -> Lines:
                 spans[node.mem_id] = (start, len(lines) + 1)
                 inline_ids.add(node.mem_id)
             else:
-                flush()
+                if buffer:
+                    flush()
                 spans[node.mem_id] = (start, len(lines))
                 hosts.pop()
-    flush()
+    if buffer:
+        flush()
     return Lines(lines, spans, inline_ids)
 
 
