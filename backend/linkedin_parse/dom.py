@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -27,8 +28,7 @@ _INLINE_TAGS = frozenset(
 _HIDDEN_CLASSES = frozenset({"visually-hidden", "a11y-text", "sr-only", "screen-reader-text"})
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: built for every line of the page, so cheap to build
     text: str
     node: LexborNode  # the element whose text this is
 

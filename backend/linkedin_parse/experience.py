@@ -54,7 +54,7 @@ def _is_noise(text: str, strict: bool = True) -> bool:
     folded = fold(text)
     if folded in locales.EXPERIENCE_HEADINGS or folded in locales.OTHER_SECTION_HEADINGS:
         return True
-    return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
+    return (strict or any(c in text for c in "·•|")) and is_meta_line(text)
 
 
 def _heading_rank(line: Line) -> int | None:

@@ -51,6 +51,8 @@ def _is_credential(token: str) -> bool:
 
 def _no_symbols(token: str) -> str:
     """Drop emoji, check marks and other symbols glued to a name word ("Jane🚀")."""
+    if token.isalpha():
+        return token
     return "".join(c for c in token if not unicodedata.category(c).startswith(("S", "Co", "Cn")))
 
 

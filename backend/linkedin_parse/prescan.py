@@ -48,7 +48,7 @@ _BLOCK_END = frozenset(
 _CLOSES_P = frozenset(
     "address article aside blockquote center details dialog dir div dl fieldset figcaption "
     "figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 "
-    "pre listing form table hr xmp".split()
+    "pre listing form hr xmp".split()  # not table: in quirks mode it does not close a <p>
 )
 # Start tags that close a sibling of their own kind on top of the stack.
 _CLOSES_SIBLING = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("option",)}
