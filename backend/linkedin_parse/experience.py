@@ -208,7 +208,8 @@ class _Section:
             span = self.doc.span(element)
             if span is None:
                 continue
-            first_role = next((s for s in self.starts if s >= span[0]), span[1])
+            after = bisect_left(self.starts, span[0])
+            first_role = self.starts[after] if after < len(self.starts) else span[1]
             header = self._usable(span[0], min(first_role, span[1]))
             if header:
                 return element, header

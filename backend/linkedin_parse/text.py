@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from backend.linkedin_parse import locales
 
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _DASHES = re.compile(r"\s*[\u2010-\u2015\u2212\-]\s*")
 _SEPARATORS = "·•|"
 _SEGMENT_CUT = re.compile(r"\s*[·•|]\s*")
@@ -23,7 +23,7 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
-        text = _INVISIBLE.sub("", text)
+        text = text.translate(_DROP_INVISIBLE)
     # str.split() splits on every Unicode space (NBSP, narrow NBSP, thin spaces included).
     return " ".join(text.split())
 
