@@ -192,7 +192,10 @@ def _prepare(
         now,
     )
     if not verdict.send:
-        if verdict.cancel:
+        if verdict.park:
+            _put_back(execution, loaded, execution.due_at, enrollment.paused_reason)
+            execution.state = lifecycle.PARKED
+        elif verdict.cancel:
             execution.state = lifecycle.CANCELED
             execution.lease_owner = None
             if verdict.finish_outcome:
@@ -336,6 +339,7 @@ def activate_due_tasks(session: Session, now: datetime, worker: str, limit: int 
         if enrollment.status != lifecycle.ACTIVE or enrollment.current_step != execution.step_index:
             if enrollment.status == lifecycle.PAUSED:
                 _put_back(execution, loaded, execution.due_at, enrollment.paused_reason)
+                execution.state = lifecycle.PARKED
                 continue
             execution.state = lifecycle.CANCELED
             continue

@@ -48,8 +48,9 @@ SCHEDULED, CLAIMED, SENDING, SENT, RETRY, UNKNOWN, CANCELED, FAILED, DONE, SKIPP
     "done",
     "skipped",
 )
+PARKED = "paused"  # the enrollment is paused without a resume instant; resuming reschedules it
 CLAIMABLE = (SCHEDULED, RETRY)
-OPEN_EXECUTION = (SCHEDULED, CLAIMED, SENDING, RETRY, UNKNOWN)
+OPEN_EXECUTION = (SCHEDULED, CLAIMED, SENDING, RETRY, UNKNOWN, PARKED)
 
 
 class TransitionError(ValueError):
@@ -85,6 +86,7 @@ class Guard:
 @dataclass(frozen=True)
 class GuardVerdict:
     send: bool
+    park: bool = False  # the enrollment is paused: the step waits for the resume
     cancel: bool = False  # the execution must never go (stop rule)
     finish_outcome: str | None = None  # finish the enrollment with this outcome
     pause_reason: str | None = None  # pause the enrollment
@@ -93,6 +95,8 @@ class GuardVerdict:
 
 
 def check_guard(guard: Guard, now: datetime) -> GuardVerdict:
+    if guard.enrollment_status == PAUSED and guard.current_step == guard.step_index:
+        return GuardVerdict(False, park=True, reason="enrollment paused")
     if guard.enrollment_status != ACTIVE or guard.current_step != guard.step_index:
         return GuardVerdict(False, cancel=True, reason="enrollment no longer at this step")
     if guard.replied_since_last_send:

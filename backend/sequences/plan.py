@@ -156,11 +156,14 @@ def pause(
         detail=detail,
         resume_at=resume_at.isoformat() if resume_at else None,
     )
-    if resume_at is not None:
-        # The open step waits for the resume instant; the dispatcher resumes when it claims it.
-        for execution in open_executions(session, enrollment.id):
-            if execution.state in lifecycle.CLAIMABLE and execution.due_at < resume_at:
-                execution.due_at = resume_at
+    for execution in open_executions(session, enrollment.id):
+        if execution.state not in lifecycle.CLAIMABLE:
+            continue
+        if resume_at is None:
+            execution.state = lifecycle.PARKED
+        elif execution.due_at < resume_at:
+            # The step waits for the resume instant; the dispatcher resumes when it claims it.
+            execution.due_at = resume_at
 
 
 def open_executions(session: Session, enrollment_id: int) -> list[StepExecution]:
@@ -258,8 +261,9 @@ def reschedule_open_step(session: Session, loaded: Loaded, now: datetime) -> Non
     """After a resume: a step that fell due meanwhile goes at the next open instant."""
     context = loaded.context
     for execution in open_executions(session, loaded.enrollment.id):
-        if execution.state not in lifecycle.CLAIMABLE:
+        if execution.state not in (*lifecycle.CLAIMABLE, lifecycle.PARKED):
             continue
+        execution.state = lifecycle.SCHEDULED
         if execution.kind == "email":
             try:
                 slot = next_open_slot(

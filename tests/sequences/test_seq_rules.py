@@ -164,7 +164,8 @@ def guard(**changes) -> lifecycle.Guard:  # type: ignore[no-untyped-def]
     ("changes", "expected"),
     [
         ({}, dict(send=True)),
-        ({"enrollment_status": "paused"}, dict(send=False, cancel=True)),
+        ({"enrollment_status": "paused"}, dict(send=False, park=True, cancel=False)),
+        ({"enrollment_status": "finished"}, dict(send=False, cancel=True)),
         ({"current_step": 2}, dict(send=False, cancel=True)),
         (
             {"replied_since_last_send": True},
