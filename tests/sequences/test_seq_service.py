@@ -239,11 +239,11 @@ def test_a_csv_upload_gives_a_result_per_row(db, team) -> None:
     sequence_id = add_sequence(db, team)
     enrol(db, team, sequence_id, email="taken@corp.example")
     data = (
-        "email,first_name,last_name,company\n"
-        "new@corp.example,New,Person,Corp\n"
-        "not-an-email,Bad,Row,Corp\n"
-        "taken@corp.example,Ada,Again,Corp\n"
-    ).encode()
+        b"email,first_name,last_name,company\n"
+        b"new@corp.example,New,Person,Corp\n"
+        b"not-an-email,Bad,Row,Corp\n"
+        b"taken@corp.example,Ada,Again,Corp\n"
+    )
     with db.session() as session:
         result = import_rows(
             session,
