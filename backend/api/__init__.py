@@ -60,14 +60,30 @@ class Api(SmorestApi):
 
 
 def init_api(app: Flask) -> Api:
+    from backend.api import contacts
+    from backend.api import enrollments
     from backend.api import health
     from backend.api import integrations
     from backend.api import lookups
     from backend.api import me
+    from backend.api import sequences
+    from backend.api import suppressions
+    from backend.api import tasks
     from backend.api import webhooks
 
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (health, me, integrations, lookups, webhooks):
+    for module in (
+        health,
+        me,
+        integrations,
+        lookups,
+        webhooks,
+        sequences,
+        contacts,
+        enrollments,
+        tasks,
+        suppressions,
+    ):
         api.register_blueprint(module.blp)
     return api

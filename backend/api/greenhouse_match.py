@@ -1,0 +1,45 @@
+"""The duplicate check, handed to the sequences feature as a callback when people are added."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from backend.candidate_index import index_state
+from backend.candidate_index import is_fresh
+from backend.duplicate_check import check_duplicates
+from backend.integration import connection_for
+from backend.integration import greenhouse_client
+from backend.integration import integration_row
+from backend.matching import PersonKeys
+from backend.sequences.enrolment import GreenhouseMatch
+from backend.services import Services
+
+
+def greenhouse_match_for(
+    session: Session, svc: Services, account_id: int
+) -> GreenhouseMatch | None:
+    """With dedupe on and Greenhouse connected: email → the candidate with that email."""
+    connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
+    if connection is None or not integration_row(session, account_id).dedupe:
+        return None
+    finder = greenhouse_client(connection, svc, interactive=True).candidates
+    fresh = is_fresh(index_state(session, account_id))
+
+    def match(email: str) -> dict[str, Any] | None:
+        result = check_duplicates(
+            session,
+            account_id,
+            PersonKeys.of([email], None, None, None, None),
+            finder=finder,
+            cache=svc.cache,
+            app_url=svc.settings["GREENHOUSE_APP_URL"],
+            index_fresh=fresh,
+        )
+        for found in result.get("matches", []):
+            if "email" in found.get("matched_on", []):
+                return {"candidate_id": found["candidate_id"]}
+        return None
+
+    return match
