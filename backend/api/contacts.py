@@ -13,14 +13,14 @@ from backend.api.paging import fail
 from backend.api.paging import json_body
 from backend.api.paging import page
 from backend.api.paging import page_args
+from backend.infra.services import db_session
+from backend.infra.services import services
 from backend.sequences.contacts import ContactError
 from backend.sequences.contacts import delete_contact
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
 from backend.sequences.contacts import update_contact
 from backend.sequences.views import contact_json
-from backend.services import db_session
-from backend.services import services
 from backend.store.models import Contact
 
 blp = Blueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Contacts")

@@ -15,6 +15,7 @@ from backend.api.paging import fail
 from backend.api.paging import int_arg
 from backend.api.paging import page
 from backend.api.paging import page_args
+from backend.infra.services import db_session
 from backend.sequences import lifecycle
 from backend.sequences.control import ControlError
 from backend.sequences.control import get_enrollment
@@ -24,7 +25,6 @@ from backend.sequences.control import resume_enrollment
 from backend.sequences.control import send_now
 from backend.sequences.events import events_of
 from backend.sequences.views import enrollment_json
-from backend.services import db_session
 from backend.store.models import Enrollment
 from backend.store.models import utcnow
 

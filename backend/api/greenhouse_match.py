@@ -6,15 +6,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backend.candidate_index import index_state
-from backend.candidate_index import is_fresh
-from backend.duplicate_check import check_duplicates
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.integration import integration_row
-from backend.matching import PersonKeys
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import integration_row
+from backend.gh_index.duplicate_check import check_duplicates
+from backend.gh_index.index import index_state
+from backend.gh_index.index import is_fresh
+from backend.gh_index.matching import PersonKeys
+from backend.infra.services import Services
 from backend.sequences.enrolment import GreenhouseMatch
-from backend.services import Services
 
 
 def greenhouse_match_for(

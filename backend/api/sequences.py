@@ -16,6 +16,8 @@ from backend.api.paging import fail
 from backend.api.paging import json_body
 from backend.api.paging import page
 from backend.api.paging import page_args
+from backend.infra.services import db_session
+from backend.infra.services import services
 from backend.sequences.authoring import SequenceError
 from backend.sequences.authoring import create_sequence
 from backend.sequences.authoring import delete_sequence
@@ -33,8 +35,6 @@ from backend.sequences.views import contact_json
 from backend.sequences.views import counts_by_status
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
-from backend.services import db_session
-from backend.services import services
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 

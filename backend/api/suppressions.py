@@ -13,10 +13,10 @@ from backend.api.paging import fail
 from backend.api.paging import json_body
 from backend.api.paging import page
 from backend.api.paging import page_args
+from backend.infra.services import db_session
 from backend.sequences.suppressions import REASONS
 from backend.sequences.suppressions import SuppressionError
 from backend.sequences.suppressions import suppress
-from backend.services import db_session
 from backend.store.models import Suppression
 from backend.store.models import utcnow
 

@@ -11,11 +11,11 @@ from flask_smorest import Blueprint
 from backend.api.paging import fail
 from backend.api.paging import page
 from backend.api.paging import page_args
+from backend.infra.services import db_session
 from backend.sequences.manual_tasks import VIEWS
 from backend.sequences.manual_tasks import TaskError
 from backend.sequences.manual_tasks import finish_task
 from backend.sequences.manual_tasks import list_tasks
-from backend.services import db_session
 from backend.store.models import utcnow
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Manual tasks")
