@@ -44,7 +44,7 @@ from backend.store.models import StepExecution
 
 START = datetime(2026, 6, 8, 0, 0, tzinfo=UTC)
 BATCH = 50
-TICKS = 8
+TICKS = 5
 ALWAYS_OPEN = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
                "windows": [["00:00", "24:00"]]}
 ONE_EMAIL = [{"kind": "email", "subject": "Hi {{ first_name }}", "body": "Hello",

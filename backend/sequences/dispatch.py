@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.sequences import lifecycle
+from backend.sequences.caps import CapCheck
 from backend.sequences.caps import CapPolicy
 from backend.sequences.caps import next_allowed
 from backend.sequences.inbound_rules import finish_person
@@ -150,6 +151,21 @@ def _put_back(execution: StepExecution, loaded: Loaded, due: datetime, reason: s
     loaded.enrollment.delay_reason = reason
 
 
+def _defer(session: Session, execution: StepExecution, until: datetime, reason: str) -> None:
+    """Put a claimed send back until `until` without re-reading what it depends on."""
+    execution.state = lifecycle.SCHEDULED
+    execution.due_at = max(execution.due_at, until)
+    execution.lease_owner = None
+    execution.lease_until = None
+    execution.attempts = max(0, execution.attempts - 1)
+    session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == execution.enrollment_id)
+        .values(next_action_at=execution.due_at, delay_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _auto_resume(session: Session, loaded: Loaded, now: datetime) -> None:
     """A pause with a resume instant (out of office) ends when its step is claimed."""
     enrollment = loaded.enrollment
@@ -170,8 +186,9 @@ def _prepare(
     mailbox: Mailbox | None,
     now: datetime,
     policy_for: Any,
-) -> ClaimedSend | None:
-    """Re-check everything for one claimed execution; a ClaimedSend when it may go now."""
+) -> ClaimedSend | CapCheck | None:
+    """Re-check everything for one claimed execution: a ClaimedSend when it may go now, the
+    CapCheck when the mailbox's cap holds it back, else None."""
     enrollment = session.get(Enrollment, execution.enrollment_id)
     assert enrollment is not None
     loaded = load(session, enrollment)
@@ -232,7 +249,7 @@ def _prepare(
         except NoOpenSlot:
             later = check.allowed_at
         _put_back(execution, loaded, later, check.reason)
-        return None
+        return CapCheck(later, check.reason)
     step = loaded.steps[execution.step_index]
     try:
         rendered = render_email(
@@ -256,9 +273,7 @@ def _prepare(
         subject = enrollment.thread_subject
         if not subject.lower().startswith("re:"):
             subject = f"Re: {subject}"
-    body = rendered.body
-    if mailbox.signature:
-        body = f"{body.rstrip()}\n\n-- \n{mailbox.signature}"
+    body = rendered.body  # the mailbox's signature and opt-out line are added when composed
     execution.subject = subject
     execution.body = body
     execution.state = lifecycle.SENDING
@@ -311,14 +326,20 @@ def claim_due_sends(
     ).all()
     claimed: list[ClaimedSend] = []
     mailboxes: dict[int, Mailbox | None] = {}
+    capped: dict[int, tuple[datetime, str]] = {}
     # Lock mailboxes in id order so two consumers can never wait on each other in a cycle.
     for execution in sorted(executions, key=lambda e: (e.mailbox_id or 0, e.due_at, e.id)):
         mailbox_id = execution.mailbox_id or 0
         if mailbox_id not in mailboxes:
             mailboxes[mailbox_id] = _lock_mailbox(session, mailbox_id) if mailbox_id else None
+        if mailbox_id in capped:  # the cap is full: the rest of this mailbox waits, cheaply
+            _defer(session, execution, *capped[mailbox_id])
+            continue
         ready = _prepare(session, execution, mailboxes[mailbox_id], now, policy_for)
-        if ready is not None:
+        if isinstance(ready, ClaimedSend):
             claimed.append(ready)
+        elif isinstance(ready, CapCheck):
+            capped[mailbox_id] = (ready.allowed_at, ready.reason or "")
     session.commit()
     return claimed
 
