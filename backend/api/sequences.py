@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from backend.api.greenhouse_match import greenhouse_match_for
 from backend.api.paging import fail
+from backend.api.paging import int_arg
 from backend.api.paging import json_body
 from backend.api.paging import page
 from backend.api.paging import page_args
@@ -23,6 +24,7 @@ from backend.sequences.authoring import create_sequence
 from backend.sequences.authoring import delete_sequence
 from backend.sequences.authoring import get_sequence
 from backend.sequences.authoring import pause_sequence
+from backend.sequences.authoring import preview
 from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
 from backend.sequences.enrolment import EnrolmentError
@@ -35,6 +37,7 @@ from backend.sequences.views import contact_json
 from backend.sequences.views import counts_by_status
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
+from backend.store.models import Contact
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 
@@ -188,3 +191,18 @@ def import_contacts(sequence_id: int) -> tuple[dict[str, Any], int]:
     except EnrolmentError as error:
         fail(error.status, error.message, error.field)
     return result, 202
+
+
+@blp.route("/<int:sequence_id>/preview", methods=["GET"])
+@blp.doc(security=SECURITY)
+def preview_steps(sequence_id: int) -> dict[str, Any]:
+    """`?contact_id=`: each step as that contact would get it (or what is missing)."""
+    session = db_session()
+    sequence = _sequence(sequence_id)
+    contact_id = int_arg("contact_id")
+    if contact_id is None:
+        fail(422, "which contact to preview for", "contact_id")
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.account_id != g.user.account_id:
+        fail(404, f"No contact {contact_id}.")
+    return {"contact_id": contact_id, "steps": preview(session, sequence, contact)}

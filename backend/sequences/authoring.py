@@ -19,7 +19,13 @@ from backend.sequences.schedule import ScheduleError
 from backend.sequences.schedule import parse_schedule
 from backend.sequences.steps import StepError
 from backend.sequences.steps import parse_steps
+from backend.sequences.steps import steps_from_json
 from backend.sequences.steps import steps_to_json
+from backend.sequences.templates import MissingValue
+from backend.sequences.templates import TemplateError
+from backend.sequences.templates import contact_values
+from backend.sequences.templates import render_email
+from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Mailbox
 from backend.store.models import Sequence
@@ -209,3 +215,31 @@ def delete_sequence(session: Session, sequence: Sequence, now: datetime) -> None
     for enrollment in from_live:
         remove_enrollment(session, enrollment, now)
     sequence.deleted_at = now
+
+
+def preview(session: Session, sequence: Sequence, contact: Contact) -> list[dict[str, Any]]:
+    """Each step as this contact would get it, or the reason it could not be written."""
+    version = session.get(SequenceVersion, sequence.current_version_id)
+    mailbox = session.get(Mailbox, sequence.mailbox_id) if sequence.mailbox_id else None
+    values = contact_values(
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        company=contact.company,
+        title=contact.title,
+        sender_name=mailbox.display_name if mailbox else None,
+    )
+    shown = []
+    for index, step in enumerate(steps_from_json(version.steps if version else [])):
+        item: dict[str, Any] = {"index": index, "kind": step.kind, "missing": None}
+        if step.kind == "task":
+            item |= {"task_type": step.task_type, "instructions": step.instructions}
+        else:
+            try:
+                rendered = render_email(step.subject, step.body, values)
+                item |= {"subject": rendered.subject, "body": rendered.body}
+            except MissingValue as missing:
+                item["missing"] = missing.reason
+            except TemplateError as error:
+                item["missing"] = str(error)
+        shown.append(item)
+    return shown

@@ -36,6 +36,7 @@ from backend.sequences.templates import MissingValue
 from backend.sequences.templates import TemplateError
 from backend.sequences.templates import contact_values
 from backend.sequences.templates import render_email
+from backend.sequences.zones import zone_from_location
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Lookup
@@ -167,6 +168,8 @@ def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Co
             setattr(contact, name, value)
     if person.source and (contact.source is None or person.source != "api"):
         contact.source = person.source
+    if not contact.timezone:  # the recipient's zone, when the LinkedIn location says it
+        contact.timezone = zone_from_location(contact.location)
     known = list(contact.emails or [])
     for address in [person.email, *person.emails]:
         if address and address.lower() not in (k.lower() for k in known):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.email_lookup.domains import is_personal_domain
 from backend.sequences import lifecycle
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import finish
@@ -27,6 +28,7 @@ from backend.sequences.suppressions import suppress
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Event
+from backend.store.models import Sequence
 from backend.store.models import StepExecution
 
 
@@ -223,6 +225,8 @@ def apply_inbound(session: Session, account_id: int, inbound: InboundLike, now: 
                 message_id=inbound.message_id,
             )
             finish(session, loaded, decision.finish_outcome, now)
+    if inbound.kind == "reply" and inbound.from_addr:
+        stop_company(session, account_id, inbound.from_addr, now, key)
     if inbound.kind in ("bounce_hard", "unsubscribe") or (
         inbound.kind == "bounce_soft" and any(e.outcome == "bounced" for e in enrollments)
     ):
@@ -271,3 +275,31 @@ def _count_soft_bounce(
             execution.due_at = later
             loaded.enrollment.next_action_at = later
             loaded.enrollment.delay_reason = "the last email soft-bounced; waiting before the next"
+
+
+def stop_company(session: Session, account_id: int, sender: str, now: datetime, key: str) -> None:
+    """Sequences with "stop on company reply" stop everyone at the sender's company domain
+    (never for free-mail domains, where a shared domain says nothing about a company)."""
+    domain = sender.strip().lower().rpartition("@")[2]
+    if not domain or is_personal_domain(domain):
+        return
+    rows = session.execute(
+        select(Enrollment, Sequence)
+        .join(Contact, Contact.id == Enrollment.contact_id)
+        .join(Sequence, Sequence.id == Enrollment.sequence_id)
+        .where(
+            Enrollment.account_id == account_id,
+            Enrollment.status.in_(lifecycle.LIVE),
+            func.lower(Contact.email).like(f"%@{domain}"),
+        )
+    ).all()
+    for enrollment, sequence in rows:
+        if (sequence.settings or {}).get("stop_on_company_reply"):
+            finish(
+                session,
+                load(session, enrollment),
+                "removed",
+                now,
+                reason=f"someone at {domain} replied",
+                reply_key=key,
+            )

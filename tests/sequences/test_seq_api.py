@@ -260,3 +260,22 @@ def test_another_team_sees_nothing(client, auth, sequence, app):
     )
     assert client.get("/api/v1/contacts", headers=eve_auth).json["items"] == []
     assert add(client, eve_auth, sequence["id"]).status_code == 404
+
+
+def test_preview_shows_each_step_for_a_contact_or_what_is_missing(client, auth, sequence):
+    contact = add(client, auth, sequence["id"]).json["contact"]
+    shown = client.get(
+        f"/api/v1/sequences/{sequence['id']}/preview?contact_id={contact['id']}", headers=auth
+    ).json["steps"]
+    assert shown[0]["subject"] == "Hi Ada" and shown[0]["missing"] is None
+    assert shown[1]["task_type"] == "call"
+    nameless = add(client, auth, sequence["id"], email="x@corp.example", first_name="").json
+    assert nameless["warnings"] == ["paused: no first name"]
+    shown = client.get(
+        f"/api/v1/sequences/{sequence['id']}/preview?contact_id={nameless['contact']['id']}",
+        headers=auth,
+    ).json["steps"]
+    assert shown[0]["missing"] == "no first name"
+    assert (
+        client.get(f"/api/v1/sequences/{sequence['id']}/preview", headers=auth).status_code == 422
+    )

@@ -307,3 +307,25 @@ def test_events_are_read_once_per_consumer_and_again_after_a_failed_attempt(db, 
         assert [e.id for e in read_events(session, "feed", 10)] == [e.id for e in batch]
     with db.session() as session:
         assert read_events(session, "sync", 10) == []
+
+
+def test_a_company_reply_stops_colleagues_only_where_the_sequence_asks(db, team) -> None:
+    strict = add_sequence(db, team, settings={"stop_on_company_reply": True})
+    lenient = add_sequence(db, team)
+    ada, _ = enrol(db, team, strict)
+    bob, _ = enrol(db, team, strict, data={**ADA, "email": "bob@analytical.example"})
+    cy, _ = enrol(db, team, lenient, data={**ADA, "email": "cy@analytical.example"})
+    gmail, _ = enrol(db, team, strict, data={**ADA, "email": "dee@gmail.com"})
+    with db.session() as session:
+        apply_inbound(
+            session, team.account_id, Inbound("reply", from_addr="ada@analytical.example"), NOW
+        )
+        apply_inbound(
+            session,
+            team.account_id,
+            Inbound("reply", from_addr="eve@gmail.com", message_id="<other@x>"),
+            NOW,
+        )
+    with db.session() as session:
+        outcomes = {i: session.get(Enrollment, i).outcome for i in (ada, bob, cy, gmail)}
+    assert outcomes == {ada: "replied", bob: "removed", cy: None, gmail: None}

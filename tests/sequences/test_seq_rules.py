@@ -21,6 +21,7 @@ from backend.sequences.steps import StepError
 from backend.sequences.steps import parse_steps
 from backend.sequences.steps import steps_from_json
 from backend.sequences.steps import steps_to_json
+from backend.sequences.zones import zone_from_location
 
 NOON = datetime(2026, 6, 8, 12, tzinfo=UTC)
 
@@ -212,3 +213,20 @@ def test_stop_rules_for_each_kind_of_inbound_mail() -> None:
     assert third.finish_outcome == "bounced"
     unsub = lifecycle.decide_inbound("unsubscribe", now=NOON, return_date=None, zone=zone)
     assert (unsub.finish_outcome, unsub.suppress) == ("unsubscribed", "unsubscribed")
+
+
+@pytest.mark.parametrize(
+    ("location", "zone"),
+    [
+        ("San Francisco Bay Area", "America/Los_Angeles"),
+        ("London, England, United Kingdom", "Europe/London"),
+        ("Bengaluru, Karnataka, India", "Asia/Kolkata"),
+        ("United States", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_recipient_zone_comes_from_the_linkedin_location_when_it_is_unambiguous(
+    location: str | None, zone: str | None
+) -> None:
+    assert zone_from_location(location) == zone
