@@ -512,8 +512,8 @@ def settle_unsent(session: Session, execution_id: int, now: datetime) -> bool:
 
 
 def reap_stale_claims(session: Session, now: datetime) -> int:
-    """`claimed` past its lease goes back to `scheduled`; `sending` past it becomes `unknown`
-    (the message may have left), never `scheduled`."""
+    """`claimed` past its lease goes back to `scheduled` (nothing was sent). `sending` past its
+    lease is the reconciler's (`executions_to_reconcile`): the message may have left."""
     back = session.execute(
         update(StepExecution)
         .where(StepExecution.state == lifecycle.CLAIMED, StepExecution.lease_until < now)

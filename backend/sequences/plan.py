@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
+from functools import cached_property
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -75,7 +76,7 @@ class Loaded:
     account: Account
     steps: list[Step]
 
-    @property
+    @cached_property
     def context(self) -> SendContext:
         return send_context(self.sequence, self.contact, self.mailbox, self.account)
 
