@@ -186,7 +186,7 @@ def import_contacts(sequence_id: int) -> tuple[dict[str, Any], int]:
             rows=read_csv_rows(data),
             added_by=g.user.id,
             now=utcnow(),
-            greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id),
+            greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id, live=False),
         )
     except EnrolmentError as error:
         fail(error.status, error.message, error.field)
