@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 from typing import Protocol
 
@@ -149,6 +150,12 @@ def _put_back(execution: StepExecution, loaded: Loaded, due: datetime, reason: s
     execution.attempts = max(0, execution.attempts - 1)  # a deferral is not an attempt
     loaded.enrollment.next_action_at = due
     loaded.enrollment.delay_reason = reason
+
+
+def _spacing(policy: CapPolicy) -> timedelta:
+    """The mailbox's steady pace: its minimum gap, or its tightest cap spread over its window."""
+    spreads = [limit.window / limit.count for limit in policy.limits if limit.count > 0]
+    return max([policy.min_gap, *spreads])
 
 
 def _defer(session: Session, execution: StepExecution, until: datetime, reason: str) -> None:
@@ -326,20 +333,25 @@ def claim_due_sends(
     ).all()
     claimed: list[ClaimedSend] = []
     mailboxes: dict[int, Mailbox | None] = {}
-    capped: dict[int, tuple[datetime, str]] = {}
+    capped: dict[int, tuple[datetime, str, timedelta, int]] = {}
     # Lock mailboxes in id order so two consumers can never wait on each other in a cycle.
     for execution in sorted(executions, key=lambda e: (e.mailbox_id or 0, e.due_at, e.id)):
         mailbox_id = execution.mailbox_id or 0
         if mailbox_id not in mailboxes:
             mailboxes[mailbox_id] = _lock_mailbox(session, mailbox_id) if mailbox_id else None
-        if mailbox_id in capped:  # the cap is full: the rest of this mailbox waits, cheaply
-            _defer(session, execution, *capped[mailbox_id])
+        if mailbox_id in capped:
+            # The cap is full: the rest of this mailbox waits, each for its likely turn, so the
+            # next ticks do not claim (and put back) the whole backlog again.
+            until, reason, spacing, queued = capped[mailbox_id]
+            _defer(session, execution, until + spacing * queued, reason)
+            capped[mailbox_id] = (until, reason, spacing, queued + 1)
             continue
         ready = _prepare(session, execution, mailboxes[mailbox_id], now, policy_for)
         if isinstance(ready, ClaimedSend):
             claimed.append(ready)
         elif isinstance(ready, CapCheck):
-            capped[mailbox_id] = (ready.allowed_at, ready.reason or "")
+            spacing = _spacing(policy_for(mailboxes[mailbox_id]))
+            capped[mailbox_id] = (ready.allowed_at, ready.reason or "", spacing, 1)
     session.commit()
     return claimed
 
