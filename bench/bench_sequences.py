@@ -45,10 +45,19 @@ from backend.store.models import StepExecution
 START = datetime(2026, 6, 8, 0, 0, tzinfo=UTC)
 BATCH = 50
 TICKS = 5
-ALWAYS_OPEN = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-               "windows": [["00:00", "24:00"]]}
-ONE_EMAIL = [{"kind": "email", "subject": "Hi {{ first_name }}", "body": "Hello",
-              "thread": "new", "wait": {"amount": 0, "unit": "minutes"}}]
+ALWAYS_OPEN = {
+    "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    "windows": [["00:00", "24:00"]],
+}
+ONE_EMAIL = [
+    {
+        "kind": "email",
+        "subject": "Hi {{ first_name }}",
+        "body": "Hello",
+        "thread": "new",
+        "wait": {"amount": 0, "unit": "minutes"},
+    }
+]
 
 
 class Sent:
@@ -71,8 +80,15 @@ def populate(db: Database, people: int, due: int, daily_cap: int, min_gap: int) 
         account = Account(name="Bench")
         session.add(account)
         session.flush()
-        mailbox = Mailbox(account_id=account.id, address="r@bench.example", display_name="R",
-                          smtp={}, imap={}, daily_cap=daily_cap, min_gap_seconds=min_gap)
+        mailbox = Mailbox(
+            account_id=account.id,
+            address="r@bench.example",
+            display_name="R",
+            smtp={},
+            imap={},
+            daily_cap=daily_cap,
+            min_gap_seconds=min_gap,
+        )
         sequence = Sequence(account_id=account.id, name="Bench", schedule=ALWAYS_OPEN)
         session.add_all([mailbox, sequence])
         session.flush()
@@ -87,19 +103,55 @@ def populate(db: Database, people: int, due: int, daily_cap: int, min_gap: int) 
     for first in range(0, people, chunk):
         numbers = range(first, min(people, first + chunk))
         with db.session() as session:
-            session.execute(insert(Contact), [
-                {"id": n + 1, "account_id": account_id, "email": f"p{n}@corp.example",
-                 "first_name": f"P{n}", "emails": [], "created_at": START} for n in numbers])
-            session.execute(insert(Enrollment), [
-                {"id": n + 1, "account_id": account_id, "sequence_id": sequence_id,
-                 "contact_id": n + 1, "version_id": version_id, "mailbox_id": mailbox_id,
-                 "status": "active", "current_step": 0, "active_key": f"p{n}@corp.example",
-                 "sync_disabled": False, "created_at": START} for n in numbers])
-            session.execute(insert(StepExecution), [
-                {"enrollment_id": n + 1, "step_index": 0, "kind": "email", "state": "scheduled",
-                 "due_at": START if n < due else START + timedelta(days=1 + n % 30),
-                 "mailbox_id": mailbox_id, "message_id": make_msgid(domain="bench.example"),
-                 "attempts": 0} for n in numbers])
+            session.execute(
+                insert(Contact),
+                [
+                    {
+                        "id": n + 1,
+                        "account_id": account_id,
+                        "email": f"p{n}@corp.example",
+                        "first_name": f"P{n}",
+                        "emails": [],
+                        "created_at": START,
+                    }
+                    for n in numbers
+                ],
+            )
+            session.execute(
+                insert(Enrollment),
+                [
+                    {
+                        "id": n + 1,
+                        "account_id": account_id,
+                        "sequence_id": sequence_id,
+                        "contact_id": n + 1,
+                        "version_id": version_id,
+                        "mailbox_id": mailbox_id,
+                        "status": "active",
+                        "current_step": 0,
+                        "active_key": f"p{n}@corp.example",
+                        "sync_disabled": False,
+                        "created_at": START,
+                    }
+                    for n in numbers
+                ],
+            )
+            session.execute(
+                insert(StepExecution),
+                [
+                    {
+                        "enrollment_id": n + 1,
+                        "step_index": 0,
+                        "kind": "email",
+                        "state": "scheduled",
+                        "due_at": START if n < due else START + timedelta(days=1 + n % 30),
+                        "mailbox_id": mailbox_id,
+                        "message_id": make_msgid(domain="bench.example"),
+                        "attempts": 0,
+                    }
+                    for n in numbers
+                ],
+            )
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
@@ -149,17 +201,23 @@ def pacing(url: str) -> tuple[int, int, float]:
 def run(url: str, label: str) -> None:
     costs = {n: tick_cost(url, n) for n in (1_000, 10_000, 100_000)}
     for people, cost in costs.items():
-        print(f"{label}: tick with {people:>7,} active enrollments ({BATCH} due): "
-              f"{cost * 1000:7.1f} ms  ({cost / costs[1_000]:.2f}x the 1k baseline)")
+        print(
+            f"{label}: tick with {people:>7,} active enrollments ({BATCH} due): "
+            f"{cost * 1000:7.1f} ms  ({cost / costs[1_000]:.2f}x the 1k baseline)"
+        )
     ratio = costs[100_000] / costs[10_000]
-    print(f"{label}: 100k / 10k tick cost = {ratio:.2f} (must be <= 1.5): "
-          f"{'ok' if ratio <= 1.5 else 'TOO SLOW'}")
+    print(
+        f"{label}: 100k / 10k tick cost = {ratio:.2f} (must be <= 1.5): "
+        f"{'ok' if ratio <= 1.5 else 'TOO SLOW'}"
+    )
     sent, worst, wall = pacing(url)
     cap = 60 * 24
-    print(f"{label}: cap 60/hour over a simulated day, tick 30 s: {sent} sent, achieved/cap = "
-          f"{sent / cap:.3f} (must be >= 0.95), busiest rolling hour {worst} (cap 60), "
-          f"{wall:.1f} s wall for 2,880 ticks: "
-          f"{'ok' if sent / cap >= 0.95 and worst <= 60 else 'FAILED'}")
+    print(
+        f"{label}: cap 60/hour over a simulated day, tick 30 s: {sent} sent, achieved/cap = "
+        f"{sent / cap:.3f} (must be >= 0.95), busiest rolling hour {worst} (cap 60), "
+        f"{wall:.1f} s wall for 2,880 ticks: "
+        f"{'ok' if sent / cap >= 0.95 and worst <= 60 else 'FAILED'}"
+    )
 
 
 def main() -> None:
