@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -119,28 +118,6 @@ def reconcile_once(db: Database, transport: MailTransport, *, now: datetime | No
             elif found is False and settle_unsent(session, execution_id, now):
                 settled += 1
     return settled
-
-
-def run_for(
-    seconds: float,
-    every: float,
-    step: Callable[[], object],
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> int:
-    """Run `step` every `every` seconds for about `seconds` (a minute-cron task that ticks at a
-    shorter interval). Returns how many times it ran."""
-    deadline = clock() + seconds
-    runs = 0
-    while True:
-        started = clock()
-        step()
-        runs += 1
-        wait = every - (clock() - started)
-        if clock() + max(wait, 0) >= deadline:
-            return runs
-        sleep(max(wait, 0))
 
 
 def tick_interval(settings: dict) -> timedelta:

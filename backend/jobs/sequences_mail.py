@@ -20,7 +20,6 @@ from backend.jobs.queue import task_services
 from backend.jobs.sequences import MailTransport
 from backend.jobs.sequences import dispatch_once
 from backend.jobs.sequences import reconcile_once
-from backend.jobs.sequences import run_for
 from backend.jobs.sequences import tick_interval
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
@@ -49,14 +48,23 @@ def mail_transport(svc: Services) -> MailTransport:
     return MailTransport(send=send, sent_folder_has=in_sent)
 
 
+@huey.task(retries=0)
+def sequence_tick() -> None:
+    """One dispatcher tick; never retried (a send is never repeated blindly)."""
+    with task_services() as svc:
+        dispatch_once(svc.db, mail_transport(svc))
+
+
 @huey.periodic_task(crontab(minute="*"), retries=0)
 def sequence_dispatcher() -> None:
-    """Every minute, tick every SEQUENCE_TICK_SECONDS for that minute. Any number of consumers
-    may run it at once: claims never overlap."""
+    """Every minute: a tick now and one queued every SEQUENCE_TICK_SECONDS for the rest of the
+    minute (short tasks, so no consumer thread is held). Any number of consumers may tick at
+    once: claims never overlap."""
     with task_services() as svc:
-        transport = mail_transport(svc)
-        every = tick_interval(svc.settings).total_seconds()
-        run_for(55, every, lambda: dispatch_once(svc.db, transport))
+        every = int(tick_interval(svc.settings).total_seconds())
+    for delay in range(every, 60, every):
+        sequence_tick.schedule(delay=delay)
+    sequence_tick.call_local()
 
 
 @huey.periodic_task(crontab(minute="*"), retries=0)

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from backend.jobs.sequences import MailTransport
 from backend.jobs.sequences import dispatch_once
 from backend.jobs.sequences import reconcile_once
-from backend.jobs.sequences import run_for
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
 from backend.store.models import Enrollment
@@ -115,16 +114,3 @@ def test_an_ambiguous_send_found_in_sent_is_never_sent_again(db, team, smtp_sink
         first = session.scalars(select(StepExecution).where(StepExecution.step_index == 0)).one()
         assert first.state == "sent"
         assert session.scalars(select(Enrollment.current_step)).one() == 1
-
-
-def test_the_minute_task_ticks_at_the_configured_interval() -> None:
-    clock = [0.0]
-    ran: list[float] = []
-    runs = run_for(
-        55,
-        5,
-        lambda: ran.append(clock[0]),
-        clock=lambda: clock[0],
-        sleep=lambda s: clock.__setitem__(0, clock[0] + s),
-    )
-    assert runs == 11 and ran[:3] == [0, 5, 10] and ran[-1] == 50
