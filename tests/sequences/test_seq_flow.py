@@ -24,6 +24,7 @@ from backend.store.models import Suppression
 from tests.sequences.conftest import Inbound
 from tests.sequences.conftest import SendOutcome
 from tests.sequences.conftest import add_sequence
+from tests.sequences.conftest import add_team
 from tests.sequences.conftest import at
 
 NOW = at(2026, 6, 8, 10)
@@ -329,3 +330,17 @@ def test_a_company_reply_stops_colleagues_only_where_the_sequence_asks(db, team)
     with db.session() as session:
         outcomes = {i: session.get(Enrollment, i).outcome for i in (ada, bob, cy, gmail)}
     assert outcomes == {ada: "replied", bob: "removed", cy: None, gmail: None}
+
+
+def test_a_cap_delay_says_why_and_when(db) -> None:
+    team = add_team(db, "Capped", daily_cap=1)
+    sequence_id = add_sequence(db, team)
+    enrol(db, team, sequence_id)
+    second, _ = enrol(db, team, sequence_id, data={**ADA, "email": "b@corp.example"})
+    with db.session() as session:
+        claimed = claim_due_sends(session, NOW, "w")
+        assert len(claimed) == 1
+    with db.session() as session:
+        waiting = session.get(Enrollment, second)
+        assert waiting.delay_reason == "daily cap of 1 reached"
+        assert waiting.next_action_at == NOW + timedelta(hours=24)
