@@ -15,10 +15,10 @@ token is checked by a real server against the test's OAuth endpoint.
 
 from __future__ import annotations
 
+import grp
 import mailbox
 import os
 import pwd
-import grp
 import shutil
 import signal
 import socket

@@ -92,7 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
             if grant == "refresh_token":
                 email = state.refresh.get(form.get("refresh_token", ""))
                 if email is None:
-                    body = {"error": "invalid_grant", "error_description": "Token has been revoked."}
+                    body = {
+                        "error": "invalid_grant",
+                        "error_description": "Token has been revoked.",
+                    }
                     return self._json(400, body)
                 return self._json(200, state.mint(email))
             return self._json(400, {"error": "unsupported_grant_type"})
@@ -139,5 +142,7 @@ def start_oauth_server(access_ttl: int = 3600) -> OAuthServer:
     handler = type("Handler", (_Handler,), {"state": state})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return OAuthServer(f"http://127.0.0.1:{server.server_address[1]}", state, server)

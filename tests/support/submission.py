@@ -171,4 +171,3 @@ def start_submission(
     controller = Controller(handler, hostname=host, port=port, ready_timeout=5, **kwargs)
     controller.start()
     return Submission(host, port, mode, handler, controller)
-
