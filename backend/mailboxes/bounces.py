@@ -1,4 +1,4 @@
-"""Bounces: delivery status reports (RFC 3464) first, vendor heuristics and flufl.bounce after (pure).
+"""Bounces: delivery status reports (RFC 3464) first, then vendor heuristics and flufl.bounce.
 
 Hard = the report says `failed` with a 5.x.x status, except 5.2.2 (mailbox full), which is soft.
 Soft = `delayed` or 4.x.x. `delivered`, `relayed` and `expanded` reports are not bounces.
@@ -27,7 +27,9 @@ _BOUNCE_SUBJECT = re.compile(
     r"returned mail|failure notice|delivery has failed|non remis|unzustellbar|"
     r"no se puede entregar|nicht zugestellt|delivery failure"
 )
-_DAEMON = re.compile(r"(?i)^(mailer-daemon|postmaster|mail-daemon)@|mail delivery (subsystem|system)")
+_DAEMON = re.compile(
+    r"(?i)^(mailer-daemon|postmaster|mail-daemon)@|mail delivery (subsystem|system)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,9 @@ def _disposition(msg: email.message.Message) -> str:
     return ""
 
 
-def classify(raw: bytes, *, received_at: datetime | None = None, own_address: str = "") -> Classification:
+def classify(
+    raw: bytes, *, received_at: datetime | None = None, own_address: str = ""
+) -> Classification:
     """Classify one message as read from a mailbox (`own_address`: the mailbox's address)."""
     mail = parse_mail(raw)
     msg = mail.message
@@ -183,4 +185,3 @@ def classify(raw: bytes, *, received_at: datetime | None = None, own_address: st
     if mail.in_reply_to or mail.references:
         return result("reply", "reply (In-Reply-To/References)", body_text=text)
     return result("reply", "message from a person (matched by sender)", body_text=text)
-

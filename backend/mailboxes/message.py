@@ -23,7 +23,7 @@ from email.utils import make_msgid
 # encoded-words that receivers cannot parse; 998 is the RFC 5322 line limit.
 MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
-OPT_OUT_LINE = "Not interested in hearing from me? Reply \"unsubscribe\" or use this link: {url}"
+OPT_OUT_LINE = 'Not interested in hearing from me? Reply "unsubscribe" or use this link: {url}'
 
 _ID_TOKEN = re.compile(r"<[^<>\s]+>")
 
@@ -65,9 +65,7 @@ def thread_subject(subject: str, in_reply_to: str | None) -> str:
     return subject
 
 
-def text_body(
-    email: OutgoingEmail, *, signature: str | None, postal_address: str | None
-) -> str:
+def text_body(email: OutgoingEmail, *, signature: str | None, postal_address: str | None) -> str:
     parts = [email.text_body.rstrip()]
     if signature and signature.strip():
         parts.append("-- \n" + signature.strip())  # the standard signature delimiter
@@ -83,9 +81,7 @@ def _html_paragraphs(text: str) -> str:
     return "\n".join(f"<p>{html.escape(b).replace(chr(10), '<br>')}</p>" for b in blocks)
 
 
-def html_body(
-    email: OutgoingEmail, *, signature: str | None, postal_address: str | None
-) -> str:
+def html_body(email: OutgoingEmail, *, signature: str | None, postal_address: str | None) -> str:
     """The text, escaped, in paragraphs; the only link is our own unsubscribe URL."""
     parts = [_html_paragraphs(email.text_body)]
     if signature and signature.strip():
