@@ -54,7 +54,7 @@ class Handler:
     files_sent: bool
     faults: Faults = field(default_factory=Faults)
     accepted: list[tuple[str, list[str], bytes]] = field(default_factory=list)
-    auth_attempts: list[tuple[str, str, bool]] = field(default_factory=list)
+    logins: list[tuple[str, str, bool]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- AUTH --------------------------------------------------------------------------------
@@ -65,23 +65,29 @@ class Handler:
             return AuthResult(success=False, handled=False)
         user, password = auth_data.login.decode(), auth_data.password.decode()
         ok = self.users.get(user) == password
-        self.auth_attempts.append((mechanism, user, ok))
-        return AuthResult(success=ok, auth_data=user if ok else None)
+        self.logins.append((mechanism, user, ok))
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
 
     async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:  # noqa: N802
         """RFC-less but documented by Google and Microsoft: user=U^Aauth=Bearer T^A^A."""
         if len(args) < 2:
-            return AuthResult(success=False, message="501 5.5.2 initial response required")
+            return AuthResult(
+                success=False, handled=False, message="501 5.5.2 initial response required"
+            )
         try:
             fields = base64.b64decode(args[1]).decode().split("\x01")
             values = dict(f.split("=", 1) for f in fields if "=" in f)
             user, token = values["user"], values["auth"].removeprefix("Bearer ")
         except (ValueError, KeyError, UnicodeDecodeError):
-            return AuthResult(success=False, message="501 5.5.2 malformed XOAUTH2 response")
+            return AuthResult(
+                success=False, handled=False, message="501 5.5.2 malformed XOAUTH2 response"
+            )
         ok = self.oauth is not None and self.oauth.email_for(token) == user
-        self.auth_attempts.append(("XOAUTH2", user, ok))
+        self.logins.append(("XOAUTH2", user, ok))
         if not ok:
-            return AuthResult(success=False, message="535 5.7.8 Username and Password not accepted")
+            return AuthResult(
+                success=False, handled=False, message="535 5.7.8 Username and Password not accepted"
+            )
         return AuthResult(success=True, auth_data=user)
 
     # -- envelope ----------------------------------------------------------------------------
@@ -161,7 +167,8 @@ def start_submission(
     kwargs: dict[str, Any] = {
         "authenticator": handler.authenticate,
         "auth_required": True,
-        "auth_require_tls": mode != "none",
+        # implicit TLS is TLS from the first byte; aiosmtpd only counts STARTTLS as TLS
+        "auth_require_tls": mode == "starttls",
     }
     if mode == "starttls":
         kwargs.update(tls_context=server_tls, require_starttls=True)
