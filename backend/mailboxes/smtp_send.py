@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import socket
-import ssl
 from datetime import datetime
 from datetime import timedelta
 
@@ -173,7 +171,7 @@ def _transaction(
     try:
         conn.send(_dot_stuffed(raw))
         code, reply = conn.getreply()
-    except (OSError, smtplib.SMTPServerDisconnected, socket.timeout, ssl.SSLError) as exc:
+    except (OSError, smtplib.SMTPException) as exc:  # timeouts and TLS errors are OSErrors
         return SendOutcome("unknown", f"no answer after the message was sent: {exc}")
     if code == 250:
         return SendOutcome("sent", _text(reply)[:300])
