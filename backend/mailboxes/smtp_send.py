@@ -45,7 +45,7 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-def _open(server: Server, network: Network, helo: str) -> smtplib.SMTP:
+def open_connection(server: Server, network: Network, helo: str) -> smtplib.SMTP:
     if server.security == "tls":
         return smtplib.SMTP_SSL(
             server.host,
@@ -110,7 +110,7 @@ def submit(
         return SendOutcome("mailbox_paused", f"SMTP server refused: {exc}", None)
     helo = from_addr.rpartition("@")[2] or "localhost"
     try:
-        conn = _open(server, network, helo)
+        conn = open_connection(server, network, helo)
     except smtplib.SMTPNotSupportedError as exc:
         return SendOutcome("mailbox_paused", f"SMTP: {exc}", None)
     except (OSError, smtplib.SMTPException) as exc:
