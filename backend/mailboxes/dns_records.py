@@ -46,9 +46,9 @@ def spf(resolver: dns.resolver.Resolver, domain: str) -> Check:
         return Check(
             False, f"{domain} has {len(found)} SPF records; receivers treat that as an error."
         )
-    policy = {"-all": "refuses", "~all": "marks as suspicious", "?all": "ignores"}
+    policy = {"-all": "refuse", "~all": "mark as suspicious", "?all": "accept"}
     ending = next((v for k, v in policy.items() if found[0].rstrip().endswith(k)), None)
-    tail = f"; mail from other servers: receivers {ending} it" if ending else ""
+    tail = f"; receivers {ending} mail from other servers" if ending else ""
     return Check(True, f"SPF record found: {found[0][:200]}{tail}.")
 
 

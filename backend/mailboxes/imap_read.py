@@ -17,9 +17,10 @@ from datetime import UTC
 from datetime import datetime
 from email import policy
 
-import imapclient
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
+from imapclient.imapclient import SEEN
+from imapclient.imapclient import SENT
 
 from backend import defaults
 from backend.mailboxes.message import message_ids
@@ -77,7 +78,7 @@ def connect(server: Server, creds: Credentials, network: Network) -> Iterator[IM
 
 def sent_folder(client: IMAPClient) -> str | None:
     """The folder flagged \\Sent (RFC 6154), else one with a usual name."""
-    found = client.find_special_folder(imapclient.SENT)
+    found = client.find_special_folder(SENT)
     if found:
         return str(found)
     names = {str(name) for _, _, name in client.list_folders()}
@@ -164,4 +165,4 @@ def has_message_id(client: IMAPClient, folder: str, message_id: str) -> bool:
 
 
 def append_sent(client: IMAPClient, folder: str, raw: bytes, when: datetime) -> None:
-    client.append(folder, raw, flags=[imapclient.SEEN], msg_time=when)
+    client.append(folder, raw, flags=[SEEN], msg_time=when)

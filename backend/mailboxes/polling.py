@@ -16,6 +16,7 @@ from datetime import UTC
 from datetime import datetime
 
 import imapclient
+from imapclient.imapclient import JUNK
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -142,7 +143,7 @@ def _advance(session: Session, mailbox_id: int, read: imap_read.FolderRead) -> N
 
 def _folders(client: imapclient.IMAPClient, mailbox: Mailbox) -> tuple[list[str], str | None]:
     inbound = ["INBOX"]
-    junk = client.find_special_folder(imapclient.JUNK)
+    junk = client.find_special_folder(JUNK)
     if junk:
         inbound.append(str(junk))
     sent = mailbox.sent_folder or imap_read.sent_folder(client)

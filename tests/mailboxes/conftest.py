@@ -16,13 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from backend.mailboxes.context import MailContext
+from backend.mailboxes.oauth import OAuthProvider
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import Network
 from backend.mailboxes.servers import Server
+from backend.secrets_box import SecretBox
+from tests.support.accounts import make_user
 from tests.support.certs import self_signed
 from tests.support.dovecot import Dovecot
 from tests.support.dovecot import dovecot_available
 from tests.support.dovecot import start_dovecot
+from tests.support.fake_dns import FakeDNS
+from tests.support.fake_dns import start_dns
+from tests.support.oauth_server import CLIENT_ID
+from tests.support.oauth_server import CLIENT_SECRET
 from tests.support.oauth_server import OAuthServer
 from tests.support.oauth_server import start_oauth_server
 from tests.support.submission import Submission
@@ -108,3 +116,58 @@ def clean_faults(mail: MailServers) -> Iterator[MailServers]:
     yield mail
     for server in (mail.starttls, mail.tls, mail.plain, mail.filing):
         server.faults.clear()
+
+
+# -- database-backed mailboxes -------------------------------------------------------------------
+DNS_ZONE = {
+    "acme-recruiting.test": {"TXT": ["v=spf1 include:_spf.example.test -all"]},
+    "google._domainkey.acme-recruiting.test": {"TXT": ["v=DKIM1; k=rsa; p=MIIBIjANBgkq"]},
+    "_dmarc.acme-recruiting.test": {"TXT": ["v=DMARC1; p=quarantine; rua=mailto:d@acme.test"]},
+    "bare.test": {"A": ["192.0.2.1"]},
+}
+
+
+@pytest.fixture(scope="session")
+def fake_dns() -> Iterator[FakeDNS]:
+    server = start_dns(DNS_ZONE)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ctx(mail: MailServers, fake_dns: FakeDNS) -> MailContext:
+    provider = OAuthProvider(
+        "google",
+        CLIENT_ID,
+        CLIENT_SECRET,
+        mail.oauth.authorize_url,
+        mail.oauth.token_url,
+        ("https://mail.google.com/",),
+    )
+    return MailContext(
+        secrets=SecretBox("test-secret-key"),
+        network=mail.network,
+        oauth={"google": provider},
+        public_url="https://sb.acme-recruiting.test",
+        secret_key="test-secret-key",
+        dns_nameservers=fake_dns.address,
+    )
+
+
+@pytest.fixture
+def account_id(app) -> int:  # type: ignore[no-untyped-def]
+    user, _ = make_user(app)
+    return int(user.account_id)
+
+
+def mailbox_input(mail: MailServers, which: Submission | None = None, **changes: object) -> dict:
+    smtp = which or mail.starttls
+    data: dict[str, object] = {
+        "address": RECRUITER,
+        "display_name": "Riley Recruiter",
+        "smtp": {**mail.smtp(smtp).as_dict(), "password": RECRUITER_PW},
+        "imap": {**mail.imap().as_dict(), "password": RECRUITER_PW},
+        "signature": "Riley Recruiter\nAcme Talent",
+    }
+    data.update(changes)
+    return data
