@@ -14,6 +14,7 @@ from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
 from backend.mailboxes.sending import send_email
 from backend.mailboxes.sending import sent_folder_has
+from backend.mailboxes.servers import Network
 from backend.mailboxes.service import MailboxInputError
 from backend.mailboxes.service import MailboxNotFound
 from backend.mailboxes.service import check_mailbox
@@ -23,7 +24,6 @@ from backend.mailboxes.service import get_mailbox
 from backend.mailboxes.service import list_mailboxes
 from backend.mailboxes.service import mailbox_view
 from backend.mailboxes.service import update_mailbox
-from backend.mailboxes.servers import Network
 from backend.store.models import Account
 from tests.mailboxes.conftest import RECRUITER
 from tests.mailboxes.conftest import RECRUITER_PW
