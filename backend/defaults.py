@@ -265,7 +265,7 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
-# --- Mailboxes (backend/mailboxes, issue 13) -------------------------------------------------------
+# --- Mailboxes (backend/mailboxes, issue 13) ----------------------------------------------
 MAILBOX_POLL_SECONDS = 60
 """Seconds between two reads of each mailbox (replies, bounces, out-of-office, Sent copies)."""
 
