@@ -27,6 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from pathlib import Path
 
 from tests.support.fake_smtp import free_port
@@ -112,13 +113,17 @@ class Dovecot:
         base = self.root / "mail" / user
         return base if folder == "INBOX" else base / f".{folder}"
 
-    def drop(self, user: str, raw: bytes, folder: str = "INBOX") -> None:
-        """Deliver `raw` into the user's folder (LF line ends, the Maildir norm)."""
+    def drop(
+        self, user: str, raw: bytes, folder: str = "INBOX", when: datetime | None = None
+    ) -> None:
+        """Deliver `raw` into the user's folder (LF line ends, the Maildir norm). `when` sets the
+        file time, which Dovecot reports as the message's INTERNALDATE (its arrival)."""
         box = mailbox.Maildir(self.maildir(user, folder), factory=None, create=False)
-        box.add(raw.replace(b"\r\n", b"\n"))
-        for sub in ("cur", "new", "tmp"):
-            for path in (self.maildir(user, folder) / sub).iterdir():
-                os.chown(path, self.mail_uid, self.mail_gid)
+        key = box.add(raw.replace(b"\r\n", b"\n"))
+        path = self.maildir(user, folder) / "new" / key
+        if when is not None:
+            os.utime(path, (when.timestamp(), when.timestamp()))
+        os.chown(path, self.mail_uid, self.mail_gid)
         self.delivered.append((user, folder))
 
     def add_user(self, user: str, password: str) -> None:
