@@ -69,6 +69,18 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "CORS_ORIGINS": [o for o in (get("CORS_ORIGINS", "") or "").split(",") if o.strip()],
         "MAX_CONTENT_LENGTH": int(get("MAX_REQUEST_BYTES", defaults.MAX_REQUEST_BYTES)),
         "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
+        # Mailboxes (issue 13)
+        "PUBLIC_URL": get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAILBOX_POLL_SECONDS": float(get("MAILBOX_POLL_SECONDS", defaults.MAILBOX_POLL_SECONDS)),
+        "MAIL_CA_FILE": get("MAIL_CA_FILE"),
+        "GOOGLE_OAUTH_CLIENT_ID": get("GOOGLE_OAUTH_CLIENT_ID"),
+        "GOOGLE_OAUTH_CLIENT_SECRET": get("GOOGLE_OAUTH_CLIENT_SECRET"),
+        "GOOGLE_OAUTH_AUTHORIZE_URL": get("GOOGLE_OAUTH_AUTHORIZE_URL"),
+        "GOOGLE_OAUTH_TOKEN_URL": get("GOOGLE_OAUTH_TOKEN_URL"),
+        "MICROSOFT_OAUTH_CLIENT_ID": get("MICROSOFT_OAUTH_CLIENT_ID"),
+        "MICROSOFT_OAUTH_CLIENT_SECRET": get("MICROSOFT_OAUTH_CLIENT_SECRET"),
+        "MICROSOFT_OAUTH_TENANT": get("MICROSOFT_OAUTH_TENANT", defaults.MICROSOFT_OAUTH_TENANT),
+        "MICROSOFT_OAUTH_URL": get("MICROSOFT_OAUTH_URL", defaults.MICROSOFT_OAUTH_URL),
         "TESTING": _bool(get("TESTING", False)),
     }
     settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
