@@ -118,12 +118,12 @@ def _looks_like_bounce(msg: email.message.Message) -> bool:
     )
 
 
-def heuristic_bounce(msg: email.message.Message, raw: bytes, text: str) -> Bounce | None:
+def heuristic_bounce(msg: email.message.Message, text: str) -> Bounce | None:
     """Bounces without a (readable) report: Exim, qmail, Exchange and friends."""
     if not _looks_like_bounce(msg):
         return None
     try:
-        temporary, permanent = all_failures(email.message_from_bytes(raw, policy=policy.compat32))
+        temporary, permanent = all_failures(msg)
     except Exception:  # flufl's heuristics on hostile input must not stop the poll
         log.warning("flufl.bounce failed on a message", exc_info=True)
         temporary, permanent = set(), set()

@@ -148,7 +148,7 @@ def classify(
             **extra,  # type: ignore[arg-type]
         )
 
-    bounce = dsn_bounce(msg) or heuristic_bounce(msg, raw, mail.text)
+    bounce = dsn_bounce(msg) or heuristic_bounce(msg, mail.text)
     if bounce is not None:
         return result(
             "bounce_hard" if bounce.hard else "bounce_soft",

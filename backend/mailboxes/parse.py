@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.header import make_header
 from email.utils import getaddresses
 from email.utils import parsedate_to_datetime
 
@@ -32,7 +35,7 @@ _HTML_QUOTES = (
 
 @dataclass(frozen=True, slots=True)
 class ParsedMail:
-    message: email.message.EmailMessage
+    message: email.message.Message
     from_addr: str
     message_id: str | None
     in_reply_to: str | None
@@ -42,18 +45,25 @@ class ParsedMail:
     text: str  # the first text/plain (or de-tagged text/html) outside attached messages
 
 
-def parse_bytes(raw: bytes) -> email.message.EmailMessage:
+def parse_bytes(raw: bytes) -> email.message.Message:
+    # compat32: the header-registry policy costs ~80% of classification time, and only a few
+    # headers are ever shown; those are decoded by `header`.
     raw = raw[: defaults.MAIL_MAX_MESSAGE_BYTES]
-    return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+    return email.message_from_bytes(raw, policy=policy.compat32)
 
 
 def header(msg: email.message.Message, name: str) -> str:
-    """A header as text; a malformed one (hostile or broken mail) reads as its raw value."""
-    try:
-        value = msg.get(name)
-    except (ValueError, IndexError, TypeError):
-        value = msg.get_all(name, failobj=[""])[0] if hasattr(msg, "get_all") else ""
-    return str(value or "").strip()
+    """A header as text (RFC 2047 words decoded); a malformed one reads as its raw value."""
+    value = msg.get(name)
+    if value is None:
+        return ""
+    text = str(value)
+    if "=?" in text:
+        try:
+            text = str(make_header(decode_header(text)))
+        except (ValueError, LookupError, UnicodeError, HeaderParseError):
+            pass
+    return " ".join(text.split()) if "\n" in text else text.strip()
 
 
 def first_address(value: str) -> str:
@@ -83,12 +93,14 @@ def html_to_text(markup: str) -> str:
 
 
 def _part_text(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
     try:
-        content = part.get_content()  # type: ignore[attr-defined]
-    except (LookupError, ValueError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
+        return payload.decode(charset, "replace")
+    except LookupError:  # an unknown charset name
+        return payload.decode("utf-8", "replace")
 
 
 def body_text(msg: email.message.Message) -> str:
@@ -102,7 +114,8 @@ def body_text(msg: email.message.Message) -> str:
         if ctype.startswith("message/") or ctype == "text/rfc822-headers":
             continue  # a returned or forwarded-as-attachment message is not this one's text
         if part.is_multipart():
-            stack[0:0] = list(part.iter_parts()) if hasattr(part, "iter_parts") else []
+            children = part.get_payload()
+            stack[0:0] = [c for c in children if isinstance(c, email.message.Message)]
             continue
         if part.get_content_disposition() == "attachment":
             continue

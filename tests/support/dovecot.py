@@ -46,7 +46,7 @@ disable_plaintext_auth = no
 default_login_user = {login_user}
 default_internal_user = {login_user}
 default_internal_group = {login_group}
-mail_location = maildir:{root}/mail/%u
+mail_location = {mail_format}:{root}/mail/%u
 first_valid_uid = 0
 namespace inbox {{
   inbox = yes
@@ -187,8 +187,12 @@ def start_dovecot(
     tls: tuple[bytes, bytes] | None = None,
     oauth_tokeninfo_url: str | None = None,
     host: str = "127.0.0.1",
+    mail_format: str = "maildir",
 ) -> Dovecot:
-    """Start Dovecot on free ports; `tls` = (certificate PEM, key PEM) enables STARTTLS + IMAPS."""
+    """Start Dovecot on free ports; `tls` = (certificate PEM, key PEM) enables STARTTLS + IMAPS.
+
+    `mail_format="mdbox"` stores mail indexed, as a provider does (benchmarks; `drop` then does
+    not apply: deliver with IMAP APPEND)."""
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
     # mkdtemp + 0755: the unprivileged auth and mail processes must traverse every parent dir.
     root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
@@ -227,6 +231,7 @@ def start_dovecot(
             mail_gid=gid,
             ssl=ssl,
             oauth_passdb=oauth_passdb,
+            mail_format=mail_format,
         )
     )
     started = time.monotonic()
