@@ -46,10 +46,10 @@ def _median_ms(values: list[float]) -> float:
 
 
 def bench_poll() -> None:
+    from backend.infra.secrets_box import SecretBox
     from backend.mailboxes.context import MailContext
     from backend.mailboxes.polling import poll_mailbox
     from backend.mailboxes.servers import Network
-    from backend.secrets_box import SecretBox
     from backend.store import Database
     from backend.store.migrations import upgrade
     from backend.store.models import Account
@@ -153,7 +153,8 @@ def bench_classify() -> None:
         f"{total / len(messages) * 1e6:.0f} us per message, {total:.2f} s in all"
     )
     print(
-        f"baseline, stdlib parsing alone (compat32): {parse_only / len(messages) * 1e6:.0f} us per message "
+        "baseline, stdlib parsing alone (compat32): "
+        f"{parse_only / len(messages) * 1e6:.0f} us per message "
         f"(classification = {total / parse_only:.1f}x parsing)"
     )
     print(

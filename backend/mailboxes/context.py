@@ -14,10 +14,10 @@ import dns.resolver
 
 from backend import defaults
 from backend.email_lookup.dns_check import make_resolver
+from backend.infra.secrets_box import SecretBox
 from backend.mailboxes.oauth import OAuthProvider
 from backend.mailboxes.oauth import providers_from_settings
 from backend.mailboxes.servers import Network
-from backend.secrets_box import SecretBox
 
 
 @dataclass(frozen=True)

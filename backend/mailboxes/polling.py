@@ -20,6 +20,7 @@ from imapclient.imapclient import JUNK
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.infra.secrets_box import SecretUnreadable
 from backend.mailboxes import imap_read
 from backend.mailboxes.classify import Classification
 from backend.mailboxes.classify import classify
@@ -32,7 +33,6 @@ from backend.mailboxes.servers import HostRefused
 from backend.mailboxes.servers import Server
 from backend.mailboxes.service import credentials
 from backend.mailboxes.service import mark_auth_error
-from backend.secrets_box import SecretUnreadable
 from backend.store.models import InboundMessage as InboundRow
 from backend.store.models import Mailbox
 from backend.store.models import MailboxCursor

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.infra.secrets_box import SecretUnreadable
 from backend.mailboxes import imap_read
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
@@ -32,7 +33,6 @@ from backend.mailboxes.service import mark_auth_error
 from backend.mailboxes.service import pause_mailbox
 from backend.mailboxes.service import ready_to_send
 from backend.mailboxes.smtp_send import submit
-from backend.secrets_box import SecretUnreadable
 from backend.store.models import Account
 from backend.store.models import InboundMessage as InboundRow
 from backend.store.models import Mailbox

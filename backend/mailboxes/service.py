@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.infra.secrets_box import SecretUnreadable
 from backend.mailboxes import imap_read
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.dns_records import check_domain
@@ -33,7 +34,6 @@ from backend.mailboxes.servers import Server
 from backend.mailboxes.servers import check_host
 from backend.mailboxes.smtp_send import login as smtp_login
 from backend.mailboxes.smtp_send import open_connection as open_smtp
-from backend.secrets_box import SecretUnreadable
 from backend.store.models import Mailbox
 
 

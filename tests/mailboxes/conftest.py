@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from backend.infra.secrets_box import SecretBox
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.oauth import OAuthProvider
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import Network
 from backend.mailboxes.servers import Server
-from backend.secrets_box import SecretBox
 from tests.support.accounts import make_user
 from tests.support.certs import self_signed
 from tests.support.dovecot import Dovecot

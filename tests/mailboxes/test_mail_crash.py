@@ -37,7 +37,7 @@ import os, signal, sys
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
 from backend.mailboxes.sending import send_email
-from backend.secrets_box import SecretBox
+from backend.infra.secrets_box import SecretBox
 from backend.store import Database
 
 url, mailbox_id, message_id, when = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]

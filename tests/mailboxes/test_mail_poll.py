@@ -15,8 +15,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.email_knowledge import learn_from_reply
-from backend.email_knowledge import record_bounced
+from backend.lookups.known_emails import learn_from_reply
+from backend.lookups.known_emails import record_bounced
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.polling import AddressFeedback
 from backend.mailboxes.polling import poll_mailbox
