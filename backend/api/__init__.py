@@ -10,11 +10,21 @@ from flask import Flask
 from backend.api import health
 from backend.api import integrations
 from backend.api import lookups
+from backend.api import mailboxes
 from backend.api import me
+from backend.api import unsubscribe
 from backend.api import webhooks
 from backend.api.errors import Api
 
-BLUEPRINTS = (health.blp, me.blp, integrations.blp, lookups.blp, webhooks.blp)
+BLUEPRINTS = (
+    health.blp,
+    me.blp,
+    integrations.blp,
+    lookups.blp,
+    webhooks.blp,
+    mailboxes.blp,
+    unsubscribe.blp,
+)
 
 
 def init_api(app: Flask) -> Api:
