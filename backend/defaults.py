@@ -292,6 +292,13 @@ MAIL_MAX_MESSAGE_BYTES = 1024 * 1024
 """Bytes of one inbound message read for classification (a partial IMAP fetch): headers, the
 reply text and a bounce report sit at the start; attachments beyond this are never read."""
 
+MAIL_MAX_MIME_PARTS = 200
+"""MIME parts in one inbound message at most (real mail has a handful; more is a parser bomb, and
+the message is stored as unreadable)."""
+
+MAIL_REPLY_SCAN_CHARS = 100_000
+"""Characters of a message's text searched for the end of the reply (its own words come first)."""
+
 MAIL_REPLY_TEXT_MAX_CHARS = 10_000
 """Characters of a reply's trimmed text kept (it goes to the activity feed and Greenhouse)."""
 

@@ -134,6 +134,13 @@ def classify(
     msg = mail.message
     received = received_at or mail.date or datetime.now(UTC)
 
+    cache: list[str] = []
+
+    def trimmed() -> str:
+        if not cache:
+            cache.append(reply_text(mail.text))
+        return cache[0]
+
     def result(kind: str | None, reason: str, **extra: object) -> Classification:
         return Classification(
             kind=kind,
@@ -143,7 +150,7 @@ def classify(
             in_reply_to=extra.pop("in_reply_to", mail.in_reply_to),  # type: ignore[arg-type]
             references=mail.references,
             subject=mail.subject,
-            body_text=extra.pop("body_text", reply_text(mail.text)),  # type: ignore[arg-type]
+            body_text=extra.pop("body_text") if "body_text" in extra else trimmed(),  # type: ignore[arg-type]
             received_at=received,
             **extra,  # type: ignore[arg-type]
         )
@@ -171,7 +178,7 @@ def classify(
         return result(None, "sent by this mailbox", body_text="")
     auto = auto_reply_reason(msg, mail.subject)
     if auto is not None:
-        text = reply_text(mail.text)
+        text = trimmed()
         back = return_date(f"{mail.subject}\n{text}", received.date())
         is_ooo = back is not None or bool(_OOO_TEXT.search(f"{mail.subject}\n{text}"))
         reason = f"out of office ({auto})" if is_ooo else auto
@@ -179,7 +186,7 @@ def classify(
     bulk = _bulk_reason(msg)
     if bulk is not None:
         return result(None, bulk, body_text="")
-    text = reply_text(mail.text)
+    text = trimmed()
     if _STOP_ONLY.match(text) or _UNSUBSCRIBE.search(text) or _UNSUBSCRIBE.search(mail.subject):
         return result("unsubscribe", "unsubscribe request in a reply", body_text=text)
     if mail.in_reply_to or mail.references:

@@ -49,6 +49,9 @@ def parse_bytes(raw: bytes) -> email.message.Message:
     # compat32: the header-registry policy costs ~80% of classification time, and only a few
     # headers are ever shown; those are decoded by `header`.
     raw = raw[: defaults.MAIL_MAX_MESSAGE_BYTES]
+    # nested multiparts recurse in the stdlib parser: a MIME bomb costs seconds, then fails
+    if raw.lower().count(b"content-type:") > defaults.MAIL_MAX_MIME_PARTS:
+        raise ValueError(f"more than {defaults.MAIL_MAX_MIME_PARTS} MIME parts")
     return email.message_from_bytes(raw, policy=policy.compat32)
 
 

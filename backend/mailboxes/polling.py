@@ -123,6 +123,26 @@ def _store(
     session.add(row)
 
 
+def _store_unreadable(
+    session: Session,
+    mailbox: Mailbox,
+    read: imap_read.FolderRead,
+    fetched: imap_read.Fetched,
+    exc: Exception,
+) -> None:
+    session.add(
+        InboundRow(
+            mailbox_id=mailbox.id,
+            folder=read.folder,
+            uidvalidity=read.uidvalidity,
+            uid=fetched.uid,
+            classification=IGNORED,
+            received_at=fetched.internal_date,
+            data={"reason": f"unreadable: {type(exc).__name__}"},
+        )
+    )
+
+
 _KEPT = ("reason", "body_text", "return_date", "bounced_address", "bounce_status")
 
 
@@ -203,7 +223,15 @@ def _read_inbound(
     )
     found = []
     for fetched in read.messages:
-        c = classify(fetched.raw, received_at=fetched.internal_date, own_address=mailbox.address)
+        try:
+            c = classify(
+                fetched.raw, received_at=fetched.internal_date, own_address=mailbox.address
+            )
+        except (RecursionError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            # a message the parser cannot read must not stall the mailbox: the cursor moves on
+            log.warning("mailbox %s: unreadable message uid %s: %s", mailbox.id, fetched.uid, exc)
+            _store_unreadable(session, mailbox, read, fetched, exc)
+            continue
         if read.reset and _already_stored(session, mailbox.id, folder, c.message_id):
             continue
         _store(session, mailbox, read, fetched, c.kind or IGNORED, c, c.message_id)
@@ -221,7 +249,11 @@ def _read_sent(
         client, folder, (cursor.uidvalidity, cursor.last_uid) if cursor else None, now=now
     )
     for fetched in read.messages:
-        mail = parse_mail(fetched.raw)
+        try:
+            mail = parse_mail(fetched.raw)
+        except (RecursionError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            _store_unreadable(session, mailbox, read, fetched, exc)
+            continue
         if read.reset and _already_stored(session, mailbox.id, folder, mail.message_id):
             continue
         _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, None, mail.message_id)

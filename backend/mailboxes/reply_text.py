@@ -38,24 +38,32 @@ _MOBILE = re.compile(
 )
 
 
+_WRAPPED_START = re.compile(r"(?i)^\s*(on|am|le|el)\b")
+_MAYBE = re.compile(r"(?i)^\s*(on|am|le|el|-|_|\*?from|\*?von|\*?de)")  # cheap pre-filter
+
+
 def _starts_quote(lines: list[str], i: int) -> bool:
     line = lines[i]
+    if line.lstrip().startswith(">"):
+        return all(not ln.strip() or ln.lstrip().startswith(">") for ln in lines[i : i + 3])
+    if not _MAYBE.match(line):
+        return False
     if any(p.match(line) for p in _QUOTE_HEADERS):
         return True
     # "On Tue, 1 Dec 2026 at 10:00, Jane Doe <jane@x>" + "wrote:" wrapped onto the next line
-    if i + 1 < len(lines) and re.match(r"(?i)^\s*(on|am|le|el)\b", line):
+    if i + 1 < len(lines) and _WRAPPED_START.match(line):
         joined = f"{line} {lines[i + 1]}"
         if any(p.match(joined) for p in _QUOTE_HEADERS[:4]):
             return True
     if _FROM_LINE.match(line):
         return any(_SENT_LINE.match(lines[j]) for j in range(i + 1, min(i + 4, len(lines))))
-    return line.lstrip().startswith(">") and all(
-        not ln.strip() or ln.lstrip().startswith(">") for ln in lines[i : i + 3]
-    )
+    return False
 
 
 def reply_text(text: str) -> str:
     """The new text of a reply, stripped of quoted history and signature, capped in size."""
+    # the reply's own words come first: what lies past the scan limit is quoted history
+    text = text[: defaults.MAIL_REPLY_SCAN_CHARS]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
     for i, line in enumerate(lines):

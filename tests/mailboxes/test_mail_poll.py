@@ -190,3 +190,24 @@ def test_a_refused_imap_login_puts_the_mailbox_in_auth_error(
     mailbox = create_mailbox(db_session, account_id, None, data, ctx)
     assert poll_mailbox(db_session, mailbox.id, None, ctx) == []
     assert mailbox.status == "auth_error" and "IMAP login refused" in (mailbox.status_reason or "")
+
+
+def test_a_mime_bomb_is_stored_as_unreadable_and_the_poll_moves_on(
+    db_session: Session, account_id: int, mail: MailServers, ctx: MailContext
+) -> None:
+    mailbox_id = new_mailbox(db_session, account_id, mail, ctx)
+    nested = b"".join(
+        f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n'.encode() for i in range(3000)
+    )
+    bomb = b"From: x@evil.test\nMessage-ID: <bomb-1@evil.test>\nSubject: hi\n" + nested
+    mail.dovecot.drop(RECRUITER, bomb)
+    raw, message_id = unique(fixture("reply_gmail.eml"))
+    mail.dovecot.drop(RECRUITER, raw)
+    assert [m.message_id for m in poll_mailbox(db_session, mailbox_id, None, ctx)] == [message_id]
+    unreadable = db_session.scalars(
+        select(InboundRow).where(
+            InboundRow.mailbox_id == mailbox_id, InboundRow.classification == "ignored"
+        )
+    ).all()
+    assert [row.data["reason"] for row in unreadable] == ["unreadable: ValueError"]
+    assert poll_mailbox(db_session, mailbox_id, None, ctx) == []  # not read again
