@@ -217,3 +217,12 @@ def test_quota_refusal_pauses_the_mailbox_until_its_window_frees(
     later = datetime(2026, 12, 2, 12, 1, tzinfo=UTC)
     assert send_email(db_session, mailbox.id, outgoing(), ctx, later).kind == "sent"
     assert mailbox.status == "ok"
+
+
+def test_sent_folder_check_says_none_when_the_server_cannot_be_asked(
+    db_session: Session, account_id: int, mail: MailServers, ctx: MailContext
+) -> None:
+    data = mailbox_input(mail)
+    data["imap"] = {**data["imap"], "port": 1}  # type: ignore[dict-item]
+    mailbox = create_mailbox(db_session, account_id, None, data, ctx)
+    assert sent_folder_has(db_session, mailbox.id, "<any@acme.test>", ctx) is None
