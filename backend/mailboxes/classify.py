@@ -17,6 +17,7 @@ from datetime import datetime
 
 from backend.mailboxes.bounces import dsn_bounce
 from backend.mailboxes.bounces import heuristic_bounce
+from backend.mailboxes.message import message_ids
 from backend.mailboxes.parse import header
 from backend.mailboxes.parse import parse_mail
 from backend.mailboxes.reply_text import reply_text
@@ -111,19 +112,19 @@ def _report_type(msg: email.message.Message) -> str:
     return str(msg.get_param("report-type") or "").lower()
 
 
-def _disposition(msg: email.message.Message) -> str:
+def _disposition(msg: email.message.Message) -> dict[str, str]:
+    """The fields of an MDN's disposition part (RFC 8098), names lower-cased."""
     for part in msg.walk():
-        if part.get_content_type() == "message/disposition-notification":
-            payload = part.get_payload()
-            blocks = payload if isinstance(payload, list) else []
-            for block in blocks:
-                if isinstance(block, email.message.Message) and block.get("Disposition"):
-                    return str(block.get("Disposition")).lower()
-            raw = part.get_payload(decode=True) or b""
-            match = re.search(rb"(?im)^disposition:\s*(.+)$", raw)
-            if match:
-                return match.group(1).decode("utf-8", "replace").lower()
-    return ""
+        if part.get_content_type() != "message/disposition-notification":
+            continue
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            blocks = [b for b in payload if isinstance(b, email.message.Message)]
+            return {k.lower(): " ".join(str(v).split()) for b in blocks for k, v in b.items()}
+        raw = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+        fields = re.findall(r"(?m)^([A-Za-z-]+):\s*(.+)$", raw)
+        return {k.lower(): v.strip() for k, v in fields}
+    return {}
 
 
 def classify(
@@ -168,9 +169,18 @@ def classify(
     if _report_type(msg) == "delivery-status":
         return result(None, "delivery report without a failure", body_text="")
     if _report_type(msg) == "disposition-notification":
-        disposition = _disposition(msg)
+        fields = _disposition(msg)
+        disposition = fields.get("disposition", "").lower()
         if re.search(r"\b(deleted|denied|failed)\b", disposition):
-            return result("bounce_hard", f"rejected by the recipient's filter ({disposition})")
+            # Sieve `reject` (RFC 5429): the address exists, the person's filter refused us
+            original = message_ids(fields.get("original-message-id"))
+            recipient = fields.get("final-recipient", "").split(";", 1)[-1].strip().lower()
+            return result(
+                "bounce_hard",
+                f"rejected by the recipient's filter ({disposition})",
+                in_reply_to=original[0] if original else mail.in_reply_to,
+                bounced_address=recipient or None,
+            )
         return result(None, "read receipt", body_text="")
     if _report_type(msg) == "feedback-report":
         return result("unsubscribe", "abuse complaint (ARF)", body_text="")

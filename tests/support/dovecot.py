@@ -85,6 +85,25 @@ service imap-login {{
   }}
 }}
 {ssl}
+{lmtp}
+"""
+
+LMTP = """\
+protocols = $protocols lmtp
+service lmtp {{
+  inet_listener lmtp {{
+    address = {host}
+    port = {lmtp_port}
+  }}
+}}
+protocol lmtp {{
+  mail_plugins = $mail_plugins sieve
+  postmaster_address = postmaster@example.test
+}}
+plugin {{
+  sieve = file:{root}/sieve/%u;active={root}/sieve/%u/active.sieve
+}}
+submission_host = 127.0.0.1:{relay_port}
 """
 
 OAUTH_PASSDB = """\
@@ -108,6 +127,15 @@ class Dovecot:
     mail_gid: int
     started_in: float
     delivered: list[tuple[str, str]] = field(default_factory=list)
+    lmtp_port: int | None = None
+
+    def set_sieve(self, user: str, script: str) -> None:
+        """Install `script` as the user's active Sieve script (vacation, reject, ...)."""
+        folder = self.root / "sieve" / user
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "active.sieve").write_text(script)
+        for path in (self.root / "sieve", folder, folder / "active.sieve"):
+            os.chown(path, self.mail_uid, self.mail_gid)
 
     def maildir(self, user: str, folder: str = "INBOX") -> Path:
         base = self.root / "mail" / user
@@ -188,11 +216,13 @@ def start_dovecot(
     oauth_tokeninfo_url: str | None = None,
     host: str = "127.0.0.1",
     mail_format: str = "maildir",
+    relay_port: int | None = None,
 ) -> Dovecot:
     """Start Dovecot on free ports; `tls` = (certificate PEM, key PEM) enables STARTTLS + IMAPS.
 
     `mail_format="mdbox"` stores mail indexed, as a provider does (benchmarks; `drop` then does
-    not apply: deliver with IMAP APPEND)."""
+    not apply: deliver with IMAP APPEND). `relay_port` turns on LMTP delivery with Sieve: the
+    server's own vacation replies and rejections go out to 127.0.0.1:relay_port over SMTP."""
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
     # mkdtemp + 0755: the unprivileged auth and mail processes must traverse every parent dir.
     root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
@@ -209,6 +239,10 @@ def start_dovecot(
         (root / "cert.pem").write_bytes(tls[0])
         (root / "key.pem").write_bytes(tls[1])
         ssl = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"
+    lmtp_port = free_port([host]) if relay_port else None
+    lmtp = ""
+    if relay_port:
+        lmtp = LMTP.format(host=host, lmtp_port=lmtp_port, root=root, relay_port=relay_port)
     oauth_passdb = ""
     if oauth_tokeninfo_url:
         (root / "oauth2.conf.ext").write_text(
@@ -232,6 +266,7 @@ def start_dovecot(
             ssl=ssl,
             oauth_passdb=oauth_passdb,
             mail_format=mail_format,
+            lmtp=lmtp,
         )
     )
     started = time.monotonic()
@@ -239,6 +274,7 @@ def start_dovecot(
         [binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     server = Dovecot(host, port, tls_port, root, dict(users), process, uid, gid, 0.0)
+    server.lmtp_port = lmtp_port
     if not _wait_for_greeting(host, port, time.monotonic() + 10):
         tail = server.log_tail()
         err = process.stderr.read().decode() if process.poll() is not None else ""

@@ -19,6 +19,7 @@ and Microsoft 365 do; without it the client must APPEND its own copy (a generic 
 from __future__ import annotations
 
 import base64
+import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class Handler:
     users: dict[str, str]
     oauth: OAuthServer | None
     files_sent: bool
+    lmtp_port: int | None = None  # deliver local recipients over LMTP (Sieve runs) instead
     faults: Faults = field(default_factory=Faults)
     accepted: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     logins: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -118,8 +120,12 @@ class Handler:
         raw = envelope.original_content or envelope.content
         with self.lock:
             self.accepted.append((envelope.mail_from, list(envelope.rcpt_tos), raw))
-            for rcpt in envelope.rcpt_tos:
-                if rcpt.lower() in self.dovecot.users:
+            local = [r for r in envelope.rcpt_tos if r.lower() in self.dovecot.users]
+            if local and self.lmtp_port:
+                with smtplib.LMTP(self.dovecot.host, self.lmtp_port) as lmtp:
+                    lmtp.sendmail(envelope.mail_from, local, raw)
+            else:
+                for rcpt in local:
                     self.dovecot.drop(rcpt.lower(), raw)
             sender = session.auth_data
             if self.files_sent and isinstance(sender, str) and sender in self.dovecot.users:
@@ -161,12 +167,19 @@ def start_submission(
     oauth: OAuthServer | None = None,
     files_sent: bool = False,
     host: str = "127.0.0.1",
+    port: int | None = None,
+    relay: bool = False,
+    via_lmtp: bool = False,
 ) -> Submission:
-    """Start on a free port; `mode` is starttls (587), tls (465, implicit) or none."""
+    """Start on a free port; `mode` is starttls (587), tls (465, implicit) or none.
+
+    `relay=True`: an MX-like server without AUTH (where Dovecot's Sieve sends its replies).
+    `via_lmtp=True`: local recipients get the mail through Dovecot's LMTP, so Sieve runs."""
     handler = Handler(dovecot, dict(users), oauth, files_sent)
+    handler.lmtp_port = dovecot.lmtp_port if via_lmtp else None
     kwargs: dict[str, Any] = {
         "authenticator": handler.authenticate,
-        "auth_required": True,
+        "auth_required": not relay,
         # implicit TLS is TLS from the first byte; aiosmtpd only counts STARTTLS as TLS
         "auth_require_tls": mode == "starttls",
     }
@@ -174,7 +187,7 @@ def start_submission(
         kwargs.update(tls_context=server_tls, require_starttls=True)
     elif mode == "tls":
         kwargs.update(ssl_context=server_tls)
-    port = free_port([host])
+    port = port or free_port([host])
     controller = Controller(handler, hostname=host, port=port, ready_timeout=5, **kwargs)
     controller.start()
     return Submission(host, port, mode, handler, controller)
