@@ -32,6 +32,8 @@ from backend.mailboxes.service import credentials
 from backend.mailboxes.service import mark_auth_error
 from backend.mailboxes.service import pause_mailbox
 from backend.mailboxes.service import ready_to_send
+from backend.mailboxes.smtp_send import NEEDS_OWNER
+from backend.mailboxes.smtp_send import needs_owner
 from backend.mailboxes.smtp_send import submit
 from backend.store.models import Account
 from backend.store.models import InboundMessage as InboundRow
@@ -91,11 +93,10 @@ def send_email(
         raw=raw,
         now=now,
     )
-    if outcome.kind == "mailbox_paused":
-        if "authentication failed" in outcome.detail or "AUTH" in outcome.detail:
-            mark_auth_error(mailbox, f"SMTP {outcome.detail}")
-        else:
-            pause_mailbox(mailbox, outcome.detail, outcome.retry_at)
+    if needs_owner(outcome):
+        mark_auth_error(mailbox, outcome.detail.removeprefix(NEEDS_OWNER))
+    elif outcome.kind == "mailbox_paused":
+        pause_mailbox(mailbox, outcome.detail, outcome.retry_at)
     elif outcome.kind == "sent":
         _file_sent_copy(mailbox, creds, ctx, bracketed(email.message_id), raw, now)
     session.flush()

@@ -34,6 +34,15 @@ _QUOTA = re.compile(
 )
 
 
+# Details of refusals only the mailbox's owner can fix (credentials, server settings): the
+# mailbox goes to `auth_error` instead of a timed pause.
+NEEDS_OWNER = "needs the owner: "
+
+
+def needs_owner(outcome: SendOutcome) -> bool:
+    return outcome.kind == "mailbox_paused" and outcome.detail.startswith(NEEDS_OWNER)
+
+
 class _Phase:
     """How far the conversation got (decides retry vs unknown)."""
 
@@ -107,12 +116,12 @@ def submit(
     try:
         check_host(server, network)
     except HostRefused as exc:
-        return SendOutcome("mailbox_paused", f"SMTP server refused: {exc}", None)
+        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP server not allowed: {exc}")
     helo = from_addr.rpartition("@")[2] or "localhost"
     try:
         conn = open_connection(server, network, helo)
     except smtplib.SMTPNotSupportedError as exc:
-        return SendOutcome("mailbox_paused", f"SMTP: {exc}", None)
+        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP: {exc}")
     except (OSError, smtplib.SMTPException) as exc:
         return SendOutcome("retry", f"could not connect to {server.host}: {exc}", retry_at)
     try:
@@ -120,9 +129,9 @@ def submit(
             login(conn, server, creds)
         except smtplib.SMTPAuthenticationError as exc:
             detail = f"authentication failed: {exc.smtp_code} {_text(exc.smtp_error)[:200]}"
-            return SendOutcome("mailbox_paused", detail, None)
+            return SendOutcome("mailbox_paused", NEEDS_OWNER + detail)
         except smtplib.SMTPNotSupportedError:
-            return SendOutcome("mailbox_paused", "the server offers no AUTH", None)
+            return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}the server offers no AUTH")
         return _transaction(conn, from_addr, to_addr, raw, phase, retry_at, paused_until)
     except (OSError, smtplib.SMTPException) as exc:
         if phase.content_started:

@@ -226,3 +226,14 @@ def test_sent_folder_check_says_none_when_the_server_cannot_be_asked(
     data["imap"] = {**data["imap"], "port": 1}  # type: ignore[dict-item]
     mailbox = create_mailbox(db_session, account_id, None, data, ctx)
     assert sent_folder_has(db_session, mailbox.id, "<any@acme.test>", ctx) is None
+
+
+def test_a_server_setting_only_the_owner_can_fix_puts_the_mailbox_in_auth_error(
+    db_session: Session, account_id: int, mail: MailServers, ctx: MailContext
+) -> None:
+    plain = mailbox_input(mail)  # says STARTTLS, but the server offers none
+    plain["smtp"] = {**plain["smtp"], "port": mail.plain.port}  # type: ignore[dict-item]
+    no_tls = create_mailbox(db_session, account_id, None, plain, ctx)
+    refused = send_email(db_session, no_tls.id, outgoing(), ctx)
+    assert refused.kind == "mailbox_paused" and "STARTTLS" in refused.detail
+    assert no_tls.status == "auth_error" and no_tls.paused_until is None
