@@ -175,7 +175,7 @@ def test_server_errors_are_retryable_and_never_make_a_second_record(sandbox) -> 
     assert out.link.candidate_id in ids_of(sandbox, "candidates")
 
 
-# --- employments, notes ----------------------------------------------------------------------------
+# --- employments, notes ---------------------------------------------------------------------------
 def employment(company: str, title: str, start: str) -> AddEmployment:
     return AddEmployment(dedupe_key="e", company_name=company, title=title, start_date=start)
 
@@ -224,7 +224,7 @@ def test_task_note_needs_a_record(sandbox) -> None:
     assert failed.value.permanent and "no Greenhouse record" in failed.value.message
 
 
-# --- status, custom fields ---------------------------------------------------------------------------
+# --- status, custom fields ------------------------------------------------------------------------
 def test_status_custom_field_is_set(sandbox) -> None:
     out = make_executor(sandbox).perform(ensure(None, person()), Link())
     action = SetStatus(dedupe_key="s", value="Replied", field_kind="custom_field",
