@@ -7,10 +7,13 @@ a sandbox running in another process. `start_sandbox()` runs it in a background 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -40,6 +43,10 @@ ROUTES = [
     ("/v3/applications/<int:id>", "PATCH", "patch_application"),
     ("/v3/applications/<int:id>/move", "POST", "move"),
     ("/v3/applications/<int:id>/convert_to_candidate", "POST", "convert"),
+    ("/v3/applications/<int:id>/reject", "POST", "reject"),
+    ("/v3/applications/<int:id>/hire", "POST", "hire"),
+    ("/v3/candidates/<int:id>/merge", "POST", "merge"),
+    ("/v3/candidates/<int:id>/anonymize", "PATCH", "anonymize"),
     ("/v3/notes", "POST", "create_note"),
     ("/v3/candidate_employments", "POST", "create_employment"),
     ("/v3/candidate_employments/<int:id>", "DELETE", "delete_employment"),
@@ -54,6 +61,11 @@ SCOPES = {
     "patch_application": "harvest:applications:update",
     "move": "harvest:applications:move",
     "convert": "harvest:applications:convert_to_candidate",
+    # The reference names no scopes for these four; these follow the documented pattern.
+    "reject": "harvest:applications:reject",
+    "hire": "harvest:applications:hire",
+    "merge": "harvest:candidates:merge",
+    "anonymize": "harvest:candidates:anonymize",
     "create_note": "harvest:notes:create",
     "create_employment": "harvest:candidate_employments:create",
     "delete_employment": "harvest:candidate_employments:destroy",
@@ -199,6 +211,16 @@ class SandboxApp:
             return 204, None
         if endpoint == "convert":
             return 200, state.convert_prospect(row_id, body)
+        if endpoint == "reject":
+            state.reject_application(row_id, body)
+            return 204, None
+        if endpoint == "hire":
+            state.hire_application(row_id, body)
+            return 204, None
+        if endpoint == "merge":
+            return 200, state.merge_candidates(row_id, body)
+        if endpoint == "anonymize":
+            return 200, state.anonymize_candidate(row_id, body)
         if endpoint == "create_note":
             return 201, state.create_note(body, who.user)
         if endpoint == "create_employment":
@@ -318,6 +340,28 @@ class SandboxHandle:
 
     def expire_tokens(self) -> None:
         self.state.expire_tokens()
+
+    def signed_webhooks(self, secret: str) -> list[tuple[dict[str, str], bytes]]:
+        """The webhook deliveries the sandbox owes (rejections, hires, merges, anonymisations,
+        deletions) as Greenhouse sends them: `{"action", "payload"}` bodies signed
+        `Signature: sha256 <HMAC-SHA256 hex>` with a `Greenhouse-Event-ID`; drains the queue."""
+        with self.state.lock:
+            owed, self.state.deliveries = self.state.deliveries, []
+        out = []
+        for action, payload in owed:
+            body = json.dumps({"action": action, "payload": payload}).encode()
+            digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {
+                "Content-Type": "application/json",
+                "Signature": f"sha256 {digest}",
+                "Greenhouse-Event-ID": str(uuid.uuid4()),
+            }
+            out.append((headers, body))
+        return out
+
+    def delete_candidate(self, candidate_id: int) -> None:
+        """Delete a person as a recruiter would in Greenhouse's UI (queues `delete_candidate`)."""
+        self.state.delete_candidate(candidate_id)
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
