@@ -265,7 +265,7 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
-# --- Greenhouse sync engine (backend/sync, issue 14) -----------------------------------------------
+# --- Greenhouse sync engine (backend/sync, issue 14) ------------------------------------------
 SYNC_CATALOG_TTL = timedelta(seconds=60)
 """How long Greenhouse's jobs, stages, pools, custom fields and tags are cached (pickers, target
 names, checks before a write): fresh enough for a recruiter who just opened a job."""
