@@ -6,16 +6,24 @@ from __future__ import annotations
 import itertools
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sync_support import by_name
+from sync_support import make_executor
 
+from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.store.models import Account
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import Sequence
+from backend.store.models import utcnow
+from backend.sync.outbox import RunReport
+from backend.sync.outbox import perform_due
+from backend.sync.outbox import read_events
 
 _serial = itertools.count(1)
 
@@ -110,3 +118,23 @@ class World:
         return self.event("reply_received", enrollment, subject="Re: Hello", body="Sounds good",
                           first=first, to=["rec@team.example"],
                           **{"from": contact.email})  # fmt: skip
+
+
+def pool_target(sandbox: SandboxHandle, stage: str) -> dict:
+    pool = by_name(sandbox, "prospect_pools", "Engineering Talent")
+    stage_row = by_name(sandbox, "prospect_pool_stages", stage, prospect_pool_id=pool["id"])
+    return {"pool_id": pool["id"], "pool_stage_id": stage_row["id"]}
+
+
+def job_target(sandbox: SandboxHandle, name: str = "Senior Backend Engineer") -> dict:
+    return {"job_id": by_name(sandbox, "jobs", name)["id"]}
+
+
+def sync(
+    db_session: Session, sandbox: SandboxHandle, *, later: timedelta = timedelta(0)
+) -> RunReport:
+    """Read new events, then perform what is due (as the two queued tasks do)."""
+    read_events(db_session, lambda account: True)
+    db_session.commit()
+    executor = make_executor(sandbox)
+    return perform_due(db_session, lambda account: executor, now=lambda: utcnow() + later)

@@ -12,6 +12,9 @@ from sync_support import by_name
 from sync_support import ids_of
 from sync_support import make_executor
 from sync_world import World
+from sync_world import job_target
+from sync_world import pool_target
+from sync_world import sync
 
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
@@ -23,7 +26,6 @@ from backend.sync import log as sync_log
 from backend.sync.facts import settings_of
 from backend.sync.outbox import CONSUMER
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 
 @pytest.fixture(scope="module")
@@ -37,24 +39,6 @@ def sandbox() -> Iterator[SandboxHandle]:
 def no_faults(sandbox: SandboxHandle) -> Iterator[None]:
     yield
     sandbox.clear_faults()
-
-
-def pool_target(sandbox: SandboxHandle, stage: str) -> dict:
-    pool = by_name(sandbox, "prospect_pools", "Engineering Talent")
-    stage_row = by_name(sandbox, "prospect_pool_stages", stage, prospect_pool_id=pool["id"])
-    return {"pool_id": pool["id"], "pool_stage_id": stage_row["id"]}
-
-
-def job_target(sandbox: SandboxHandle, name: str = "Senior Backend Engineer") -> dict:
-    return {"job_id": by_name(sandbox, "jobs", name)["id"]}
-
-
-def sync(db_session, sandbox, *, later: timedelta = timedelta(0)):  # type: ignore[no-untyped-def]
-    """Read new events, then perform what is due (as the two queued tasks do)."""
-    read_events(db_session, lambda account: True)
-    db_session.commit()
-    executor = make_executor(sandbox)
-    return perform_due(db_session, lambda account: executor, now=lambda: utcnow() + later)
 
 
 def notes_of(sandbox: SandboxHandle, candidate_id: int) -> list[dict]:
