@@ -56,6 +56,16 @@ class Catalog:
             ],
         )
 
+    def jobs_matching(self, query: str | None = None, status: str | None = None) -> list[Row]:
+        """The job picker: name contains `query` (any case), with `status` when given."""
+        words = (query or "").strip().lower()
+        return [
+            j
+            for j in self.jobs()
+            if (not words or words in (j["name"] or "").lower())
+            and (not status or j["status"] == status)
+        ]
+
     def job(self, job_id: int) -> Row | None:
         return next((j for j in self.jobs() if j["id"] == int(job_id)), None)
 

@@ -167,10 +167,17 @@ class Executor:
                     return min(rows, key=lambda r: r["id"]), "LinkedIn URL"
         return None, ""
 
+    def _named(self, target: Target | None) -> Target | None:
+        """The target with its names: stored targets carry them (settings and sequences store
+        them checked); an unnamed one is resolved through the catalog."""
+        if target is None or target.named:
+            return target
+        return self.catalog.resolve(target)
+
     def _ensure_person(
         self, action: EnsurePerson, link: Link, again: bool, since: datetime | None
     ) -> Outcome:
-        target = self.catalog.resolve(action.target) if action.target else None
+        target = self._named(action.target)
         person = action.person
         candidate: Row | None = None
         why = ""
@@ -386,7 +393,7 @@ class Executor:
     def _move_stage(
         self, action: MoveStage, link: Link, again: bool, since: datetime | None
     ) -> Outcome:
-        target = self.catalog.resolve(action.target) if action.target else None
+        target = self._named(action.target)
         if target is None:
             raise SyncFailed("No stage on reply is set", permanent=True)
         app = self._current_application(link)

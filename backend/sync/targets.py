@@ -103,8 +103,10 @@ class Target:
 
     @property
     def named(self) -> bool:
-        place = self.job_name if self.kind == "job" else self.pool_name
-        return bool(place) and (self.stage_name is not None or self.kind == "job")
+        """Every name the target needs is known (a job without a stage needs no stage name)."""
+        if self.kind == "job":
+            return bool(self.job_name) and (self.stage_id is None or bool(self.stage_name))
+        return bool(self.pool_name) and bool(self.stage_name)
 
     def describe(self) -> str:
         """Words for the sync log: "job 'Data Engineer', stage 'Recruiter Screen'"."""
