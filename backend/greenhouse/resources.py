@@ -328,6 +328,7 @@ class Notes(Resource):
                 lambda n: (
                     created_since(since)(n)
                     and n.get("body") == body
+                    and n.get("subject") == subject  # two emails may share a body, not both
                     and (n.get("type") or n.get("note_type")) == note_type
                 ),
             )

@@ -266,6 +266,9 @@ def task_note(data: Mapping[str, Any], sequence_name: str | None) -> str:
     label = {"call": "Call", "linkedin": "LinkedIn", "custom": "Task"}.get(task_type, task_type)
     sequence = _text(data.get("sequence_name")) or sequence_name
     text = f"Completed task: {label}" + (f" — {sequence} sequence" if sequence else "")
+    step = data.get("step_index")
+    if isinstance(step, int) and not isinstance(step, bool):
+        text += f", step {step + 1}"  # two calls in one sequence are two notes, not one
     extra = _text(data.get("note")) or _text(data.get("instructions"))
     return f"{text}\n\n{extra}" if extra else text
 

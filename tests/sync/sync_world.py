@@ -109,7 +109,8 @@ class World:
 
     def sent(self, enrollment: Enrollment, subject: str = "Hello") -> Event:
         contact = self.session.get(Contact, enrollment.contact_id)
-        return self.event("email_sent", enrollment, subject=subject, body=f"Hi, {subject}",
+        # One body for every email: a read-back must tell two emails apart by more than it.
+        return self.event("email_sent", enrollment, subject=subject, body="Hi, are you open?",
                           message_id=f"<m{next(_serial)}@team.example>",
                           to=[contact.email], **{"from": "rec@team.example"})  # fmt: skip
 

@@ -24,6 +24,7 @@ from backend.sync.actions import SetStatus
 from backend.sync.executor import EXISTS_IN_GREENHOUSE
 from backend.sync.executor import Link
 from backend.sync.executor import SyncFailed
+from backend.sync.rules import task_note
 from backend.sync.targets import Target
 
 _serial = itertools.count(1)
@@ -291,3 +292,32 @@ def test_convert_turns_the_prospect_into_a_candidate_on_the_stage_once(sandbox) 
         sandbox, "applications", candidate_id=out.link.candidate_id, prospect=False
     )
     assert len(candidate_apps) == 1
+
+
+def test_a_failed_write_is_not_mistaken_for_an_earlier_note_with_the_same_body(sandbox) -> None:
+    out = make_executor(sandbox).perform(ensure(None, person()), Link())
+    first = LogEmail(dedupe_key="1", subject="Hello", body="Are you open?",
+                     email_from="r@t.example", email_to=("p@g.example",))  # fmt: skip
+    second = LogEmail(dedupe_key="2", subject="Re: Hello", body="Are you open?",
+                      email_from="r@t.example", email_to=("p@g.example",))  # fmt: skip
+    make_executor(sandbox).perform(first, out.link)
+    sandbox.set_faults(fail_writes=1)  # the second write fails before landing: read back, retry
+    make_executor(sandbox).perform(second, out.link)
+    subjects = sorted(n["subject"] for n in table(sandbox, "notes").values()
+                      if n["candidate_id"] == out.link.candidate_id)  # fmt: skip
+    assert subjects == ["Hello", "Re: Hello"]
+
+
+def test_two_completed_calls_of_one_sequence_are_two_notes(sandbox) -> None:
+    out = make_executor(sandbox).perform(ensure(None, person()), Link())
+    for step in (1, 3):
+        body = task_note({"task_type": "call", "step_index": step}, "Senior Backend")
+        make_executor(sandbox).perform(
+            AddNote(dedupe_key=str(step), body=body), out.link, again=True
+        )
+    bodies = sorted(n["body"] for n in table(sandbox, "notes").values()
+                    if n["candidate_id"] == out.link.candidate_id)  # fmt: skip
+    assert bodies == [
+        "Completed task: Call — Senior Backend sequence, step 2",
+        "Completed task: Call — Senior Backend sequence, step 4",
+    ]

@@ -73,7 +73,7 @@ SCOPES = {
     "apply_tag": "harvest:applied_candidate_tags:create",
     "remove_tag": "harvest:applied_candidate_tags:destroy",
 }
-FAULT_FIELDS = ("error_rate", "drop_rate", "latency", "storm_retry_after")
+FAULT_FIELDS = ("error_rate", "drop_rate", "latency", "storm_retry_after", "fail_writes")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -151,10 +151,15 @@ class SandboxApp:
         if endpoint == "list" and not who.user["site_admin"]:
             errors = ["The acting user is not a site admin; list endpoints require a site admin."]
             raise ApiError(403, {"message": "Forbidden", "errors": errors})
+        is_write = request.method != "GET"
         with state.lock:
             roll = state.fault_rng.random()
             applied_first = state.fault_rng.random() < 0.5
-        is_write = request.method != "GET"
+            forced = is_write and state.faults.fail_writes > 0
+            if forced:
+                state.faults.fail_writes -= 1
+        if forced:
+            return self._fault("error", headers)
         fault = None
         if roll < faults.drop_rate:
             fault = "drop"
@@ -280,11 +285,13 @@ def set_faults(
     latency: float | None = None,
     storm_seconds: float | None = None,
     storm_retry_after: int | None = None,
+    fail_writes: int | None = None,
 ) -> None:
     """Change the injected faults; unnamed ones keep their value (`storm_seconds` from now)."""
     with state.lock:
         values = {"error_rate": error_rate, "drop_rate": drop_rate, "latency": latency}
         values["storm_retry_after"] = storm_retry_after
+        values["fail_writes"] = fail_writes
         for name, value in values.items():
             if value is not None:
                 setattr(state.faults, name, value)
@@ -332,7 +339,7 @@ class SandboxHandle:
         set_faults(self.state, **faults)
 
     def clear_faults(self) -> None:
-        set_faults(self.state, error_rate=0, drop_rate=0, latency=0, storm_seconds=0)
+        set_faults(self.state, error_rate=0, drop_rate=0, latency=0, storm_seconds=0, fail_writes=0)
 
     def counters(self) -> dict[str, Any]:
         """requests, rate_limited (429s sent), created_per_email, duplicates, fault_* …"""

@@ -76,6 +76,8 @@ class Faults:
     """Epoch seconds until which every call is answered 429."""
     storm_retry_after: int = 1
     """`Retry-After` seconds sent during a storm."""
+    fail_writes: int = 0
+    """The next this-many writes are answered 500 without landing (deterministic tests)."""
 
 
 @dataclass
