@@ -401,6 +401,7 @@ class Employments(Resource):
                 lambda e: (
                     created_since(since)(e)
                     and (e.get("company_name"), e.get("title")) == (company_name, title)
+                    and str(e.get("start_date") or "")[:10] == str(start_date or "")[:10]
                 ),
             )
 
