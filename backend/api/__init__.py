@@ -60,14 +60,16 @@ class Api(SmorestApi):
 
 
 def init_api(app: Flask) -> Api:
+    from backend.api import greenhouse_pickers
     from backend.api import health
     from backend.api import integrations
     from backend.api import lookups
     from backend.api import me
+    from backend.api import sync_log
     from backend.api import webhooks
 
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (health, me, integrations, lookups, webhooks):
+    for module in (health, me, integrations, lookups, webhooks, sync_log, greenhouse_pickers):
         api.register_blueprint(module.blp)
     return api

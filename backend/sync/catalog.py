@@ -113,7 +113,7 @@ class Catalog:
                 options: list[str] = []
                 if f.get("value_type") in ("single_select", "multi_select"):
                     rows = self.client.custom_fields.options(custom_field_ids=[f["id"]])
-                    options = [o["name"] for o in rows]
+                    options = [o["name"] for o in sorted(rows, key=lambda o: o["sort_order"])]
                 out.append(
                     {
                         "name_key": f.get("name_key"),

@@ -106,6 +106,8 @@ def request_resync(
     contact = session.get(Contact, contact_id)
     if contact is None or contact.account_id != account_id:
         raise NotFoundHere(f"contact {contact_id}")
+    if contact.gh_candidate_id is None:
+        raise CannotRetry("The contact has no Greenhouse record yet: nothing to re-sync.")
     actions = rules.resync(settings, contact_facts(session, contact), request_id)
     record_actions(session, account_id, contact.id, actions)
     session.flush()

@@ -38,9 +38,9 @@ ROLES = [
 
 
 class World:
-    def __init__(self, session: Session, **settings: Any) -> None:
+    def __init__(self, session: Session, account: Account | None = None, **settings: Any) -> None:
         self.session = session
-        self.account = Account(name=f"Team {next(_serial)}")
+        self.account = account or Account(name=f"Team {next(_serial)}")
         session.add(self.account)
         session.flush()
         self.integration = GreenhouseIntegration(
