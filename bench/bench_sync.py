@@ -131,9 +131,9 @@ def consumer(task: dict[str, Any]) -> dict[str, Any]:
     from sqlalchemy import func
     from sqlalchemy import select
 
-    from backend.cache import make_cache
     from backend.greenhouse.client import GreenhouseClient
-    from backend.ratelimit import RateLimiter
+    from backend.infra.cache import make_cache
+    from backend.infra.ratelimit import RateLimiter
     from backend.store.database import Database
     from backend.store.models import SyncJob
     from backend.sync.catalog import Catalog

@@ -13,11 +13,11 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
 from backend.greenhouse.errors import GreenhouseError
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.services import db_session
-from backend.services import services
+from backend.infra.services import db_session
+from backend.infra.services import services
 from backend.sync.catalog import Catalog
 from backend.sync.executor import explain
 

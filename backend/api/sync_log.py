@@ -14,9 +14,9 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
-from backend.integration import connection_for
-from backend.integration import integration_row
-from backend.services import db_session
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import integration_row
+from backend.infra.services import db_session
 from backend.sync import log as sync_log
 from backend.sync.facts import settings_of
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from backend import defaults
-from backend.cache import Cache
 from backend.greenhouse.client import GreenhouseClient
+from backend.infra.cache import Cache
 from backend.sync.targets import Target
 
 Row = dict[str, Any]
