@@ -13,10 +13,9 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
-from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
+from backend.api.integrations import team_connection
 from backend.greenhouse.errors import GreenhouseError
-from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.sync.catalog import Catalog
 from backend.sync.executor import explain
@@ -59,7 +58,7 @@ class CustomFieldSchema(Schema):
 
 
 def _catalog() -> Catalog:
-    connection = connection_for(db_session(), g.user.account_id)
+    connection = team_connection(g.user.account_id)
     if connection is None:
         abort(409, message="Greenhouse is not connected.")
     svc = services()

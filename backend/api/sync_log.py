@@ -14,8 +14,8 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
-from backend.accounts.integration import connection_for
 from backend.accounts.integration import integration_row
+from backend.api.integrations import team_connection
 from backend.infra.services import db_session
 from backend.sync import log as sync_log
 from backend.sync.facts import settings_of
@@ -102,7 +102,7 @@ class ContactResync(MethodView):
         re-sync there is); answers the queued actions (none when nothing is mapped)."""
         session = db_session()
         account_id = g.user.account_id
-        connected = connection_for(session, account_id) is not None
+        connected = team_connection(account_id) is not None
         if not connected:
             abort(409, message="Greenhouse is not connected.")
         settings = settings_of(integration_row(session, account_id), connected=True)

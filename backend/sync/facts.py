@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.linkedin_parse import ProfileInvalid
+from backend.linkedin_parse import normalize_linkedin_url
 from backend.linkedin_parse import profile_from_dict
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import GreenhouseIntegration
+from backend.store.models import IndexedLinkedin
 from backend.store.models import SyncJob
 from backend.sync import rules
 from backend.sync.rules import ContactFacts
@@ -113,4 +115,19 @@ def contact_facts(session: Session, contact: Contact) -> ContactFacts:
         source=contact.source,
         profile=profile,
         linked=has_record_coming(session, contact),
+    )
+
+
+def linkedin_candidates(session: Session, account_id: int, url: str) -> list[int]:
+    """Candidate ids the team's Greenhouse index holds for this LinkedIn profile URL."""
+    canonical = normalize_linkedin_url(url)
+    if canonical is None:
+        return []
+    return list(
+        session.scalars(
+            select(IndexedLinkedin.candidate_id).where(
+                IndexedLinkedin.account_id == account_id,
+                IndexedLinkedin.linkedin_url == canonical,
+            )
+        )
     )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.store.models import Contact
+from backend.store.models import Enrollment
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
 
@@ -43,6 +44,11 @@ def _id(value: Any) -> int | None:
     return number if number > 0 else None
 
 
+def _obj(value: Any) -> Mapping[str, Any]:
+    """Untrusted JSON: an object, or nothing."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _contacts(session: Session, account_id: int, candidate_id: int) -> list[Contact]:
     return list(
         session.scalars(
@@ -58,14 +64,14 @@ def apply_webhook(
 ) -> list[FinishEnrollments]:
     """Bring the account's contacts in line with one Greenhouse event; returns follow-up work."""
     if action == "merge_candidate":
-        person = payload.get("person") or {}
+        person = _obj(payload.get("person"))
         loser, winner = _id(person.get("id")), _id(person.get("new_candidate_id"))
         if loser is not None and winner is not None:
             for contact in _contacts(session, account_id, loser):
                 contact.gh_candidate_id = winner  # applications move with the merge
         return []
     if action == "delete_candidate":
-        person = payload.get("person") or {}
+        person = _obj(payload.get("person"))
         gone = _id(person.get("id"))
         if gone is not None:
             for contact in _contacts(session, account_id, gone):
@@ -83,8 +89,8 @@ def apply_webhook(
             else []
         )
     if action in ("reject_candidate", "hire_candidate"):
-        application = payload.get("application") or {}
-        candidate = application.get("candidate") or {}
+        application = _obj(payload.get("application"))
+        candidate = _obj(application.get("candidate"))
         cid = _id(candidate.get("id")) or _id(application.get("candidate_id"))
         if cid is None:
             return []
@@ -120,3 +126,26 @@ def erase(session: Session, contact: Contact) -> None:
         job.payload = {}
         if job.status in ("pending", "running"):
             job.status, job.last_error = "failed", "Anonymised in Greenhouse"
+
+
+def finish_enrollments(session: Session, follow: FinishEnrollments) -> int:
+    """Finish the contacts' active enrollments (the sequences feature owns enrollments; until it
+    offers a function for this, the rows are finished here: status, outcome, the active key
+    released so the person can be added again later)."""
+    rows = session.scalars(
+        select(Enrollment).where(
+            Enrollment.contact_id.in_(follow.contact_ids),
+            Enrollment.status != "finished",
+        )
+    )
+    finished = 0
+    for enrollment in rows:
+        sequence = enrollment.sequence
+        if sequence is None or sequence.account_id != follow.account_id:
+            continue
+        enrollment.status, enrollment.outcome = "finished", follow.outcome
+        enrollment.paused_reason = follow.reason
+        enrollment.active_key, enrollment.next_action_at = None, None
+        enrollment.finished_at = utcnow()
+        finished += 1
+    return finished

@@ -122,3 +122,17 @@ def test_another_teams_webhook_touches_nothing_here(db_session, sandbox) -> None
     deliver(db_session, sandbox, other.account.id)
     db_session.refresh(contact)
     assert contact.gh_candidate_id is not None
+
+
+@pytest.mark.parametrize(
+    ("action", "payload"),
+    [
+        ("merge_candidate", {"person": "nope"}),
+        ("delete_candidate", {"person": {"id": "x"}}),
+        ("reject_candidate", {"application": ["a"]}),
+        ("hire_candidate", {"application": {"candidate": 7}}),
+        ("candidate_anonymized", {"candidate_id": True}),
+    ],
+)
+def test_malformed_webhooks_change_nothing(db_session, action: str, payload: dict) -> None:
+    assert apply_webhook(db_session, 1, action, payload) == []
