@@ -117,3 +117,57 @@ def test_pickers_read_greenhouse(gh_app, world, sandbox) -> None:
     status = next(f for f in fields if f["name_key"] == "outreach_status")
     assert status["options"] == ["Messaged", "Replied", "Unsubscribed"]
     assert all(f["name_key"] != "sequence_name" for f in fields)  # an application field
+
+
+def test_integration_settings_accept_every_setting_and_name_targets(gh_app, world, sandbox) -> None:
+    job = by_name(sandbox, "jobs", "Senior Backend Engineer")
+    stage = by_name(sandbox, "job_interview_stages", "Recruiter Screen", job_id=job["id"])
+    pool = by_name(sandbox, "prospect_pools", "Engineering Talent")
+    replied = by_name(sandbox, "prospect_pool_stages", "Replied", prospect_pool_id=pool["id"])
+    settings = {
+        "sync_mode": "on_reply",
+        "dedupe": False,
+        "activity_tracking": False,
+        "note_visibility": "public",
+        "match_linkedin_url": False,
+        "default_target": {"job_id": job["id"], "stage_id": stage["id"]},
+        "custom_field_map": {"headline": "linkedin_headline"},
+        "status_field": {"kind": "custom_field", "name_key": "outreach_status"},
+        "stage_on_reply": {"pool_id": pool["id"], "pool_stage_id": replied["id"]},
+        "convert_on_reply": True,
+    }
+    client = gh_app.test_client()
+    reply = client.put("/api/v1/integrations/greenhouse", json={"settings": settings},
+                       headers=world.auth)  # fmt: skip
+    assert reply.status_code == 200, reply.get_json()
+    saved = reply.get_json()["settings"]
+    assert saved["default_target"] == {
+        "kind": "job", "job_id": job["id"], "stage_id": stage["id"],
+        "job_name": "Senior Backend Engineer", "stage_name": "Recruiter Screen",
+    }  # fmt: skip
+    assert (saved["stage_on_reply"]["kind"], saved["stage_on_reply"]["stage_name"]) == (
+        "pool", "Replied",
+    )  # fmt: skip
+    assert {k: saved[k] for k in settings if "target" not in k and k != "stage_on_reply"} == {
+        k: v for k, v in settings.items() if "target" not in k and k != "stage_on_reply"
+    }
+    assert (
+        client.get("/api/v1/integrations/greenhouse", headers=world.auth).get_json()["settings"]
+        == saved
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"default_target": {"job_id": 999}}, "settings.default_target"),
+        ({"custom_field_map": {"salary": "x"}}, "settings.custom_field_map.salary"),
+        ({"custom_field_map": {"title": "no_such_field"}}, "settings.custom_field_map.title"),
+        ({"sync_mode": "sometimes"}, "settings.sync_mode"),
+    ],
+)
+def test_integration_settings_refuse_what_greenhouse_lacks(gh_app, world, settings, field) -> None:
+    reply = gh_app.test_client().put(
+        "/api/v1/integrations/greenhouse", json={"settings": settings}, headers=world.auth
+    )
+    assert reply.status_code == 422 and field in reply.get_json()["errors"]
