@@ -17,6 +17,7 @@ from marshmallow import validate
 from backend.accounts.integration import integration_row
 from backend.api.integrations import team_connection
 from backend.infra.services import db_session
+from backend.jobs.sync import request_sync
 from backend.sync import log as sync_log
 from backend.sync.facts import settings_of
 
@@ -84,13 +85,17 @@ class SyncLogRetry(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, entry_id: int) -> dict[str, Any]:
         """Try a failed (or waiting) action again now."""
+        session = db_session()
         try:
-            job = sync_log.retry(db_session(), g.user.account_id, entry_id)
+            job = sync_log.retry(session, g.user.account_id, entry_id)
         except sync_log.NotFoundHere:
             abort(404, message=f"No sync log entry {entry_id}.")
         except sync_log.CannotRetry as exc:
             abort(409, message=str(exc))
-        return sync_log.log_entry(job)
+        entry = sync_log.log_entry(job)
+        session.commit()  # the consumer must see the row back in line
+        request_sync()
+        return entry
 
 
 @blp.route("/contacts/<int:contact_id>/resync")
@@ -114,4 +119,8 @@ class ContactResync(MethodView):
             abort(404, message=f"No contact {contact_id}.")
         except sync_log.CannotRetry as exc:
             abort(409, message=str(exc))
-        return {"items": [sync_log.log_entry(job) for job in jobs]}
+        items = [sync_log.log_entry(job) for job in jobs]
+        session.commit()
+        if items:
+            request_sync()
+        return {"items": items}

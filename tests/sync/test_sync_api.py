@@ -68,7 +68,9 @@ def test_bad_filters_are_422_with_the_field(gh_app, world) -> None:
     assert reply.status_code == 422 and "status" in reply.get_json()["errors"]
 
 
-def test_retry_puts_a_failed_action_back_and_404s_other_teams(gh_app, world, sandbox) -> None:
+def test_retry_puts_a_failed_action_back_and_404s_other_teams(
+    gh_app, world, sandbox, deferred_tasks
+) -> None:
     contact = world.contact()
     world.enroll(contact, target=job_target(sandbox, "Data Engineer"))
     sync(world.session, sandbox)
@@ -85,7 +87,9 @@ def test_retry_puts_a_failed_action_back_and_404s_other_teams(gh_app, world, san
     assert client.post("/api/v1/sync-log/999999/retry", headers=world.auth).status_code == 404
 
 
-def test_resync_queues_the_mapping_for_a_synced_contact(gh_app, world, sandbox) -> None:
+def test_resync_queues_the_mapping_for_a_synced_contact(
+    gh_app, world, sandbox, deferred_tasks
+) -> None:
     contact = world.contact()
     world.enroll(contact, target=job_target(sandbox))
     sync(world.session, sandbox)
