@@ -78,17 +78,14 @@ def contact_emails(contact: Contact) -> tuple[str, ...]:
 
 
 def has_record_coming(session: Session, contact: Contact) -> bool:
-    """Linked, or a find-or-create for this contact is recorded and not failed."""
+    """Linked, or a find-or-create for this contact is recorded. A failed one counts too: the
+    actions recorded meanwhile fail "for want of a record" and come back with its Retry."""
     if contact.gh_candidate_id is not None:
         return True
     return (
         session.scalar(
             select(SyncJob.id)
-            .where(
-                SyncJob.contact_id == contact.id,
-                SyncJob.kind == "ensure_person",
-                SyncJob.status != "failed",
-            )
+            .where(SyncJob.contact_id == contact.id, SyncJob.kind == "ensure_person")
             .limit(1)
         )
         is not None
