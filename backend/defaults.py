@@ -265,6 +265,29 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
+# --- Greenhouse sync engine (backend/sync, issue 14) ------------------------------------------
+SYNC_CATALOG_TTL = timedelta(seconds=60)
+"""How long Greenhouse's jobs, stages, pools, custom fields and tags are cached (pickers, target
+names, checks before a write): fresh enough for a recruiter who just opened a job."""
+
+SYNC_BACKOFF_INITIAL = timedelta(seconds=30)
+SYNC_BACKOFF_MAX = timedelta(hours=1)
+"""Retry delay of a failed outbox row after a retryable error: doubles per attempt up to the max
+(the client already retried each request a few times within seconds)."""
+
+SYNC_MAX_ATTEMPTS = 8
+"""Attempts of one outbox row before it is failed for good (~2 h of backoff in all)."""
+
+SYNC_LEASE = timedelta(minutes=5)
+"""How long a consumer owns the rows it claimed; a consumer killed mid-task loses them after this
+and another one takes over (reading back before writing again)."""
+
+SYNC_BATCH_CONTACTS = 50
+"""Contacts whose due rows one run of the outbox task performs (then it queues itself again)."""
+
+SYNC_EVENTS_BATCH = 500
+"""Events read into outbox rows per transaction."""
+
 # --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
 SEQUENCE_DEFAULT_SCHEDULE = {
     "timezone": None,

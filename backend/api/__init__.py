@@ -9,6 +9,7 @@ from flask import Flask
 
 from backend.api import contacts
 from backend.api import enrollments
+from backend.api import greenhouse_pickers
 from backend.api import health
 from backend.api import integrations
 from backend.api import lookups
@@ -16,6 +17,7 @@ from backend.api import mailboxes
 from backend.api import me
 from backend.api import sequences
 from backend.api import suppressions
+from backend.api import sync_log
 from backend.api import tasks
 from backend.api import unsubscribe
 from backend.api import webhooks
@@ -27,6 +29,8 @@ BLUEPRINTS = (
     integrations.blp,
     lookups.blp,
     webhooks.blp,
+    sync_log.blp,
+    greenhouse_pickers.blp,
     sequences.blp,
     contacts.blp,
     enrollments.blp,

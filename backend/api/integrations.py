@@ -28,6 +28,14 @@ from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.store.models import CandidateIndexState
+from backend.sync.catalog import Catalog
+from backend.sync.settings import SETTING_FIELDS
+from backend.sync.settings import TARGETS
+from backend.sync.settings import SettingInvalid
+from backend.sync.settings import check_against_greenhouse
+from backend.sync.settings import check_settings
+from backend.sync.settings import stored_without_greenhouse
+from backend.sync.settings import target_view
 
 blp = Blueprint(
     "integrations",
@@ -44,22 +52,27 @@ def _admins_change_it() -> None:
         require_admin()
 
 
-SETTING_FIELDS = (
-    "sync_mode",
-    "dedupe",
-    "activity_tracking",
-    "note_visibility",
-    "match_linkedin_url",
-    "default_target",
-    "custom_field_map",
-    "status_field",
-    "stage_on_reply",
-)
-
-
 def team_connection(account_id: int) -> Connection | None:
     svc = services()
     return connection_for(db_session(), account_id, settings=svc.settings, secrets=svc.secrets)
+
+
+def checked_settings(body: dict[str, Any], connection: Connection | None) -> dict[str, Any]:
+    """The sync settings to store: each field checked; with Greenhouse connected, the targets
+    checked against it and stored with their names (422 naming the field otherwise)."""
+    try:
+        settings = check_settings(body)
+        if connection is None:
+            return stored_without_greenhouse(settings)
+        svc = services()
+        catalog = Catalog(greenhouse_client(connection, svc, interactive=True), svc.cache)
+        try:
+            return check_against_greenhouse(settings, catalog)
+        except GreenhouseError:
+            return stored_without_greenhouse(settings)  # named when first used
+    except SettingInvalid as exc:
+        abort(422, message=f"Invalid input: settings.{exc.field}",
+              errors={f"settings.{exc.field}": [exc.reason]})  # fmt: skip
 
 
 def integration_view(account_id: int) -> dict[str, Any]:
@@ -77,7 +90,10 @@ def integration_view(account_id: int) -> dict[str, Any]:
             or (connection is not None and connection.source == "environment"),
             "has_webhook_secret": bool(row.webhook_secret_encrypted),
         },
-        "settings": {name: getattr(row, name) for name in SETTING_FIELDS},
+        "settings": {
+            name: target_view(getattr(row, name)) if name in TARGETS else getattr(row, name)
+            for name in SETTING_FIELDS
+        },
         "index": index or {"status": IndexStatus.COLD, "candidates_indexed": 0},
     }
 
@@ -110,9 +126,9 @@ class GreenhouseIntegration(MethodView):
                 user_id=conn.get("user_id", row.user_id),
                 webhook_secret=conn.get("webhook_secret"),
             )
-        for name, value in body.get("settings", {}).items():
-            setattr(row, name, value)
         after = team_connection(account_id)
+        for name, value in checked_settings(body.get("settings", {}), after).items():
+            setattr(row, name, value)
         if before is not None and (after is None or after.client_id != before.client_id):
             clear_index(session, account_id)  # another Greenhouse: old records must not match
         session.commit()

@@ -18,6 +18,10 @@ class TargetSchema(Schema):
     stage_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
     pool_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
     pool_stage_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    kind = fields.String(dump_only=True, metadata={"description": "job | pool"})
+    job_name = fields.String(dump_only=True, allow_none=True)
+    pool_name = fields.String(dump_only=True, allow_none=True)
+    stage_name = fields.String(dump_only=True, allow_none=True)
 
     @validates_schema
     def one_kind(self, data: dict[str, Any], **_: Any) -> None:
@@ -64,6 +68,7 @@ class IntegrationSettingsSchema(Schema):
     custom_field_map = fields.Dict(keys=fields.String(), values=fields.String())
     status_field = fields.Nested(StatusFieldSchema, allow_none=True)
     stage_on_reply = fields.Nested(TargetSchema, allow_none=True)
+    convert_on_reply = fields.Boolean()
 
 
 class IndexStateSchema(Schema):

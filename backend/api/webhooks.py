@@ -21,8 +21,10 @@ from backend.infra.secrets_box import SecretUnreadable
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import index_fetch_candidates
+from backend.jobs.sync import apply_follow_ups
 from backend.store.models import Account
 from backend.store.models import WebhookEvent
+from backend.sync.follow import apply_webhook
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks", description="Greenhouse webhooks")
 
@@ -60,7 +62,8 @@ def _signing_account(body: bytes, signature: str | None) -> int | None:
 class GreenhouseWebhook(MethodView):
     @blp.response(200, WebhookResultSchema)
     def post(self) -> dict[str, Any]:
-        """Apply a candidate event to the duplicate-check index (idempotent by event id)."""
+        """Apply a Greenhouse event to the duplicate-check index and the team's contacts
+        (idempotent by event id)."""
         body = request.get_data(cache=True)
         account_id = _signing_account(body, request.headers.get("Signature"))
         if account_id is None:
@@ -83,14 +86,21 @@ class GreenhouseWebhook(MethodView):
             return {"status": "duplicate", "action": action}
         session.add(WebhookEvent(event_id=event_id, account_id=account_id, action=action))
         to_fetch: list[int] = []
+        payload = payload if isinstance(payload, dict) else {}
         outcome = apply_event(
             session,
             account_id,
             action,
-            payload if isinstance(payload, dict) else {},
+            payload,
             fetch_later=lambda _account, ids: to_fetch.extend(ids),
         )
+        # The team's contacts follow too (merged, deleted, anonymised; rejected or hired).
+        follow_ups = apply_webhook(session, account_id, action, payload)
+        if follow_ups and outcome == "ignored":
+            outcome = "applied"
         session.commit()  # the event is recorded before any follow-up work is queued
         if to_fetch:
             index_fetch_candidates(account_id, to_fetch)
+        if follow_ups:
+            apply_follow_ups(services(), follow_ups)
         return {"status": outcome, "action": action}

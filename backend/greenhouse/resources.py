@@ -328,6 +328,7 @@ class Notes(Resource):
                 lambda n: (
                     created_since(since)(n)
                     and n.get("body") == body
+                    and n.get("subject") == subject  # two emails may share a body, not both
                     and (n.get("type") or n.get("note_type")) == note_type
                 ),
             )
@@ -400,6 +401,7 @@ class Employments(Resource):
                 lambda e: (
                     created_since(since)(e)
                     and (e.get("company_name"), e.get("title")) == (company_name, title)
+                    and str(e.get("start_date") or "")[:10] == str(start_date or "")[:10]
                 ),
             )
 

@@ -9,6 +9,7 @@ from backend.jobs import lookups
 from backend.jobs import mailboxes
 from backend.jobs import sequences
 from backend.jobs import sequences_mail
+from backend.jobs import sync
 from backend.jobs.queue import bind_app
 from backend.jobs.queue import huey
 
@@ -20,4 +21,5 @@ __all__ = [
     "mailboxes",
     "sequences",
     "sequences_mail",
+    "sync",
 ]

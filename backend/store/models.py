@@ -548,7 +548,11 @@ class SyncJob(TimestampMixin, Base):
     result: Mapped[dict[str, Any] | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    __table_args__ = (Index("ix_sync_jobs_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_sync_jobs_due", "status", "next_attempt_at"),
+        # sync: a contact's rows run in order, and its status is read from them
+        Index("ix_sync_jobs_contact", "contact_id", "id"),
+    )
 
 
 class Import(TimestampMixin, Base):

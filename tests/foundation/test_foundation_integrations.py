@@ -62,7 +62,14 @@ def test_settings_round_trip_with_defaults(client, auth):
     }
     saved = client.put("/api/v1/integrations/greenhouse", json=body, headers=auth).json
     assert saved["settings"]["sync_mode"] == "on_reply"
-    assert saved["settings"]["default_target"] == {"pool_id": 3, "pool_stage_id": 9}
+    # Returned targets carry their kind (and names, once Greenhouse is connected: DESIGN.md).
+    assert saved["settings"]["default_target"] == {
+        "kind": "pool",
+        "pool_id": 3,
+        "pool_stage_id": 9,
+        "pool_name": None,
+        "stage_name": None,
+    }
     assert client.get("/api/v1/integrations/greenhouse", headers=auth).json == saved
 
 

@@ -7,10 +7,13 @@ a sandbox running in another process. `start_sandbox()` runs it in a background 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -40,6 +43,10 @@ ROUTES = [
     ("/v3/applications/<int:id>", "PATCH", "patch_application"),
     ("/v3/applications/<int:id>/move", "POST", "move"),
     ("/v3/applications/<int:id>/convert_to_candidate", "POST", "convert"),
+    ("/v3/applications/<int:id>/reject", "POST", "reject"),
+    ("/v3/applications/<int:id>/hire", "POST", "hire"),
+    ("/v3/candidates/<int:id>/merge", "POST", "merge"),
+    ("/v3/candidates/<int:id>/anonymize", "PATCH", "anonymize"),
     ("/v3/notes", "POST", "create_note"),
     ("/v3/candidate_employments", "POST", "create_employment"),
     ("/v3/candidate_employments/<int:id>", "DELETE", "delete_employment"),
@@ -54,6 +61,11 @@ SCOPES = {
     "patch_application": "harvest:applications:update",
     "move": "harvest:applications:move",
     "convert": "harvest:applications:convert_to_candidate",
+    # The reference names no scopes for these four; these follow the documented pattern.
+    "reject": "harvest:applications:reject",
+    "hire": "harvest:applications:hire",
+    "merge": "harvest:candidates:merge",
+    "anonymize": "harvest:candidates:anonymize",
     "create_note": "harvest:notes:create",
     "create_employment": "harvest:candidate_employments:create",
     "delete_employment": "harvest:candidate_employments:destroy",
@@ -61,7 +73,7 @@ SCOPES = {
     "apply_tag": "harvest:applied_candidate_tags:create",
     "remove_tag": "harvest:applied_candidate_tags:destroy",
 }
-FAULT_FIELDS = ("error_rate", "drop_rate", "latency", "storm_retry_after")
+FAULT_FIELDS = ("error_rate", "drop_rate", "latency", "storm_retry_after", "fail_writes")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -139,10 +151,15 @@ class SandboxApp:
         if endpoint == "list" and not who.user["site_admin"]:
             errors = ["The acting user is not a site admin; list endpoints require a site admin."]
             raise ApiError(403, {"message": "Forbidden", "errors": errors})
+        is_write = request.method != "GET"
         with state.lock:
             roll = state.fault_rng.random()
             applied_first = state.fault_rng.random() < 0.5
-        is_write = request.method != "GET"
+            forced = is_write and state.faults.fail_writes > 0
+            if forced:
+                state.faults.fail_writes -= 1
+        if forced:
+            return self._fault("error", headers)
         fault = None
         if roll < faults.drop_rate:
             fault = "drop"
@@ -199,6 +216,16 @@ class SandboxApp:
             return 204, None
         if endpoint == "convert":
             return 200, state.convert_prospect(row_id, body)
+        if endpoint == "reject":
+            state.reject_application(row_id, body)
+            return 204, None
+        if endpoint == "hire":
+            state.hire_application(row_id, body)
+            return 204, None
+        if endpoint == "merge":
+            return 200, state.merge_candidates(row_id, body)
+        if endpoint == "anonymize":
+            return 200, state.anonymize_candidate(row_id, body)
         if endpoint == "create_note":
             return 201, state.create_note(body, who.user)
         if endpoint == "create_employment":
@@ -258,11 +285,13 @@ def set_faults(
     latency: float | None = None,
     storm_seconds: float | None = None,
     storm_retry_after: int | None = None,
+    fail_writes: int | None = None,
 ) -> None:
     """Change the injected faults; unnamed ones keep their value (`storm_seconds` from now)."""
     with state.lock:
         values = {"error_rate": error_rate, "drop_rate": drop_rate, "latency": latency}
         values["storm_retry_after"] = storm_retry_after
+        values["fail_writes"] = fail_writes
         for name, value in values.items():
             if value is not None:
                 setattr(state.faults, name, value)
@@ -310,7 +339,7 @@ class SandboxHandle:
         set_faults(self.state, **faults)
 
     def clear_faults(self) -> None:
-        set_faults(self.state, error_rate=0, drop_rate=0, latency=0, storm_seconds=0)
+        set_faults(self.state, error_rate=0, drop_rate=0, latency=0, storm_seconds=0, fail_writes=0)
 
     def counters(self) -> dict[str, Any]:
         """requests, rate_limited (429s sent), created_per_email, duplicates, fault_* …"""
@@ -318,6 +347,28 @@ class SandboxHandle:
 
     def expire_tokens(self) -> None:
         self.state.expire_tokens()
+
+    def signed_webhooks(self, secret: str) -> list[tuple[dict[str, str], bytes]]:
+        """The webhook deliveries the sandbox owes (rejections, hires, merges, anonymisations,
+        deletions) as Greenhouse sends them: `{"action", "payload"}` bodies signed
+        `Signature: sha256 <HMAC-SHA256 hex>` with a `Greenhouse-Event-ID`; drains the queue."""
+        with self.state.lock:
+            owed, self.state.deliveries = self.state.deliveries, []
+        out = []
+        for action, payload in owed:
+            body = json.dumps({"action": action, "payload": payload}).encode()
+            digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {
+                "Content-Type": "application/json",
+                "Signature": f"sha256 {digest}",
+                "Greenhouse-Event-ID": str(uuid.uuid4()),
+            }
+            out.append((headers, body))
+        return out
+
+    def delete_candidate(self, candidate_id: int) -> None:
+        """Delete a person as a recruiter would in Greenhouse's UI (queues `delete_candidate`)."""
+        self.state.delete_candidate(candidate_id)
 
     def serve_forever(self) -> None:
         self._server.serve_forever()

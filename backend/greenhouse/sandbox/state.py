@@ -76,6 +76,8 @@ class Faults:
     """Epoch seconds until which every call is answered 429."""
     storm_retry_after: int = 1
     """`Retry-After` seconds sent during a storm."""
+    fail_writes: int = 0
+    """The next this-many writes are answered 500 without landing (deterministic tests)."""
 
 
 @dataclass
@@ -286,6 +288,15 @@ PROSPECT_APP = {"prospect", "job_ids", "prospect_pool_id", "prospect_pool_stage_
                 "prospect_owner_id", "prospective_department_id", "prospective_office_id",
                 "source_id", "referrer_id", "recruiter_id", "coordinator_id", "created_at",
                 "custom_fields"}  # fmt: skip
+ANONYMIZABLE = {
+    "full_name": ("first_name", "last_name"),
+    "email_addresses": ("email_addresses",),
+    "phone_numbers": ("phone_numbers",),
+    "social_media_links": ("social_media_addresses",),
+    "current_company": ("company",),
+    "current_title": ("title",),
+}
+"""Anonymize `fields` names → the candidate columns they blank (a subset of Greenhouse's list)."""
 APPLICATION_PATCH = {"source_id", "referrer_id", "recruiter_id", "coordinator_id",
                      "prospect_pool_id", "prospect_stage_id", "rejected_at", "created_at",
                      "custom_fields"}  # fmt: skip
@@ -323,6 +334,7 @@ class SandboxState:
         self._ids = Ids()
         self._stage_instance: dict[int, int] = {}
         self.tables = build_org(seed, candidates, self._ids)
+        self.deliveries: list[tuple[str, Row]] = []  # (action, payload) for the webhook sender
         for row in self.tables["candidates"].values():
             self._index(row)
         seed_applications(self, seed)
@@ -954,6 +966,97 @@ class SandboxState:
         candidate = self.tables["candidates"].get(candidate_id)
         if candidate is not None:
             candidate["tags"] = names
+
+    # --- lifecycle: reject, hire, merge, anonymize (each also queues its webhook) -----------------
+    def _announce(self, action: str, payload: Row) -> None:
+        self.deliveries.append((action, payload))
+
+    def _application_payload(self, app: Row) -> Row:
+        candidate = self.tables["candidates"].get(app["candidate_id"], {})
+        return {"application": {**app, "candidate": dict(candidate)}}
+
+    def reject_application(self, application_id: int, body: Any) -> None:
+        with self.lock:
+            app = self._application(application_id)
+            check_keys(body, {"rejection_reason_id", "notes", "rejection_email", "custom_fields"},
+                       {"rejection_reason_id"})  # fmt: skip
+            if app["status"] != "in_process":
+                raise unprocessable("Only active applications can be rejected.")
+            now = now_stamp()
+            app.update(status="rejected", rejected_at=now, updated_at=now,
+                       rejection_reason_id=body["rejection_reason_id"])  # fmt: skip
+            self._announce("reject_candidate", self._application_payload(app))
+
+    def hire_application(self, application_id: int, body: Any) -> None:
+        with self.lock:
+            app = self._application(application_id)
+            check_keys(body, {"start_date", "opening_id", "close_reason_id"}, set())
+            if app["prospect"] or app["status"] != "in_process":
+                raise unprocessable("Only active candidate applications can be hired.")
+            app.update(status="hired", updated_at=now_stamp())
+            self._announce("hire_candidate", self._application_payload(app))
+
+    def merge_candidates(self, primary_id: int, body: Any) -> Row:
+        """The secondary candidate's emails and applications move to the primary; it is gone."""
+        with self.lock:
+            check_keys(body, {"secondary_candidate_id"}, {"secondary_candidate_id"})
+            primary = self.tables["candidates"].get(primary_id)
+            secondary = self.tables["candidates"].get(body["secondary_candidate_id"])
+            if primary is None or secondary is None or primary is secondary:
+                raise unprocessable({"secondary_candidate_id": "is not another candidate"})
+            self._unindex(primary)
+            known = {e["value"].lower() for e in primary["email_addresses"]}
+            primary["email_addresses"] += [
+                e for e in secondary["email_addresses"] if e["value"].lower() not in known
+            ]
+            primary["updated_at"] = now_stamp()
+            self._index(primary)
+            self._unindex(secondary)
+            del self.tables["candidates"][secondary["id"]]
+            for app in self.tables["applications"].values():
+                if app["candidate_id"] == secondary["id"]:
+                    app["candidate_id"] = primary_id
+            for table in ("notes", "candidate_employments", "applied_candidate_tags"):
+                for row in self.tables[table].values():
+                    if row["candidate_id"] == secondary["id"]:
+                        row["candidate_id"] = primary_id
+            person = {**secondary, "new_candidate_id": primary_id}
+            self._announce("merge_candidate", {"person": person})
+            return dict(primary)
+
+    def anonymize_candidate(self, candidate_id: int, body: Any) -> Row:
+        with self.lock:
+            check_keys(body, {"fields"}, {"fields"})
+            row = self.tables["candidates"].get(candidate_id)
+            if row is None:
+                raise not_found()
+            fields = body["fields"]
+            if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+                raise unprocessable({"fields": "must be an array of field names"})
+            self._unindex(row)
+            for name in fields:
+                for column in ANONYMIZABLE.get(name, ()):
+                    row[column] = [] if isinstance(row[column], list) else None
+            row["updated_at"] = now_stamp()
+            self._index(row)
+            self._announce("candidate_anonymized",
+                           {"candidate_id": candidate_id, "anonymized_fields": fields})  # fmt: skip
+            return dict(row)
+
+    def delete_candidate(self, candidate_id: int) -> None:
+        """As a recruiter deleting the person in Greenhouse's UI (there is no v3 endpoint)."""
+        with self.lock:
+            row = self.tables["candidates"].pop(candidate_id, None)
+            if row is None:
+                raise not_found()
+            self._unindex(row)
+            gone = [
+                a for a in self.tables["applications"].values() if a["candidate_id"] == candidate_id
+            ]
+            for app in gone:
+                del self.tables["applications"][app["id"]]
+            person = {**row, "deleted_application_ids": [a["id"] for a in gone]}
+            self._announce("delete_candidate", {"person": person})
 
     # --- reporting ------------------------------------------------------------------------------
     def snapshot(self) -> Row:

@@ -1,0 +1,114 @@
+"""The whole flow through the real edges: a lookup on a LinkedIn Recruiter page, the person added
+to a sequence, an email sent, the first reply; the queued sync task then leaves exactly the
+expected Greenhouse records, notes and stage (the sandbox over HTTP, the real database).
+
+The sequences feature is not on this branch yet: "add to sequence", "email sent" and "reply" are
+written as it writes them (a contact, an enrollment with its fixed target, events)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+
+from sync_support import by_name
+
+from backend.jobs.sync import sync_tick
+from backend.store.models import Contact
+from backend.store.models import Enrollment
+from backend.store.models import Event
+from backend.store.models import GreenhouseIntegration
+from backend.store.models import Sequence
+from backend.store.models import User
+from tests.lookup.conftest import dns  # noqa: F401 - fixture
+from tests.lookup.conftest import gh_app  # noqa: F401 - fixture
+from tests.lookup.conftest import gh_auth  # noqa: F401 - fixture
+from tests.lookup.conftest import gh_config  # noqa: F401 - fixture
+from tests.lookup.conftest import page
+from tests.lookup.conftest import sandbox  # noqa: F401 - fixture
+
+
+def add_to_sequence(session, account_id: int, lookup: dict, target: dict) -> Enrollment:  # type: ignore[no-untyped-def]
+    profile = lookup["profile"]
+    email = lookup["email"]["address"]
+    first, _, last = profile["full_name"].partition(" ")
+    contact = Contact(account_id=account_id, email=email, emails=[email], first_name=first,
+                      last_name=last, company=profile["company"], title=profile["title"],
+                      linkedin_url=profile["linkedin_url"], source=profile["source"],
+                      profile=profile)  # fmt: skip
+    sequence = Sequence(account_id=account_id, name="Senior Backend")
+    session.add_all([contact, sequence])
+    session.flush()
+    enrollment = Enrollment(account_id=account_id, sequence_id=sequence.id, contact_id=contact.id,
+                            status="active", gh_target=target, active_key=email)  # fmt: skip
+    session.add(enrollment)
+    session.flush()
+    return enrollment
+
+
+def event(session, enrollment: Enrollment, type_: str, **data) -> None:  # type: ignore[no-untyped-def]
+    key = f"{type_}:{enrollment.id}:{data.get('message_id')}"
+    session.add(Event(account_id=enrollment.account_id, enrollment_id=enrollment.id,
+                      contact_id=enrollment.contact_id, type=type_, at=datetime.now(UTC),
+                      data=data, dedupe_key=key))  # fmt: skip
+    session.commit()
+
+
+def test_recruiter_lookup_to_first_reply(gh_app, gh_auth, sandbox) -> None:  # noqa: F811
+    url, html, _ = page("recruiter_profile_page")
+    client = gh_app.test_client()
+    lookup = client.post("/api/v1/lookups", json={"url": url, "html": html}, headers=gh_auth).json
+    assert lookup["greenhouse"]["status"] in ("no_duplicates", "indexing")
+
+    pool = by_name(sandbox, "prospect_pools", "Engineering Talent")
+    new = by_name(sandbox, "prospect_pool_stages", "New", prospect_pool_id=pool["id"])
+    replied = by_name(sandbox, "prospect_pool_stages", "Replied", prospect_pool_id=pool["id"])
+    on_reply = {"pool_id": pool["id"], "pool_stage_id": replied["id"]}
+    settings = {"sync_mode": "on_add", "status_field": {"kind": "tags"},
+                "stage_on_reply": on_reply}  # fmt: skip
+    saved = client.put("/api/v1/integrations/greenhouse", json={"settings": settings},
+                       headers=gh_auth)  # fmt: skip
+    assert saved.status_code == 200, saved.json
+
+    db = gh_app.extensions["sourcebridge"].db
+    with db.session() as session:
+        user = session.query(User).one()
+        enrollment = add_to_sequence(
+            session, user.account_id, lookup, {"pool_id": pool["id"], "pool_stage_id": new["id"]}
+        )
+        assert session.get(GreenhouseIntegration, user.account_id).sync_mode == "on_add"
+        session.commit()
+        event(session, enrollment, "enrolled")
+        event(session, enrollment, "email_sent", message_id="<m1@team.example>", subject="Hello",
+              body="Hi Johannes", to=[lookup["email"]["address"]],
+              **{"from": "rec@team.example"})  # fmt: skip
+        event(session, enrollment, "reply_received", message_id="<r1@x>", subject="Re: Hello",
+              body="Happy to talk", first=True, to=["rec@team.example"],
+              **{"from": lookup["email"]["address"]})  # fmt: skip
+        contact_id = enrollment.contact_id
+
+    with gh_app.app_context():
+        result = sync_tick().get()  # immediate mode: the queued task runs here
+    assert result["failed"] == 0 and result["retrying"] == 0
+
+    with db.session() as session:
+        contact = session.get(Contact, contact_id)
+        cid, aid = contact.gh_candidate_id, contact.gh_application_id
+        gh = client.get(f"/api/v1/sync-log?contact_id={contact_id}", headers=gh_auth).json
+    tables = sandbox.state.tables
+    email = lookup["email"]["address"]
+    assert [c["id"] for c in tables["candidates"].values()
+            if email in [e["value"] for e in c["email_addresses"]]] == [cid]  # fmt: skip
+    candidate = tables["candidates"][cid]
+    assert candidate["social_media_addresses"] == [{"value": lookup["profile"]["linkedin_url"]}]
+    assert candidate["tags"] == ["Replied"]
+    roles = sorted((e["company_name"], e["title"]) for e in tables["candidate_employments"].values()
+                   if e["candidate_id"] == cid)  # fmt: skip
+    assert roles == sorted((p["company"], p["title"]) for p in lookup["profile"]["positions"])
+    notes = sorted((n["type"], n["subject"], n["visibility"]) for n in tables["notes"].values()
+                   if n["candidate_id"] == cid)  # fmt: skip
+    assert notes == [("EMAIL", "Hello", "privately_visible"),
+                     ("EMAIL", "Re: Hello", "privately_visible")]  # fmt: skip
+    [detail] = [d for d in tables["prospect_details"].values() if d["application_id"] == aid]
+    assert detail["pool_stage_id"] == replied["id"]
+    assert (contact.sync_status, contact.gh_target["stage_name"]) == ("synced", "Replied")
+    assert {i["status"] for i in gh["items"]} == {"done"}
