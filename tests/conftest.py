@@ -62,6 +62,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+NOWHERE = "http://127.0.0.1:9"
+
+
 @pytest.fixture
 def instance_dir(tmp_path: Path) -> Path:
     path = tmp_path / "instance"
@@ -71,8 +74,12 @@ def instance_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app_config(database_url: str, instance_dir: Path) -> dict[str, object]:
-    """Settings for a test app: no Greenhouse credentials from the developer's environment."""
+    """Settings for a test app: no Greenhouse credentials from the developer's environment, and
+    no Greenhouse but a local one: a saved connection queues a backfill, which must not reach
+    the real service (port 9 of loopback refuses at once)."""
     return {
+        "GREENHOUSE_API_URL": NOWHERE,
+        "GREENHOUSE_AUTH_URL": NOWHERE,
         "DATABASE_URL": database_url,
         "SOURCEBRIDGE_INSTANCE": str(instance_dir),
         "SECRET_KEY": "test-secret-key",

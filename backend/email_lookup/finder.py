@@ -11,9 +11,11 @@ import hashlib
 import socket
 import time
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from enum import IntEnum
 from enum import StrEnum
 from typing import Any
 
@@ -40,6 +42,7 @@ from backend.email_lookup.ranking import learn_domain
 from backend.email_lookup.ranking import rank_candidates
 from backend.email_lookup.smtp_verify import EXISTS
 from backend.email_lookup.smtp_verify import INVALID
+from backend.email_lookup.smtp_verify import Outcome as SmtpOutcome
 from backend.email_lookup.smtp_verify import SmtpConfig
 from backend.email_lookup.smtp_verify import SmtpVerifier
 from backend.email_lookup.smtp_verify import Verification
@@ -120,6 +123,56 @@ class _Domain:
     source: str  # explicit | known | guessed | none
     note: str = ""
     dns_unknown: bool = False
+
+
+class Rank(IntEnum):
+    """Where SMTP verification put a candidate address; lower ranks first."""
+
+    ACCEPTED = 0  # the mail server accepted the mailbox
+    FULL = 1  # the mailbox exists but is full
+    NO_VERDICT = 2  # tested, no answer either way
+    UNTESTED = 3  # beyond the tested set: the pattern alone speaks for it
+    REJECTED = 4  # the mail server refused the mailbox
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    rank: Rank
+    score: float  # higher first within a rank
+    candidate: Candidate
+    confidence: Confidence
+
+
+def score_candidates(
+    people: list[Candidate],
+    outcomes: Mapping[str, SmtpOutcome],
+    *,
+    tested: bool,
+    base: Confidence,
+) -> list[ScoredCandidate]:
+    """The candidates in the order verification puts them (best first); no I/O.
+
+    `tested`: an SMTP session took place; `base`: the confidence the pattern alone gives.
+    """
+    scored: list[ScoredCandidate] = []
+    for c in people:
+        o = outcomes.get(c.address)
+        if o is not None and o.status == EXISTS:
+            if o.full:
+                entry = ScoredCandidate(Rank.FULL, 0.97 + 0.02 * c.score, c, Confidence.PROBABLE)
+            else:
+                entry = ScoredCandidate(
+                    Rank.ACCEPTED, 0.97 + 0.02 * c.score, c, Confidence.VERIFIED
+                )
+        elif o is not None and o.status == INVALID:
+            entry = ScoredCandidate(Rank.REJECTED, 0.0, c, Confidence.INVALID)
+        elif o is not None and tested:
+            entry = ScoredCandidate(Rank.NO_VERDICT, c.score, c, Confidence.UNKNOWN)
+        else:
+            confidence = Confidence.POSSIBLE if tested else base
+            entry = ScoredCandidate(Rank.UNTESTED, c.score, c, confidence)
+        scored.append(entry)
+    return sorted(scored, key=lambda entry: (entry.rank, -entry.score))
 
 
 class EmailFinder:
@@ -322,37 +375,23 @@ class EmailFinder:
             else:
                 ttl = _first_retry()
             return res, max(1.0, ttl)
-        # Rank: 0 accepted, 1 exists but full, 2 tested without a verdict, 3 beyond the tested
-        # set (pattern only), 4 rejected.
-        scored: list[tuple[int, float, Candidate, str]] = []
-        for c in people:
-            o = check.outcomes.get(c.address)
-            if o is not None and o.status == EXISTS:
-                conf = Confidence.PROBABLE if o.full else Confidence.VERIFIED
-                scored.append((1 if o.full else 0, 0.97 + 0.02 * c.score, c, conf))
-            elif o is not None and o.status == INVALID:
-                scored.append((4, 0.0, c, Confidence.INVALID))
-            elif o is not None and check.sessions:
-                scored.append((2, c.score, c, Confidence.UNKNOWN))
-            else:
-                scored.append((3, c.score, c, Confidence.POSSIBLE if check.sessions else base))
-        scored.sort(key=lambda t: (t[0], -t[1]))
+        scored = score_candidates(people, check.outcomes, tested=bool(check.sessions), base=base)
         top = scored[0]
-        rejected = sum(1 for t in scored if t[0] == 4)
+        rejected = sum(1 for entry in scored if entry.rank is Rank.REJECTED)
         ca = "domain is not catch-all" if check.catch_all is False else "catch-all not determined"
-        address: str | None = top[2].address
-        smtp_verified = top[0] == 0
-        if top[0] in (0, 1):
+        address: str | None = top.candidate.address
+        smtp_verified = top.rank is Rank.ACCEPTED
+        if top.rank in (Rank.ACCEPTED, Rank.FULL):
             # The reason speaks of the pattern of the address actually chosen.
-            notes[0] = _pattern_evidence(model, top[2].pattern, d)
-            o = check.outcomes[top[2].address]
+            notes[0] = _pattern_evidence(model, top.candidate.pattern, d)
+            o = check.outcomes[top.candidate.address]
             notes.append("mailbox exists but is full" if o.full else "mailbox accepted")
             notes.append(ca)
-            confidence, ttl = top[3], defaults.EMAIL_VERIFIED_TTL.total_seconds()
+            confidence, ttl = top.confidence, defaults.EMAIL_VERIFIED_TTL.total_seconds()
         elif check.sessions == 0:
             notes.append(check.detail or "mail server not reachable: pattern only")
             confidence, ttl = base, _first_retry()
-        elif top[0] == 2 or not rejected:
+        elif top.rank is Rank.NO_VERDICT or not rejected:
             if rejected:
                 notes.append(f"{rejected} candidates rejected")
             notes.append(check.detail or "mailbox not confirmed")
@@ -366,11 +405,11 @@ class EmailFinder:
                 None,
             )
         alts = [
-            Alternative(c.address, conf, round(score, 3))
-            for _, score, c, conf in scored
-            if c.address != address
+            Alternative(entry.candidate.address, entry.confidence, round(entry.score, 3))
+            for entry in scored
+            if entry.candidate.address != address
         ][: defaults.EMAIL_ALTERNATIVES]
-        pattern = top[2].pattern if address else None
+        pattern = top.candidate.pattern if address else None
         res = EmailResult(
             address, confidence, d, alts, check.catch_all, role, "; ".join(notes), pattern=pattern
         )

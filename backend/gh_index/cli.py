@@ -27,15 +27,18 @@ def index(account: int) -> None:
     settings = load_settings()
     upgrade(settings.database_url)
     svc = build_services(settings)
-    with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
+    try:
+        with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
 
-        def progress(total: int) -> None:
-            bar.update(total - bar.n)
+            def progress(total: int) -> None:
+                bar.update(total - bar.n)
 
-        try:
-            total = run_backfill(svc, account, progress=progress)
-        except GreenhouseError as exc:
-            raise DependencyFailed(explain(exc)) from exc
+            try:
+                total = run_backfill(svc, account, progress=progress)
+            except GreenhouseError as exc:
+                raise DependencyFailed(explain(exc)) from exc
+    finally:
+        svc.db.dispose()  # the command's connections close with it
     if total == 0 and bar.n == 0:
         raise BadInput(f"team {account} is not connected to Greenhouse")
     click.echo(f"indexed {total} candidates for team {account}")

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -32,7 +33,6 @@ from backend.greenhouse.errors import APIConnectionError
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.errors import MalformedResponse
 from backend.greenhouse.errors import RateLimited
-from backend.greenhouse.errors import ServerError
 from backend.greenhouse.errors import error_from_response
 from backend.greenhouse.errors import request_id_of
 from backend.greenhouse.throttle import Throttle
@@ -91,6 +91,44 @@ def _reason(exc: requests.RequestException) -> str:
     inner = reason if reason is not None else exc
     text = str(inner).split(": ", 1)[-1] if isinstance(inner, NewConnectionError) else str(inner)
     return f"{type(exc).__name__} ({text})"
+
+
+class Step(StrEnum):
+    """What to do after one attempt (the decision; `Transport.send` carries it out)."""
+
+    RETURN = "return"  # a good reply
+    REAUTHORISE = "reauthorise"  # 401: drop the token, mint another, go again (once)
+    RAISE = "raise"  # a refusal that repeating cannot change
+    RETRY = "retry"  # nothing was done, or doing it twice is harmless: back off and go again
+    READ_BACK = "read_back"  # an ambiguous write: read back; retry only if it did not land
+    CONFIRM_LANDED = "confirm_landed"  # a write that landed but answered unreadably: read back
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One attempt as the decision sees it."""
+
+    status: int | None  # None: no answer (connection error, timeout)
+    nothing_sent: bool = False  # no answer, and provably nothing reached the server
+    readable: bool = True  # a < 400 answer whose body parsed
+
+
+def next_step(outcome: Outcome, *, idempotent: bool, can_reauthorise: bool) -> Step:
+    """The retry policy of the module docstring, as a pure function of one attempt."""
+    status = outcome.status
+    if status is None:
+        return Step.RETRY if idempotent or outcome.nothing_sent else Step.READ_BACK
+    if status == 401:
+        return Step.REAUTHORISE if can_reauthorise else Step.RAISE
+    if status < 400:
+        if outcome.readable:
+            return Step.RETURN
+        return Step.RETRY if idempotent else Step.CONFIRM_LANDED
+    if status == 429:
+        return Step.RETRY  # a 429 was not processed
+    if status >= 500:
+        return Step.RETRY if idempotent else Step.READ_BACK
+    return Step.RAISE
 
 
 class Transport:
@@ -200,8 +238,7 @@ class Transport:
                 if self.tokens:
                     token = self.tokens.get()
                     headers["Authorization"] = f"Bearer {token}"
-            error: GreenhouseError
-            safe_to_repeat = idempotent
+            error: GreenhouseError | None = None
             try:
                 self.requests_sent += 1
                 response = self.session.request(
@@ -223,35 +260,43 @@ class Transport:
                     nothing_sent=nothing_sent,
                 )
                 error.__cause__ = exc
-                safe_to_repeat = idempotent or nothing_sent
+                outcome = Outcome(status=None, nothing_sent=nothing_sent)
             else:
                 if api_call and self.throttle:
                     self.throttle.observe(response.headers)
-                if response.status_code == 401 and api_call and self.tokens and not reauthorised:
-                    # Expired or revoked token: nothing was done; mint a new one and go again once.
-                    self.tokens.invalidate(token or "")
-                    reauthorised = True
-                    continue
+                reply = None
                 if response.status_code < 400:
                     try:
-                        return self._reply(response)
+                        reply = self._reply(response)
                     except MalformedResponse as exc:
-                        if not idempotent:
-                            return self._confirmed_or_raise(exc, confirm, outcome_known=True)
                         error = exc
-                else:
+                elif response.status_code != 401:
                     error = error_from_response(response)
-                    if isinstance(error, RateLimited):
-                        safe_to_repeat = True  # a 429 was not processed
-                        if self.throttle:
-                            self.throttle.pause_all(self._rate_limit_wait(error, response))
-                    elif not isinstance(error, ServerError):
-                        raise error
-            if not safe_to_repeat:
+                outcome = Outcome(status=response.status_code, readable=error is None)
+            step = next_step(
+                outcome,
+                idempotent=idempotent,
+                can_reauthorise=api_call and self.tokens is not None and not reauthorised,
+            )
+            if step is Step.RETURN:
+                return reply  # type: ignore[return-value]
+            if step is Step.REAUTHORISE:
+                # Expired or revoked token: nothing was done; mint a new one and go again once.
+                self.tokens.invalidate(token or "")  # type: ignore[union-attr]
+                reauthorised = True
+                continue
+            if error is None:  # a 401 we may not answer by minting again
+                error = error_from_response(response)
+            if step is Step.RAISE:
+                raise error
+            if step is Step.CONFIRM_LANDED:
+                return self._confirmed_or_raise(error, confirm, outcome_known=True)  # type: ignore[return-value]
+            if step is Step.READ_BACK:
                 found = self._confirmed_or_raise(error, confirm)
                 if found is not None:
                     return found
-                safe_to_repeat = True  # read back: it did not land
+            if isinstance(error, RateLimited) and self.throttle:
+                self.throttle.pause_all(self._rate_limit_wait(error, response))
             if attempt >= self.max_retries:
                 raise error
             delay = self._delay(attempt, error)

@@ -115,6 +115,7 @@ def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        proc.stdout.close()
     time.sleep(0.5)
     assert not Path(f"/proc/{consumers[0]}").exists(), "the consumer stops with serve"
 

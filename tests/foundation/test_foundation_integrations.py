@@ -15,7 +15,7 @@ def test_tokens_are_stored_hashed(app, admin_token, db_session):
     assert len(stored) == 1 and len(stored[0]) == 64
 
 
-def test_saving_a_connection_never_returns_the_secret(client, auth, db_session):
+def test_saving_a_connection_never_returns_the_secret(client, auth, db_session, deferred_tasks):
     response = client.put(
         "/api/v1/integrations/greenhouse",
         json={"connection": {"client_id": "cid", "client_secret": "s3cr3t-value", "user_id": 42}},
@@ -36,9 +36,11 @@ def test_saving_a_connection_never_returns_the_secret(client, auth, db_session):
     assert b"s3cr3t-value" not in row.client_secret_encrypted
     me = client.get("/api/v1/me", headers=auth).json
     assert me["greenhouse_connected"] is True
+    # A new connection queues a backfill (queued only: no test reaches the real Greenhouse).
+    assert [task.name for task in deferred_tasks.pending()] == ["index_backfill"]
 
 
-def test_leaving_the_secret_out_keeps_the_stored_one(client, auth):
+def test_leaving_the_secret_out_keeps_the_stored_one(client, auth, deferred_tasks):
     body = {"connection": {"client_id": "cid", "client_secret": "first", "user_id": 7}}
     client.put("/api/v1/integrations/greenhouse", json=body, headers=auth)
     response = client.put(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from greenhouse_support import Sleeps
-from greenhouse_support import make_client
 
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
+from tests.support.greenhouse import Sleeps
+from tests.support.greenhouse import make_client
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_unreachable_greenhouse_exits_1(
 
 
 def test_find_prints_matching_candidates_with_links(sb: SandboxHandle, tmp_path: Path) -> None:
-    from greenhouse_support import make_client
+    from tests.support.greenhouse import make_client
 
     email = "Jo.Find@Example.org"
     made = make_client(sb).candidates.create(
@@ -180,3 +180,4 @@ def test_sandbox_command_runs_a_server_and_prints_how_to_reach_it(tmp_path: Path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()

@@ -10,7 +10,6 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
-from greenhouse_support import make_client
 
 from backend.greenhouse import errors
 from backend.greenhouse.client import GreenhouseClient
@@ -19,6 +18,7 @@ from backend.greenhouse.sandbox.server import start_sandbox
 from backend.greenhouse.shapes import prospect_application
 from backend.infra.cache import make_cache
 from backend.infra.ratelimit import RateLimiter
+from tests.support.greenhouse import make_client
 
 
 def unique_email(prefix: str = "pat") -> str:

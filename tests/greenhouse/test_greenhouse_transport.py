@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import responses
-from greenhouse_support import Sleeps
 
 from backend import defaults
 from backend.greenhouse import errors
@@ -22,6 +21,7 @@ from backend.greenhouse.throttle import Throttle
 from backend.greenhouse.transport import Transport
 from backend.infra.cache import make_cache
 from backend.infra.ratelimit import RateLimiter
+from tests.support.greenhouse import Sleeps
 
 API = "https://harvest.test"
 AUTH = "https://auth.test"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from backend.linkedin_parse import NotAProfilePage
@@ -9,35 +12,31 @@ from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import detect_source
 from backend.linkedin_parse import normalize_linkedin_url
 from backend.linkedin_parse import parse_profile
+from backend.linkedin_parse.urls import page_id
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-@pytest.mark.parametrize(
-    ("url", "source"),
-    [
-        ("https://www.linkedin.com/talent/profile/AEMAAAbC?trk=x", "recruiter"),
-        ("https://www.linkedin.com/talent/hire/123/manage/all/profile/AEMAAAbC", "recruiter"),
-        (
-            "https://www.linkedin.com/talent/hire/1/discover/recruiterSearch/profile/AEMAAAbC?start=0",
-            "recruiter",
-        ),
-        (
-            "https://www.linkedin.com/talent/hire/1/discover/automatedSourcing/review/profile/AEMAAAbC",
-            "recruiter",
-        ),
-        ("https://www.linkedin.com/in/jane-doe/", "linkedin"),
-        ("https://www.linkedin.com/in/jane-doe/details/experience/", "linkedin"),
-        ("https://uk.linkedin.com/in/jane-doe", "linkedin"),
-        ("https://www.linkedin.com/sales/lead/ACwAAAgk,NAME_SEARCH,PClu", "sales_navigator"),
-        ("https://www.linkedin.com/sales/people/ACwAAAgk,NAME_SEARCH,PClu", "sales_navigator"),
-        ("https://www.linkedin.com/feed/", None),
-        ("https://www.linkedin.com/talent/projects", None),
-        ("https://www.linkedin.com/sales/search/people?query=x", None),
-        ("https://example.com/in/jane-doe", None),
-        ("not a url", None),
-    ],
-)
-def test_detect_source(url, source):
-    assert detect_source(url) == source
+# The extension's page detection reads the same table (extension/tests/unit/page-detect.test.js).
+URL_TABLE = json.loads((FIXTURES / "linkedin-profile-urls.json").read_text())
+
+
+@pytest.mark.parametrize("row", URL_TABLE["profiles"], ids=lambda row: row["url"])
+def test_profile_pages_give_their_product_and_person(row):
+    assert detect_source(row["url"]) == row["product"]
+    found = page_id(row["url"])
+    person = found.profile_id.lower() if found.source == "linkedin" else found.profile_id
+    assert person == row["id"]
+
+
+@pytest.mark.parametrize("url", URL_TABLE["not_profiles"])
+def test_other_pages_are_not_profiles(url):
+    assert detect_source(url) is None
+
+
+@pytest.mark.parametrize("url", URL_TABLE["not_a_page_the_extension_reads"]["urls"])
+def test_the_backend_also_reads_urls_the_extension_never_sees(url):
+    assert detect_source(url) is not None
 
 
 @pytest.mark.parametrize(

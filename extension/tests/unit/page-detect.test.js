@@ -1,34 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { loadPage } from './helpers.js';
+
+// One table with the backend's parser tests (tests/linkedin_parse/test_linkedin_urls.py).
+const urlTable = JSON.parse(
+  readFileSync(new URL('../../../tests/fixtures/linkedin-profile-urls.json', import.meta.url), 'utf8')
+);
 
 const { sb } = loadPage('<body></body>');
 const detect = (href) => sb.pageDetect.detectProfile(href);
 
-test('Recruiter profile URLs of every shape give the member token', () => {
-  const urls = [
-    'https://www.linkedin.com/talent/profile/AEMAAABcdEf123?trk=FLAGSHIP_VIEW_IN_RECRUITER',
-    'https://www.linkedin.com/talent/hire/98765/manage/all/profile/AEMAAABcdEf123',
-    'https://www.linkedin.com/talent/hire/98765/discover/recruiterSearch/profile/AEMAAABcdEf123?searchContextId=x&start=25',
-    'https://www.linkedin.com/talent/hire/98765/discover/automatedSourcing/review/profile/AEMAAABcdEf123#top'
-  ];
-  for (const url of urls) {
-    assert.deepEqual({ ...detect(url) }, {
-      product: 'recruiter',
-      personId: 'AEMAAABcdEf123',
-      key: 'recruiter:AEMAAABcdEf123'
-    }, url);
+test('every profile page of the shared URL table gives its product and person', () => {
+  for (const { url, product, id } of urlTable.profiles) {
+    assert.deepEqual({ ...detect(url) }, { product, personId: id, key: `${product}:${id}` }, url);
   }
-});
-
-test('a Recruiter page whose query mentions /in/ is still Recruiter', () => {
-  const found = detect('https://www.linkedin.com/talent/profile/AEMAAA9?ref=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane');
-  assert.equal(found.product, 'recruiter');
-});
-
-test('Sales Navigator lead URLs give the profile id without the auth parts', () => {
-  assert.equal(detect('https://www.linkedin.com/sales/lead/ACwAAAgkXyz,NAME_SEARCH,PClu?_ntb=1').key, 'sales_navigator:ACwAAAgkXyz');
-  assert.equal(detect('https://www.linkedin.com/sales/people/ACwAAAgkXyz,NAME_SEARCH,PClu').key, 'sales_navigator:ACwAAAgkXyz');
 });
 
 test('regular profile slugs are decoded and compared case-insensitively, sub-pages are the same person', () => {
@@ -39,17 +25,8 @@ test('regular profile slugs are decoded and compared case-insensitively, sub-pag
 });
 
 test('pages that are not a profile, or not LinkedIn over HTTPS, give null', () => {
-  for (const url of [
-    'https://www.linkedin.com/feed/',
-    'https://www.linkedin.com/talent/hire/98765/manage/all',
-    'https://www.linkedin.com/sales/search/people?query=x',
-    'https://www.linkedin.com/sales/home',
-    'https://www.linkedin.com/in/',
-    'http://www.linkedin.com/in/jane-doe/',
-    'https://www.linkedin.com.evil.example/in/jane-doe/',
-    'https://evil.example/in/jane-doe/',
-    'not a url'
-  ]) {
+  const refused = [...urlTable.not_profiles, ...urlTable.not_a_page_the_extension_reads.urls];
+  for (const url of refused) {
     assert.equal(detect(url), null, url);
   }
 });
