@@ -167,6 +167,8 @@ class Dovecot:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)  # a throwaway instance: no graceful stop
             self.process.wait(10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
