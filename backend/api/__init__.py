@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from flask import Flask
 
+from backend.api import contacts
+from backend.api import enrollments
 from backend.api import health
 from backend.api import integrations
 from backend.api import lookups
 from backend.api import mailboxes
 from backend.api import me
+from backend.api import sequences
+from backend.api import suppressions
+from backend.api import tasks
 from backend.api import unsubscribe
 from backend.api import webhooks
 from backend.api.errors import Api
@@ -24,6 +29,11 @@ BLUEPRINTS = (
     webhooks.blp,
     mailboxes.blp,
     unsubscribe.blp,
+    sequences.blp,
+    contacts.blp,
+    enrollments.blp,
+    tasks.blp,
+    suppressions.blp,
 )
 
 

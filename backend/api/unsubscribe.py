@@ -15,14 +15,12 @@ from flask import Response
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.unsubscribe import read_unsubscribe_token
+from backend.sequences import unsubscribe
 from backend.store.models import Account
-from backend.store.models import Suppression
 
 blp = Blueprint("unsubscribe", __name__, url_prefix="/u", description="Public unsubscribe page")
 
@@ -33,23 +31,6 @@ HEADERS = {
     "X-Robots-Tag": "noindex",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-def unsubscribe_person(session: Session, account_id: int, email: str, now: datetime) -> None:
-    """HOOK for the sequences feature's `unsubscribe(session, account_id, email, now)`, which also
-    finishes the person's enrollments and records the `unsubscribed` event. Until it is wired
-    here, the address is suppressed team-wide (no sequence of the team emails it again)."""
-    value = email.strip().lower()
-    exists = session.scalar(
-        select(Suppression.id).where(
-            Suppression.account_id == account_id, Suppression.value == value
-        )
-    )
-    if exists is None:
-        session.add(
-            Suppression(account_id=account_id, kind="email", value=value, reason="unsubscribed")
-        )
-        session.flush()
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
@@ -72,7 +53,7 @@ def _not_valid() -> Response:
 
 
 def _who(token: str) -> tuple[int, str, str] | None:
-    found = read_unsubscribe_token(services().settings["SECRET_KEY"], token)
+    found = read_unsubscribe_token(services().settings.secret_key, token)
     if found is None:
         return None
     account = db_session().get(Account, found[0])
@@ -104,7 +85,7 @@ class Unsubscribe(MethodView):
             return _not_valid()
         account_id, email, team = who
         request.get_data(cache=False)  # "List-Unsubscribe=One-Click" or the form: either counts
-        unsubscribe_person(db_session(), account_id, email, datetime.now(UTC))
+        unsubscribe(db_session(), account_id, email, datetime.now(UTC))
         body = (
             f"<p>{html.escape(email)} will not receive further emails from {html.escape(team)}.</p>"
         )

@@ -17,9 +17,9 @@ from datetime import datetime
 
 from huey import crontab
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.config import Settings
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
@@ -29,6 +29,7 @@ from backend.mailboxes.context import MailContext
 from backend.mailboxes.inbound import InboundMessage
 from backend.mailboxes.polling import AddressFeedback
 from backend.mailboxes.polling import poll_mailbox
+from backend.sequences import apply_inbound
 from backend.store.models import Mailbox
 
 log = logging.getLogger(__name__)
@@ -37,27 +38,12 @@ FEEDBACK = AddressFeedback(replied=learn_from_reply, bounced=record_bounced)
 RUN_SECONDS = 55  # of each minute's periodic run
 
 
-def apply_inbound(
-    session: Session, account_id: int, inbound: InboundMessage, now: datetime
-) -> None:
-    """HOOK for the sequences feature's `apply_inbound(session, account_id, inbound, now)` (stop
-    rules: a reply finishes the person's enrollments, an out-of-office pauses until the return
-    date, a hard bounce or an unsubscribe finishes and suppresses). Until the sequences package
-    is on main, the message is only stored (inbound_messages) and logged."""
-    log.info(
-        "mailbox %s: %s from %s (no sequences feature wired yet)",
-        inbound.mailbox_id,
-        inbound.kind,
-        inbound.from_addr,
-    )
-
-
-def poll_interval(settings: dict) -> float:
-    return max(1.0, float(settings.get("MAILBOX_POLL_SECONDS") or defaults.MAILBOX_POLL_SECONDS))
+def poll_interval(settings: Settings) -> float:
+    return max(1.0, settings.mailbox_poll_seconds or defaults.MAILBOX_POLL_SECONDS)
 
 
 def poll_one(svc: Services, mailbox_id: int, now: datetime | None = None) -> list[InboundMessage]:
-    """Read one mailbox and apply what came in, in one transaction."""
+    """Read one mailbox and apply the sequences' stop rules to what came in, in one transaction."""
     ctx = MailContext.from_settings(svc.settings, svc.secrets)
     now = now or datetime.now(UTC)
     with svc.db.session() as session:

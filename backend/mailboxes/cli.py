@@ -26,8 +26,8 @@ def test_command(mailbox_id: int) -> None:
     """Log in to the mailbox's SMTP and IMAP servers and report each in a line, then the
     sending domain's SPF, DKIM and DMARC records. Exit 1 when a server login fails."""
     settings = load_settings()
-    ctx = MailContext.from_settings(settings, SecretBox(settings["SECRET_KEY"]))
-    db = Database(settings["DATABASE_URL"])
+    ctx = MailContext.from_settings(settings, SecretBox(settings.secret_key))
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             mailbox = session.get(Mailbox, mailbox_id)

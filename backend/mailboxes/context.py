@@ -8,11 +8,11 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Any
 
 import dns.resolver
 
 from backend import defaults
+from backend.config import Settings
 from backend.email_lookup.dns_check import make_resolver
 from backend.infra.secrets_box import SecretBox
 from backend.mailboxes.oauth import OAuthProvider
@@ -32,24 +32,21 @@ class MailContext:
     @classmethod
     def from_settings(
         cls,
-        settings: dict[str, Any],
+        settings: Settings,
         secrets: SecretBox,
         *,
         tls_context: ssl.SSLContext | None = None,
     ) -> MailContext:
-        if tls_context is None and settings.get("MAIL_CA_FILE"):
+        if tls_context is None and settings.mail_ca_file:
             # a private CA for self-hosted mail servers (and the tests' own certificate)
-            tls_context = ssl.create_default_context(cafile=str(settings["MAIL_CA_FILE"]))
+            tls_context = ssl.create_default_context(cafile=settings.mail_ca_file)
         return cls(
             secrets=secrets,
-            network=Network(
-                allow_private=bool(settings.get("ALLOW_PRIVATE_NETWORKS")),
-                tls_context=tls_context,
-            ),
+            network=Network(allow_private=settings.allow_private_networks, tls_context=tls_context),
             oauth=providers_from_settings(settings),
-            public_url=str(settings.get("PUBLIC_URL") or "http://127.0.0.1:5000"),
-            secret_key=str(settings["SECRET_KEY"]),
-            dns_nameservers=settings.get("DNS_NAMESERVERS"),
+            public_url=settings.public_url,
+            secret_key=settings.secret_key,
+            dns_nameservers=settings.dns_nameservers,
         )
 
     def resolver(self) -> dns.resolver.Resolver:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 import requests
 
 from backend import defaults
+from backend.config import Settings
 
 
 class OAuthError(Exception):
@@ -45,25 +45,24 @@ class TokenSet:
     refresh_token: str | None = field(default=None, repr=False)
 
 
-def providers_from_settings(settings: dict[str, Any]) -> dict[str, OAuthProvider]:
+def providers_from_settings(settings: Settings) -> dict[str, OAuthProvider]:
     """The providers whose client id and secret are configured."""
     out: dict[str, OAuthProvider] = {}
-    if settings.get("GOOGLE_OAUTH_CLIENT_ID") and settings.get("GOOGLE_OAUTH_CLIENT_SECRET"):
+    if settings.google_oauth_client_id and settings.google_oauth_client_secret:
         out["google"] = OAuthProvider(
             "google",
-            settings["GOOGLE_OAUTH_CLIENT_ID"],
-            settings["GOOGLE_OAUTH_CLIENT_SECRET"],
-            settings.get("GOOGLE_OAUTH_AUTHORIZE_URL") or defaults.GOOGLE_OAUTH_AUTHORIZE_URL,
-            settings.get("GOOGLE_OAUTH_TOKEN_URL") or defaults.GOOGLE_OAUTH_TOKEN_URL,
+            settings.google_oauth_client_id,
+            settings.google_oauth_client_secret,
+            settings.google_oauth_authorize_url,
+            settings.google_oauth_token_url,
             defaults.GOOGLE_OAUTH_SCOPES,
         )
-    if settings.get("MICROSOFT_OAUTH_CLIENT_ID") and settings.get("MICROSOFT_OAUTH_CLIENT_SECRET"):
-        base = (settings.get("MICROSOFT_OAUTH_URL") or defaults.MICROSOFT_OAUTH_URL).rstrip("/")
-        tenant = settings.get("MICROSOFT_OAUTH_TENANT") or defaults.MICROSOFT_OAUTH_TENANT
+    if settings.microsoft_oauth_client_id and settings.microsoft_oauth_client_secret:
+        base, tenant = settings.microsoft_oauth_url, settings.microsoft_oauth_tenant
         out["microsoft"] = OAuthProvider(
             "microsoft",
-            settings["MICROSOFT_OAUTH_CLIENT_ID"],
-            settings["MICROSOFT_OAUTH_CLIENT_SECRET"],
+            settings.microsoft_oauth_client_id,
+            settings.microsoft_oauth_client_secret,
             f"{base}/{tenant}/oauth2/v2.0/authorize",
             f"{base}/{tenant}/oauth2/v2.0/token",
             defaults.MICROSOFT_OAUTH_SCOPES,

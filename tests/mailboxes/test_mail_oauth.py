@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy.orm import Session
 
+from backend.config import load_settings
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
 from backend.mailboxes.oauth import GrantRevoked
@@ -82,11 +83,18 @@ def test_authorization_url_asks_for_offline_mail_access(ctx: MailContext) -> Non
 
 
 def test_providers_come_from_settings_with_overridable_endpoints() -> None:
-    settings = {
-        "MICROSOFT_OAUTH_CLIENT_ID": "id",
-        "MICROSOFT_OAUTH_CLIENT_SECRET": "secret",
-        "MICROSOFT_OAUTH_URL": "http://127.0.0.1:9/",
-    }
+    settings = load_settings(
+        {
+            "SECRET_KEY": "k",
+            "DATABASE_URL": "sqlite://",
+            "GOOGLE_OAUTH_CLIENT_ID": "",
+            "GOOGLE_OAUTH_CLIENT_SECRET": "",
+            "MICROSOFT_OAUTH_CLIENT_ID": "id",
+            "MICROSOFT_OAUTH_CLIENT_SECRET": "secret",
+            "MICROSOFT_OAUTH_URL": "http://127.0.0.1:9/",
+            "MICROSOFT_OAUTH_TENANT": "",
+        }
+    )
     providers = providers_from_settings(settings)
     assert set(providers) == {"microsoft"}  # Google is offered only when configured
     assert providers["microsoft"].token_url == (
