@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.jobs.mailboxes import poll_one
-from backend.jobs.mailboxes import run_for
+from backend.jobs.mailboxes import tick_offsets
 from backend.mailboxes.unsubscribe import unsubscribe_url
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
@@ -219,17 +219,20 @@ def test_cli_mailboxes_test_prints_one_line_per_server(
     assert missing.returncode == 2 and b"no mailbox with id 999999" in missing.stderr
 
 
-@pytest.mark.parametrize(("every", "runs"), [(60.0, 1), (10.0, 6), (5.0, 11)])
-def test_poller_runs_every_interval_within_its_minute(every: float, runs: int) -> None:
-    now = [0.0]
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    def step() -> None:
-        now[0] += 0.5  # a poll takes time too
-
-    assert run_for(55, every, step, clock=lambda: now[0], sleep=sleep) == runs
+@pytest.mark.parametrize(
+    ("every", "minute", "offsets"),
+    [
+        (60.0, 7, [0.0]),
+        (20.0, 7, [0.0, 20.0, 40.0]),
+        (7.0, 7, [0.0, 7.0, 14.0, 21.0, 28.0, 35.0, 42.0, 49.0, 56.0]),
+        (300.0, 10, [0.0]),
+        (300.0, 11, []),
+    ],
+)
+def test_poll_rounds_are_spread_through_each_minute(
+    every: float, minute: int, offsets: list[float]
+) -> None:
+    assert tick_offsets(every, minute) == offsets
 
 
 def test_a_reply_read_by_the_poll_job_finishes_the_persons_enrollment(
