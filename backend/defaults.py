@@ -265,6 +265,83 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
+# --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
+SEQUENCE_DEFAULT_SCHEDULE = {
+    "timezone": None,
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "windows": [["09:00", "17:00"]],
+    "holidays": None,
+}
+"""A sequence's send schedule when none is given (DESIGN.md): weekdays 09:00-17:00 in the
+recipient's zone (else the mailbox's, else the team's)."""
+
+SEQUENCE_SCHEDULE_HORIZON_DAYS = 400
+"""Days searched for an open window before a schedule is called closed (a year of holidays and
+one open weekday still finds one)."""
+
+SEQUENCE_OPENING_SPREAD = timedelta(minutes=20)
+"""Sends that fall due at a window's opening are spread over this much of its start (reference
+§5.4: 0-20 min, against top-of-the-hour bursts)."""
+
+SEQUENCE_TICK_SECONDS = 30
+"""Seconds between dispatcher ticks (claims due sends and tasks); `SEQUENCE_TICK_SECONDS`."""
+
+SEQUENCE_CLAIM_BATCH = 50
+"""Sends claimed per dispatcher tick and consumer, at most."""
+
+SEQUENCE_LEASE = timedelta(minutes=5)
+"""How long a claimed send belongs to the consumer that claimed it (one SMTP submission fits)."""
+
+SEQUENCE_RECONCILE_GRACE = timedelta(minutes=15)
+"""An ambiguous send not found in the Sent folder after this long is sent again, same Message-ID
+(reference §5.6: the Sent copy can lag)."""
+
+SEQUENCE_RETRY_DELAY = timedelta(minutes=10)
+"""Delay before a send that failed before the message was accepted is tried again."""
+
+SEQUENCE_MAX_ATTEMPTS = 5
+"""Attempts of one send (retry outcomes) before the enrollment finishes as failed."""
+
+SEQUENCE_SOFT_BOUNCE_DELAY = timedelta(hours=4)
+"""Delay before an email that soft-bounced is sent again."""
+
+SEQUENCE_SOFT_BOUNCES_AS_HARD = 3
+"""Soft bounces of one address that count as a hard bounce (reference §5.3)."""
+
+SEQUENCE_OOO_PAUSE = timedelta(days=7)
+"""Pause after an out-of-office reply that gives no return date (Interseller: one week)."""
+
+SEQUENCE_OOO_MAX_PAUSE = timedelta(days=60)
+"""A return date further away than this is capped (a typo year must not park someone forever)."""
+
+MAILBOX_CAP_WINDOW = timedelta(hours=24)
+"""The rolling window a mailbox's daily cap counts over (Google counts a rolling 24 h)."""
+
+MAILBOX_GAP_JITTER = 0.5
+"""Fraction of the minimum gap added at most as jitter between two sends (reference §5.4)."""
+
+PAGE_LIMIT_DEFAULT = 50
+PAGE_LIMIT_MAX = 500
+"""Rows per page of a list endpoint: default and maximum (DESIGN.md)."""
+
+CSV_IMPORT_MAX_ROWS = 5000
+"""Rows accepted in one CSV contact upload."""
+
+TEMPLATE_MAX_CHARS = 20_000
+"""Characters. Longest subject or body template a step accepts."""
+
+TEMPLATE_MAX_OUTPUT_CHARS = 100_000
+"""Characters. A rendered email longer than this is refused (loops in a sandbox still cost)."""
+
+
+# --- Process settings' defaults (config.Settings reads the environment over these) -------------
+
+PUBLIC_URL = "http://127.0.0.1:5000"
+"""Where people and mail reach the backend; `PUBLIC_URL`."""
+API_RATE_LIMIT = "300/minute"
+"""Requests per API token; `API_RATE_LIMIT` (a `limits` rate string)."""
+IMPORT_INTERVAL_SECONDS = 3600
+"""Seconds between runs of a recurring Greenhouse import; `IMPORT_INTERVAL_SECONDS`."""
 # --- Mailboxes (backend/mailboxes, issue 13) ----------------------------------------------
 MAILBOX_POLL_SECONDS = 60
 """Seconds between two reads of each mailbox (replies, bounces, out-of-office, Sent copies)."""
@@ -335,70 +412,3 @@ MICROSOFT_OAUTH_SCOPES = (
 
 DKIM_SELECTORS = ("google", "selector1", "selector2", "default", "k1", "s1", "s2", "dkim", "mail")
 """DKIM selectors tried by a mailbox "Test" (Google, Microsoft 365, common hosts)."""
-# --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
-SEQUENCE_DEFAULT_SCHEDULE = {
-    "timezone": None,
-    "days": ["mon", "tue", "wed", "thu", "fri"],
-    "windows": [["09:00", "17:00"]],
-    "holidays": None,
-}
-"""A sequence's send schedule when none is given (DESIGN.md): weekdays 09:00-17:00 in the
-recipient's zone (else the mailbox's, else the team's)."""
-
-SEQUENCE_SCHEDULE_HORIZON_DAYS = 400
-"""Days searched for an open window before a schedule is called closed (a year of holidays and
-one open weekday still finds one)."""
-
-SEQUENCE_OPENING_SPREAD = timedelta(minutes=20)
-"""Sends that fall due at a window's opening are spread over this much of its start (reference
-§5.4: 0-20 min, against top-of-the-hour bursts)."""
-
-SEQUENCE_TICK_SECONDS = 30
-"""Seconds between dispatcher ticks (claims due sends and tasks); `SEQUENCE_TICK_SECONDS`."""
-
-SEQUENCE_CLAIM_BATCH = 50
-"""Sends claimed per dispatcher tick and consumer, at most."""
-
-SEQUENCE_LEASE = timedelta(minutes=5)
-"""How long a claimed send belongs to the consumer that claimed it (one SMTP submission fits)."""
-
-SEQUENCE_RECONCILE_GRACE = timedelta(minutes=15)
-"""An ambiguous send not found in the Sent folder after this long is sent again, same Message-ID
-(reference §5.6: the Sent copy can lag)."""
-
-SEQUENCE_RETRY_DELAY = timedelta(minutes=10)
-"""Delay before a send that failed before the message was accepted is tried again."""
-
-SEQUENCE_MAX_ATTEMPTS = 5
-"""Attempts of one send (retry outcomes) before the enrollment finishes as failed."""
-
-SEQUENCE_SOFT_BOUNCE_DELAY = timedelta(hours=4)
-"""Delay before an email that soft-bounced is sent again."""
-
-SEQUENCE_SOFT_BOUNCES_AS_HARD = 3
-"""Soft bounces of one address that count as a hard bounce (reference §5.3)."""
-
-SEQUENCE_OOO_PAUSE = timedelta(days=7)
-"""Pause after an out-of-office reply that gives no return date (Interseller: one week)."""
-
-SEQUENCE_OOO_MAX_PAUSE = timedelta(days=60)
-"""A return date further away than this is capped (a typo year must not park someone forever)."""
-
-MAILBOX_CAP_WINDOW = timedelta(hours=24)
-"""The rolling window a mailbox's daily cap counts over (Google counts a rolling 24 h)."""
-
-MAILBOX_GAP_JITTER = 0.5
-"""Fraction of the minimum gap added at most as jitter between two sends (reference §5.4)."""
-
-PAGE_LIMIT_DEFAULT = 50
-PAGE_LIMIT_MAX = 500
-"""Rows per page of a list endpoint: default and maximum (DESIGN.md)."""
-
-CSV_IMPORT_MAX_ROWS = 5000
-"""Rows accepted in one CSV contact upload."""
-
-TEMPLATE_MAX_CHARS = 20_000
-"""Characters. Longest subject or body template a step accepts."""
-
-TEMPLATE_MAX_OUTPUT_CHARS = 100_000
-"""Characters. A rendered email longer than this is refused (loops in a sandbox still cost)."""

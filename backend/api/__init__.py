@@ -27,13 +27,13 @@ BLUEPRINTS = (
     integrations.blp,
     lookups.blp,
     webhooks.blp,
-    mailboxes.blp,
-    unsubscribe.blp,
     sequences.blp,
     contacts.blp,
     enrollments.blp,
     tasks.blp,
     suppressions.blp,
+    mailboxes.blp,
+    unsubscribe.blp,
 )
 
 

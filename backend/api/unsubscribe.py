@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.unsubscribe import read_unsubscribe_token
-from backend.sequences import unsubscribe
+from backend.sequences import unsubscribe as unsubscribe_person
 from backend.store.models import Account
 
 blp = Blueprint("unsubscribe", __name__, url_prefix="/u", description="Public unsubscribe page")
@@ -85,7 +85,7 @@ class Unsubscribe(MethodView):
             return _not_valid()
         account_id, email, team = who
         request.get_data(cache=False)  # "List-Unsubscribe=One-Click" or the form: either counts
-        unsubscribe(db_session(), account_id, email, datetime.now(UTC))
+        unsubscribe_person(db_session(), account_id, email, datetime.now(UTC))
         body = (
             f"<p>{html.escape(email)} will not receive further emails from {html.escape(team)}.</p>"
         )

@@ -18,7 +18,6 @@ from datetime import datetime
 from huey import crontab
 from sqlalchemy import select
 
-from backend import defaults
 from backend.config import Settings
 from backend.infra.services import Services
 from backend.jobs.queue import huey
@@ -38,7 +37,7 @@ FEEDBACK = AddressFeedback(replied=learn_from_reply, bounced=record_bounced)
 
 
 def poll_interval(settings: Settings) -> float:
-    return max(1.0, settings.mailbox_poll_seconds or defaults.MAILBOX_POLL_SECONDS)
+    return max(1.0, settings.mailbox_poll_seconds)
 
 
 def poll_one(svc: Services, mailbox_id: int, now: datetime | None = None) -> list[InboundMessage]:

@@ -42,7 +42,10 @@ class MailContext:
             tls_context = ssl.create_default_context(cafile=settings.mail_ca_file)
         return cls(
             secrets=secrets,
-            network=Network(allow_private=settings.allow_private_networks, tls_context=tls_context),
+            network=Network(
+                allow_private=settings.allow_private_networks,
+                tls_context=tls_context,
+            ),
             oauth=providers_from_settings(settings),
             public_url=settings.public_url,
             secret_key=settings.secret_key,

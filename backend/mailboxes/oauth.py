@@ -58,7 +58,8 @@ def providers_from_settings(settings: Settings) -> dict[str, OAuthProvider]:
             defaults.GOOGLE_OAUTH_SCOPES,
         )
     if settings.microsoft_oauth_client_id and settings.microsoft_oauth_client_secret:
-        base, tenant = settings.microsoft_oauth_url, settings.microsoft_oauth_tenant
+        base = settings.microsoft_oauth_url
+        tenant = settings.microsoft_oauth_tenant
         out["microsoft"] = OAuthProvider(
             "microsoft",
             settings.microsoft_oauth_client_id,

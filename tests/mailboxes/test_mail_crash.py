@@ -34,17 +34,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # no commit, no outcome recorded, no finally blocks).
 WORKER = """
 import os, signal, sys
+from backend.config import load_settings
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
 from backend.mailboxes.sending import send_email
-from backend.config import load_settings
 from backend.infra.secrets_box import SecretBox
 from backend.store import Database
 
 url, mailbox_id, message_id, when = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 settings = load_settings({"ALLOW_PRIVATE_NETWORKS": True, "SECRET_KEY": "test-secret-key",
                           "MAIL_CA_FILE": os.environ["MAIL_CA_FILE"], "DATABASE_URL": url})
-ctx = MailContext.from_settings(settings, SecretBox(settings.secret_key))
+ctx = MailContext.from_settings(settings, SecretBox("test-secret-key"))
 email = OutgoingEmail(message_id, "recruiter@acme-recruiting.test", "Riley", "tom@candidates.test",
                       "Tom", "Role", "Hi Tom", None, (), "https://sb.test/u/t", None)
 session = Database(url).sessionmaker()
