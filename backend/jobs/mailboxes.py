@@ -1,17 +1,17 @@
 """Edge: reading every mailbox every MAILBOX_POLL_SECONDS, and handing what came in onwards.
 
-A Huey periodic task runs every minute and, for about 55 s, polls all mailboxes every
+A Huey periodic task runs every minute and queues that minute's rounds, one every
 MAILBOX_POLL_SECONDS (which may be a few seconds in tests and demos; cron alone cannot do that).
-One consumer polls at a time (a lock). Each mailbox is one transaction: the inbound rows, the
-cursors, the email finder's lessons and the sequences' stop rules commit together, so a crash
-re-reads the same messages instead of losing them.
+A round is a short task; one round runs at a time (a lock). Each mailbox is one transaction:
+the inbound rows, the cursors, the email finder's lessons and the sequences' stop rules commit
+together, so a crash re-reads the same messages instead of losing them.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 
@@ -34,7 +34,6 @@ from backend.store.models import Mailbox
 log = logging.getLogger(__name__)
 
 FEEDBACK = AddressFeedback(replied=learn_from_reply, bounced=record_bounced)
-RUN_SECONDS = 55  # of each minute's periodic run
 
 
 def poll_interval(settings: Settings) -> float:
@@ -42,7 +41,7 @@ def poll_interval(settings: Settings) -> float:
 
 
 def poll_one(svc: Services, mailbox_id: int, now: datetime | None = None) -> list[InboundMessage]:
-    """Read one mailbox and apply what came in, in one transaction."""
+    """Read one mailbox and apply the sequences' stop rules to what came in, in one transaction."""
     ctx = MailContext.from_settings(svc.settings, svc.secrets)
     now = now or datetime.now(UTC)
     with svc.db.session() as session:
@@ -71,30 +70,29 @@ def poll_all(svc: Services) -> int:
     return len(ids)
 
 
-def run_for(
-    seconds: float,
-    every: float,
-    step: Callable[[], object],
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> int:
-    """Run `step` every `every` seconds for about `seconds`; returns how many times it ran."""
-    deadline = clock() + seconds
-    runs = 0
-    while True:
-        started = clock()
-        step()
-        runs += 1
-        wait = every - (clock() - started)
-        if clock() + max(wait, 0) >= deadline:
-            return runs
-        sleep(max(wait, 0))
+def tick_offsets(every: float, minute: int) -> list[float]:
+    """Seconds into this minute at which to poll, for a poll every `every` seconds (several per
+    minute, one, or none in the minutes between polls of a longer interval)."""
+    if every >= 60:
+        return [0.0] if minute % max(1, round(every / 60)) == 0 else []
+    return [k * every for k in range(math.ceil(60 / every)) if k * every < 60]
+
+
+@huey.task(retries=0)
+def mailbox_poll_tick() -> None:
+    """One round over every mailbox; skipped while the previous round still runs."""
+    with huey.lock_task("mailbox-poll-tick"), task_services() as svc:
+        poll_all(svc)
 
 
 @huey.periodic_task(crontab(minute="*"), retries=0)
 def mailbox_poller() -> None:
-    """Every minute: poll all mailboxes every MAILBOX_POLL_SECONDS for about 55 s."""
-    with huey.lock_task("mailbox-poller"), task_services() as svc:
+    """Every minute, queue this minute's rounds (short tasks: no consumer thread is held)."""
+    with task_services() as svc:
         every = poll_interval(svc.settings)
-        run_for(RUN_SECONDS, every, lambda: poll_all(svc))
+    minute = int(time.time() // 60)
+    for offset in tick_offsets(every, minute):
+        if offset:
+            mailbox_poll_tick.schedule(delay=offset)
+        else:
+            mailbox_poll_tick()

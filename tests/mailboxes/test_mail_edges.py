@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,14 @@ import pytest
 from sqlalchemy import select
 
 from backend.jobs.mailboxes import poll_one
-from backend.jobs.mailboxes import run_for
+from backend.jobs.mailboxes import tick_offsets
 from backend.mailboxes.unsubscribe import unsubscribe_url
+from backend.sequences.enrolment import add_person
+from backend.sequences.enrolment import person_from_fields
 from backend.store.models import Account
+from backend.store.models import Enrollment
 from backend.store.models import InboundMessage as InboundRow
+from backend.store.models import Mailbox
 from backend.store.models import Suppression
 from tests.mailboxes.conftest import RECRUITER
 from tests.mailboxes.conftest import RECRUITER_PW
@@ -213,14 +219,69 @@ def test_cli_mailboxes_test_prints_one_line_per_server(
     assert missing.returncode == 2 and b"no mailbox with id 999999" in missing.stderr
 
 
-@pytest.mark.parametrize(("every", "runs"), [(60.0, 1), (10.0, 6), (5.0, 11)])
-def test_poller_runs_every_interval_within_its_minute(every: float, runs: int) -> None:
-    now = [0.0]
+@pytest.mark.parametrize(
+    ("every", "minute", "offsets"),
+    [
+        (60.0, 7, [0.0]),
+        (20.0, 7, [0.0, 20.0, 40.0]),
+        (7.0, 7, [0.0, 7.0, 14.0, 21.0, 28.0, 35.0, 42.0, 49.0, 56.0]),
+        (300.0, 10, [0.0]),
+        (300.0, 11, []),
+    ],
+)
+def test_poll_rounds_are_spread_through_each_minute(
+    every: float, minute: int, offsets: list[float]
+) -> None:
+    assert tick_offsets(every, minute) == offsets
 
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
 
-    def step() -> None:
-        now[0] += 0.5  # a poll takes time too
-
-    assert run_for(55, every, step, clock=lambda: now[0], sleep=sleep) == runs
+def test_a_reply_read_by_the_poll_job_finishes_the_persons_enrollment(
+    mail_app: Any, api: Any, mail: MailServers
+) -> None:
+    client, auth = api
+    created = create(api, mail)
+    sequence = client.post(
+        "/api/v1/sequences",
+        headers=auth,
+        json={
+            "name": "Platform",
+            "mailbox_id": created["id"],
+            "steps": [
+                {
+                    "kind": "email",
+                    "subject": "Hi {{ first_name }}",
+                    "body": "Hello {{ first_name }}",
+                    "wait": {"amount": 3, "unit": "days"},
+                }
+            ],
+        },
+    )
+    assert sequence.status_code == 201, sequence.get_json()
+    svc = mail_app.extensions["sourcebridge"]
+    with svc.db.session() as session:
+        account_id = session.get(Mailbox, created["id"]).account_id  # type: ignore[union-attr]
+        person = person_from_fields(
+            {"email": "jane.doe@example.com", "first_name": "Jane", "last_name": "Doe"}
+        )
+        added = add_person(
+            session,
+            account_id=account_id,
+            sequence_id=sequence.get_json()["id"],
+            person=person,
+            added_by=None,
+            now=datetime.now(UTC),
+        )
+        enrollment_id = added.enrollment.id
+    svc = mail_app.extensions["sourcebridge"]
+    poll_one(svc, created["id"])
+    raw = (
+        (MESSAGES / "reply_gmail.eml")
+        .read_bytes()
+        .replace(b"<CAF=k2Yx9Q0reply1+abcdEF@mail.gmail.com>", b"<job-reply-2@mail.gmail.test>")
+    )
+    mail.dovecot.drop(RECRUITER, raw)  # Jane replies (matched by her address)
+    assert [m.kind for m in poll_one(svc, created["id"])] == ["reply"]
+    with svc.db.session() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        assert (enrollment.status, enrollment.outcome) == ("finished", "replied")
