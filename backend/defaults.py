@@ -264,3 +264,22 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
+
+# --- Greenhouse imports (backend/imports) ---------------------------------------------------------
+IMPORT_INTERVAL = timedelta(seconds=3600)
+"""How often a recurring import runs (`IMPORT_INTERVAL_SECONDS`; tests set a few seconds)."""
+
+IMPORT_WATERMARK_OVERLAP = timedelta(minutes=5)
+"""A recurring run reads applications updated since this long before the last run started, so
+one written on the boundary (or under clock skew between us and Greenhouse) is not missed."""
+
+IMPORT_LEASE = timedelta(minutes=10)
+"""How long a run holds its import; renewed every page. A crashed run's lease lapses after this
+and the next run resumes from the saved page."""
+
+IMPORT_SKIPPED_NAMES_SHOWN = 200
+"""At most this many people without an email are listed by name on an import."""
+
+IMPORT_SWEEP_EVERY = timedelta(minutes=1)
+"""How often the scheduler looks for recurring imports that are due (a safety net: each run
+also queues the next one at its exact time, so sub-minute intervals work)."""

@@ -1,0 +1,130 @@
+"""Read a job's people from Greenhouse one page at a time, resumable at every page.
+
+A job's people are its active candidate applications (`job_ids`) and then its active prospect
+applications (`prospective_job_ids`: a prospect has no `job_id`). Each page of up to 500
+applications is followed by its candidates, fetched by id 50 at a time, so memory holds one page
+whatever the size of the job. After each page the reader says where to resume (`Position`); a
+saved position whose cursor Greenhouse no longer accepts restarts that listing from its first
+page (the import's items table keeps people from being added twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from backend import defaults
+from backend.greenhouse.client import GreenhouseClient
+from backend.greenhouse.errors import BadRequest
+from backend.greenhouse.errors import ValidationFailed
+from backend.greenhouse.shapes import iso
+from backend.greenhouse.shapes import parse_instant
+from backend.imports.people import Person
+from backend.imports.people import person_from
+
+LISTINGS = ("job_ids", "prospective_job_ids")
+"""The application filters that make up a job's people, read in this order."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The `updated_at` range a run reads (a recurring run: since the last one, with overlap)."""
+
+    gte: datetime | None = None
+    lte: datetime | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"gte": self.gte and iso(self.gte), "lte": self.lte and iso(self.lte)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Window:
+        data = data or {}
+        return cls(parse_instant(data.get("gte")), parse_instant(data.get("lte")))
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where reading resumes: a listing and its saved next-page link (None: its first page)."""
+
+    listing: int = 0
+    next_url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"listing": self.listing, "next_url": self.next_url}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Position:
+        data = data or {}
+        return cls(int(data.get("listing") or 0), data.get("next_url") or None)
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[Person]
+    missing: list[int]  # candidate ids of applications whose candidate Greenhouse did not return
+    after: Position | None  # where to resume once this page is done; None: the job is read
+
+
+def _first_per_candidate(applications: list[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+    chosen: dict[int, Mapping[str, Any]] = {}
+    for app in applications:
+        if app.get("candidate_id") is not None:
+            chosen.setdefault(int(app["candidate_id"]), app)
+    return chosen
+
+
+def read_job(
+    client: GreenhouseClient,
+    job_id: int,
+    *,
+    window: Window = Window(),
+    start: Position = Position(),
+) -> Iterator[PeoplePage]:
+    """The job's people, a page at a time, from `start`."""
+    for listing in range(start.listing, len(LISTINGS)):
+        resume_url = start.next_url if listing == start.listing else None
+        pages = _pages(client, job_id, LISTINGS[listing], window, resume_url)
+        for rows, next_url in pages:
+            by_candidate = _first_per_candidate(rows)
+            candidates = client.candidates.get_many(by_candidate)
+            found = {int(c["id"]): c for c in candidates}
+            people = [
+                person_from(found[cid], app) for cid, app in by_candidate.items() if cid in found
+            ]
+            missing = [cid for cid in by_candidate if cid not in found]
+            if next_url:
+                after: Position | None = Position(listing, next_url)
+            elif listing + 1 < len(LISTINGS):
+                after = Position(listing + 1, None)
+            else:
+                after = None
+            yield PeoplePage(people, missing, after)
+
+
+def _pages(
+    client: GreenhouseClient, job_id: int, listing: str, window: Window, resume_url: str | None
+) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
+    """(rows, next_url) of one listing; an expired saved cursor falls back to the first page."""
+    query = {
+        listing: str(int(job_id)),
+        "status": "active",
+        "updated_at_gte": window.gte,
+        "updated_at_lte": window.lte,
+        "per_page": defaults.GREENHOUSE_PAGE_SIZE,
+    }
+    pages = client.applications.pages(start_url=resume_url, **query)
+    try:
+        first = next(pages, None)
+    except (BadRequest, ValidationFailed):
+        if resume_url is None:
+            raise
+        pages = client.applications.pages(**query)  # the cursor expired: read it again
+        first = next(pages, None)
+    if first is None:
+        return
+    yield first.rows, first.next_url
+    for page in pages:
+        yield page.rows, page.next_url
