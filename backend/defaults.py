@@ -283,3 +283,9 @@ IMPORT_SKIPPED_NAMES_SHOWN = 200
 IMPORT_SWEEP_EVERY = timedelta(minutes=1)
 """How often the scheduler looks for recurring imports that are due (a safety net: each run
 also queues the next one at its exact time, so sub-minute intervals work)."""
+
+IMPORT_PREVIEW_MAX_PEOPLE = 1000
+"""A preview reads at most this many people (two pages, ~22 requests) and says if there are more."""
+
+IMPORT_PREVIEW_SAMPLE = 20
+"""People listed by name in a preview."""

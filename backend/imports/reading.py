@@ -82,11 +82,12 @@ def read_job(
     *,
     window: Window = Window(),
     start: Position = Position(),
+    per_page: int = defaults.GREENHOUSE_PAGE_SIZE,
 ) -> Iterator[PeoplePage]:
-    """The job's people, a page at a time, from `start`."""
+    """The job's people, a page at a time (`per_page` applications), from `start`."""
     for listing in range(start.listing, len(LISTINGS)):
         resume_url = start.next_url if listing == start.listing else None
-        pages = _pages(client, job_id, LISTINGS[listing], window, resume_url)
+        pages = _pages(client, job_id, LISTINGS[listing], window, resume_url, per_page)
         for rows, next_url in pages:
             by_candidate = _first_per_candidate(rows)
             candidates = client.candidates.get_many(by_candidate)
@@ -105,7 +106,12 @@ def read_job(
 
 
 def _pages(
-    client: GreenhouseClient, job_id: int, listing: str, window: Window, resume_url: str | None
+    client: GreenhouseClient,
+    job_id: int,
+    listing: str,
+    window: Window,
+    resume_url: str | None,
+    per_page: int,
 ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
     """(rows, next_url) of one listing; an expired saved cursor falls back to the first page."""
     query = {
@@ -113,7 +119,7 @@ def _pages(
         "status": "active",
         "updated_at_gte": window.gte,
         "updated_at_lte": window.lte,
-        "per_page": defaults.GREENHOUSE_PAGE_SIZE,
+        "per_page": per_page,
     }
     pages = client.applications.pages(start_url=resume_url, **query)
     try:

@@ -239,6 +239,7 @@ class Sequence(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     sync_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     greenhouse_target: Mapped[dict[str, Any] | None]  # overrides the account default
+    deleted_at: Mapped[datetime | None]  # PROVISIONAL until the coordinator's schema lands
 
 
 class Contact(TimestampMixin, Base):
@@ -296,3 +297,46 @@ class SyncJob(TimestampMixin, Base):
     result: Mapped[dict[str, Any] | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- Imports (PROVISIONAL until the coordinator's schema lands) --------------------------------
+
+
+class Import(TimestampMixin, Base):
+    """A Greenhouse job imported into a sequence, once or every interval."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    job_id: Mapped[int] = mapped_column(BigInteger)
+    job_name: Mapped[str | None] = mapped_column(String(300))
+    sequence_id: Mapped[int] = mapped_column(Integer)
+    recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    resume: Mapped[dict[str, Any] | None]
+    watermark: Mapped[datetime | None]
+    last_run_at: Mapped[datetime | None]
+    next_run_at: Mapped[datetime | None]
+    last_result: Mapped[dict[str, Any] | None]
+    deleted_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None]
+
+
+class ImportItem(Base):
+    """One person an import has dealt with, and how (keyed by candidate: nobody twice)."""
+
+    __tablename__ = "import_items"
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(400))
+    detail: Mapped[str | None] = mapped_column(Text)
