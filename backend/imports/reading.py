@@ -10,6 +10,8 @@ page (the import's items table keeps people from being added twice).
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -134,3 +136,43 @@ def _pages(
     yield first.rows, first.next_url
     for page in pages:
         yield page.rows, page.next_url
+
+
+def read_ahead(pages: Iterator[PeoplePage]) -> Iterator[PeoplePage]:
+    """The same pages, the next one fetched while the caller saves this one, so that an import
+    takes about as long as the slower of reading and writing rather than both. At most one page
+    waits (memory stays two pages). When the caller stops, the reader stops after its page."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for page in pages:
+                if not hand_over("page", page):
+                    return
+            hand_over("end", None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            hand_over("error", exc)
+
+    reader = threading.Thread(target=read, name="import-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        reader.join()  # no request of ours is in flight once the caller goes on

@@ -36,6 +36,7 @@ from backend.imports.people import Person
 from backend.imports.reading import PeoplePage
 from backend.imports.reading import Position
 from backend.imports.reading import Window
+from backend.imports.reading import read_ahead
 from backend.imports.reading import read_job
 from backend.store.models import Import
 from backend.store.models import ImportItem
@@ -181,8 +182,8 @@ class _Run:
             return RunOutcome(self.import_id, "paused", dict(held.progress or {}), reason)
 
     def pages(self, window: Window, position: Position, row: Import) -> Iterator[PeoplePage]:
-        return read_job(
-            self.client, row.job_id, window=window, start=position, per_page=self.per_page
+        return read_ahead(
+            read_job(self.client, row.job_id, window=window, start=position, per_page=self.per_page)
         )
 
     def save_page(self, page: PeoplePage, progress: dict[str, int]) -> bool:
@@ -191,10 +192,15 @@ class _Run:
             row = self.held(session)
             if row is None:
                 return False  # removed, or the lease was lost: stop without saving
-            apply_page(session, row, page, self.enrol, progress)
-            row.progress = dict(progress)
-            row.resume = {**row.resume, "position": page.after and page.after.to_json()}
+            # Written first: on SQLite this opens the transaction, so that the savepoint around
+            # each enrolment nests inside it (a savepoint opened outside one commits on release).
             row.lease_until = self.clock() + defaults.IMPORT_LEASE
+            session.flush()
+            counts = dict(progress)
+            apply_page(session, row, page, self.enrol, counts)
+            row.progress = counts
+            row.resume = {**row.resume, "position": page.after and page.after.to_json()}
+        progress.update(counts)
         if self.on_page:
             self.on_page(dict(progress))
         return True
@@ -275,21 +281,18 @@ def apply_page(
         )
     }
 
+    new: list[ImportItem] = []  # inserted together after the page (one statement)
+
     def record(
         candidate_id: int, application_id: int | None, result: str, name: str, detail: str | None
     ) -> None:
         progress[result] += 1
         item = known.get(candidate_id)
         if item is None:
-            item = ImportItem(import_id=row.id, candidate_id=candidate_id)
-            session.add(item)
-            known[candidate_id] = item
-        item.application_id, item.result, item.name, item.detail = (
-            application_id,
-            result,
-            name,
-            detail,
-        )
+            item = known[candidate_id] = ImportItem(import_id=row.id, candidate_id=candidate_id)
+            new.append(item)
+        item.application_id, item.result, item.name = application_id, result, name
+        item.detail = detail
 
     for person in page.people:
         progress["seen"] += 1
@@ -315,6 +318,7 @@ def apply_page(
     for candidate_id in page.missing:
         progress["seen"] += 1
         record(candidate_id, None, "failed", f"Candidate {candidate_id}", "not found in Greenhouse")
+    session.add_all(new)
 
 
 def run_import(

@@ -142,6 +142,8 @@ def test_a_crash_mid_import_resumes_from_the_saved_page_without_duplicates(db, g
         run(db, gh, import_id, enrol=dies_on_page_two, owner="worker-1", per_page=50)
     mid = shown(db, import_id)
     assert mid["status"] == "running" and mid["progress"]["seen"] == 50
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Enrollment)) == 45
 
     # Another worker cannot take it over while the dead one's lease runs...
     assert run(db, gh, import_id, owner="worker-2", per_page=50).status == "busy"
