@@ -16,8 +16,8 @@ JOB_CLOSED = "The job is closed in Greenhouse."
 JOB_GONE = "The job no longer exists in Greenhouse."
 
 
-def sequence_reason(session: Session, account_id: int, sequence_id: int) -> str | None:
-    sequence = session.get(Sequence, sequence_id)
+def sequence_reason(session: Session, account_id: int, sequence_id: int | None) -> str | None:
+    sequence = session.get(Sequence, sequence_id) if sequence_id is not None else None
     if sequence is None or sequence.account_id != account_id or sequence.deleted_at is not None:
         return SEQUENCE_DELETED
     return None

@@ -48,6 +48,7 @@ def enrol_in_store(session: Session, sequence_id: int, person: Person) -> EnrolR
         contact = Contact(
             account_id=sequence.account_id,
             email=person.emails[0],
+            emails=list(person.emails),
             first_name=person.first_name,
             last_name=person.last_name,
             company=person.company,
@@ -65,7 +66,15 @@ def enrol_in_store(session: Session, sequence_id: int, person: Person) -> EnrolR
     )
     if enrolled is not None:
         return EnrolResult("already_in_sequence", f"already in sequence {sequence_id}")
-    session.add(Enrollment(sequence_id=sequence_id, contact_id=contact.id))
+    session.add(
+        Enrollment(
+            account_id=sequence.account_id,
+            sequence_id=sequence_id,
+            contact_id=contact.id,
+            status="pending",
+            active_key=str(contact.id),
+        )
+    )
     return EnrolResult("added")
 
 
