@@ -70,6 +70,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(get("MAX_REQUEST_BYTES", defaults.MAX_REQUEST_BYTES)),
         "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
         "TESTING": _bool(get("TESTING", False)),
+        "IMPORT_INTERVAL_SECONDS": float(
+            get("IMPORT_INTERVAL_SECONDS", defaults.IMPORT_INTERVAL.total_seconds())
+        ),
     }
     settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
     settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)

@@ -237,11 +237,26 @@ class _Run:
                 return row.next_run_at is None or row.next_run_at <= self.clock()
             return row.status != "done"
 
+    def release(self) -> None:
+        """Give the lease back after an unexpected error, keeping the saved position, so that
+        a retry of the task carries on at once instead of waiting for the lease to lapse."""
+        with self.sessions() as session:
+            row = self.held(session)
+            if row is not None:
+                row.lease_owner, row.lease_until = None, None
+
     def run(self, *, only_if_due: bool) -> RunOutcome:
         if only_if_due and not self.due():
             return RunOutcome(self.import_id, "not_due")
         if not self.claim():
             return RunOutcome(self.import_id, "busy")
+        try:
+            return self.work()
+        except Exception:
+            self.release()
+            raise
+
+    def work(self) -> RunOutcome:
         started = self.start()
         if isinstance(started, RunOutcome):
             return started

@@ -325,3 +325,22 @@ def test_a_queued_run_of_an_import_that_is_not_due_does_nothing(db, gh, sandbox,
 
     assert run(db, gh, import_id, only_if_due=True).status == "not_due"
     assert sandbox.counters()["requests"] == before
+
+
+def test_an_unexpected_error_gives_the_import_back_so_a_retry_carries_on_at_once(
+    db, gh, sandbox, team
+):
+    job = add_job(sandbox.state, "Retry")
+    fill_job(sandbox.state, job, 25)
+    import_id = new_import(db, gh, team, job)
+
+    def breaks_after_first_page(_progress):
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        run(db, gh, import_id, owner="first", on_page=breaks_after_first_page, per_page=10)
+    retry = run(db, gh, import_id, owner="retry", per_page=10)
+
+    assert retry.status == "done" and retry.progress["seen"] == 25
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Enrollment)) == 25
