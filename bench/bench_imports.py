@@ -72,9 +72,9 @@ def start_sandbox(rate_limit: int, window: float, jobs: list[int]) -> tuple[Any,
 
 
 def make_client(info: dict, rate_limit: int, window: float):  # type: ignore[no-untyped-def]
-    from backend.cache import make_cache
     from backend.greenhouse.client import GreenhouseClient
-    from backend.ratelimit import RateLimiter
+    from backend.infra.cache import make_cache
+    from backend.infra.ratelimit import RateLimiter
 
     return GreenhouseClient(
         info["client_id"],

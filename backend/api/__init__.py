@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import Flask
 
 from backend.api import health
+from backend.api import imports
 from backend.api import integrations
 from backend.api import lookups
 from backend.api import me
 from backend.api import webhooks
 from backend.api.errors import Api
 
-BLUEPRINTS = (health.blp, me.blp, integrations.blp, lookups.blp, webhooks.blp)
+BLUEPRINTS = (health.blp, me.blp, integrations.blp, lookups.blp, webhooks.blp, imports.blp)
 
 
 def init_api(app: Flask) -> Api:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from backend.greenhouse.shapes import iso
 from backend.imports.checks import job_reason
 from backend.imports.checks import sequence_reason
 from backend.imports.runs import COUNTS
+from backend.imports.runs import RunOutcome
 from backend.imports.runs import zero_progress
 from backend.store.models import Import
 from backend.store.models import ImportItem
@@ -136,3 +138,18 @@ def describe(session: Session, row: Import) -> dict[str, Any]:
         else None,
         "created_at": _when(row.created_at),
     }
+
+
+def mark_unrunnable(
+    session: Session, import_id: int, reason: str, interval: timedelta, now: datetime | None = None
+) -> RunOutcome:
+    """A run that could not start (Greenhouse not connected): failed, with the reason; a
+    schedule tries again at its next time."""
+    now = now or utcnow()
+    row = session.get(Import, import_id)
+    if row is None or row.deleted_at is not None or row.status == "paused":
+        return RunOutcome(import_id, "gone")
+    row.status, row.last_run_at = "failed", now
+    row.last_result = {"status": "failed", "error": reason, "at": iso(now)}
+    row.next_run_at = now + interval if row.recurring else None
+    return RunOutcome(import_id, "failed", dict(row.progress or {}), reason, row.next_run_at)

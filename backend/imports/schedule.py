@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_
+from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -15,28 +16,29 @@ from backend.store.models import Import
 
 
 def due_imports(session: Session, now: datetime) -> list[int]:
-    """Ids to queue: recurring imports whose time has come, runs whose worker died (lease
-    lapsed) and one-off imports queued so long ago that their task must have been lost.
-    A recurring one is not due again for a lease's length, so that the next sweep does not
-    queue it twice (its run sets the real next time)."""
-    free = or_(Import.lease_until.is_(None), Import.lease_until < now)
+    """Ids to queue, marked `queued`: recurring imports whose time has come, runs whose worker
+    died (lease lapsed), and imports queued a lease's length ago that never started (their task
+    was lost). An import already queued is not handed out again before then."""
     lost = now - defaults.IMPORT_LEASE
     wanted = and_(
         Import.deleted_at.is_(None),
         Import.status != "paused",
-        free,
+        or_(Import.lease_until.is_(None), Import.lease_until < now),
         or_(
-            and_(Import.recurring.is_(True), Import.next_run_at <= now),
+            and_(Import.recurring.is_(True), Import.status != "queued", Import.next_run_at <= now),
             and_(Import.status == "running", Import.lease_until < now),
-            and_(Import.status == "queued", Import.lease_until.is_(None), Import.created_at < lost),
+            and_(
+                Import.status == "queued",
+                func.coalesce(Import.next_run_at, Import.created_at) < lost,
+            ),
         ),
     )
     ids = list(session.scalars(select(Import.id).where(wanted).order_by(Import.id)))
     if ids:
         session.execute(
             update(Import)
-            .where(Import.id.in_(ids), Import.recurring.is_(True))
-            .values(next_run_at=now + defaults.IMPORT_LEASE)
+            .where(Import.id.in_(ids), Import.status != "running")
+            .values(status="queued")
             .execution_options(synchronize_session=False)
         )
     return ids

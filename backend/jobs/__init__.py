@@ -4,9 +4,10 @@ A new task module goes beside `index.py` and is imported below; features never i
 package: they return follow-up work or take a callback, and an edge (api, web, a task) queues it.
 """
 
+from backend.jobs import imports
 from backend.jobs import index
 from backend.jobs import lookups
 from backend.jobs.queue import bind_app
 from backend.jobs.queue import huey
 
-__all__ = ["bind_app", "huey", "index", "lookups"]
+__all__ = ["bind_app", "huey", "imports", "index", "lookups"]

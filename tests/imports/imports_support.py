@@ -8,12 +8,12 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.cache import make_cache
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.imports.people import Person
 from backend.imports.runs import EnrolResult
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
