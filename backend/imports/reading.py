@@ -30,6 +30,9 @@ from backend.imports.people import person_from
 LISTINGS = ("job_ids", "prospective_job_ids")
 """The application filters that make up a job's people, read in this order."""
 
+RECHECK = len(LISTINGS)
+"""The position after the job's listings: a recurring run's second look at people it skipped."""
+
 
 @dataclass(frozen=True)
 class Window:
@@ -49,18 +52,30 @@ class Window:
 
 @dataclass(frozen=True)
 class Position:
-    """Where reading resumes: a listing and its saved next-page link (None: its first page)."""
+    """Where reading resumes: a listing and its saved next-page link (None: its first page).
+    After the job's listings (`listing == RECHECK`), `after_candidate` is where the second look
+    at people skipped by earlier runs goes on from."""
 
     listing: int = 0
     next_url: str | None = None
+    after_candidate: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"listing": self.listing, "next_url": self.next_url}
+        return {
+            "listing": self.listing,
+            "next_url": self.next_url,
+            "after_candidate": self.after_candidate,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Position:
         data = data or {}
-        return cls(int(data.get("listing") or 0), data.get("next_url") or None)
+        after = data.get("after_candidate")
+        return cls(
+            int(data.get("listing") or 0),
+            data.get("next_url") or None,
+            int(after) if after is not None else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,30 @@ class PeoplePage:
     people: list[Person]
     missing: list[int]  # candidate ids of applications whose candidate Greenhouse did not return
     after: Position | None  # where to resume once this page is done; None: the job is read
+
+
+def recheck_page(
+    client: GreenhouseClient, items: list[tuple[int, int | None]], job_id: int
+) -> PeoplePage:
+    """People skipped or failed by earlier runs, read again by id (a recruiter may have added an
+    email since: that changes the candidate, not the application, so a window never shows
+    them). `items` are (candidate id, application id); only applications still active on the
+    job count. Two requests per 50 people."""
+    applications = {
+        int(a["id"]): a
+        for a in client.applications.get_many([app for _, app in items if app is not None])
+    }
+    found = {int(c["id"]): c for c in client.candidates.get_many(c for c, _ in items)}
+    people = []
+    for candidate_id, application_id in items:
+        app = applications.get(application_id or 0)
+        on_job = app is not None and (
+            app.get("job_id") == job_id or job_id in (app.get("prospective_job_ids") or ())
+        )
+        if candidate_id in found and on_job and app.get("status") == "in_process":
+            people.append(person_from(found[candidate_id], app))
+        # else: no longer on the job (rejected, hired, deleted): left as it was
+    return PeoplePage(people, [], Position(RECHECK, None, items[-1][0]) if items else None)
 
 
 def _first_per_candidate(applications: list[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 from typing import Literal
@@ -31,13 +32,16 @@ from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.shapes import iso
+from backend.greenhouse.shapes import parse_instant
 from backend.imports.checks import pause_reason
 from backend.imports.people import Person
+from backend.imports.reading import RECHECK
 from backend.imports.reading import PeoplePage
 from backend.imports.reading import Position
 from backend.imports.reading import Window
 from backend.imports.reading import read_ahead
 from backend.imports.reading import read_job
+from backend.imports.reading import recheck_page
 from backend.store.models import Import
 from backend.store.models import ImportItem
 from backend.store.models import utcnow
@@ -47,6 +51,8 @@ log = logging.getLogger(__name__)
 COUNTS = ("seen", "added", "skipped_no_email", "already_in_sequence", "failed")
 SETTLED = frozenset({"added", "already_in_sequence"})
 """Item results that are final: such a person is never offered to `enrol` again."""
+RETRIED = ("skipped_no_email", "failed")
+"""Item results a recurring run looks at again (the recruiter may have fixed them)."""
 
 Outcome = Literal["added", "already_in_sequence", "failed"]
 
@@ -107,6 +113,7 @@ class _Run:
         self.clock = clock
         self.on_page = on_page
         self.per_page = per_page
+        self.started_at: datetime = clock()
 
     # --- the lease -----------------------------------------------------------------------------
     def claim(self) -> bool:
@@ -153,10 +160,15 @@ class _Run:
             if row.resume is None:
                 since = row.watermark - defaults.IMPORT_WATERMARK_OVERLAP if row.watermark else None
                 window = Window(gte=since if row.recurring else None, lte=now)
-                row.resume = {"window": window.to_json(), "position": Position().to_json()}
+                row.resume = {
+                    "window": window.to_json(),
+                    "position": Position().to_json(),
+                    "started_at": now.isoformat(),  # to the microsecond, unlike the window
+                }
                 row.progress = zero_progress()
                 row.paused_reason = None
             resume = dict(row.resume)
+            self.started_at = parse_instant(resume.get("started_at")) or now
             return (
                 row,
                 Window.from_json(resume.get("window")),
@@ -182,9 +194,49 @@ class _Run:
             return RunOutcome(self.import_id, "paused", dict(held.progress or {}), reason)
 
     def pages(self, window: Window, position: Position, row: Import) -> Iterator[PeoplePage]:
-        return read_ahead(
-            read_job(self.client, row.job_id, window=window, start=position, per_page=self.per_page)
-        )
+        """The job's pages, then, on a recurring run after the first, a second look at the
+        people earlier runs skipped; the next page is read while this one is saved."""
+        job = row.job_id
+        rechecking = row.recurring and window.gte is not None
+        if position.listing < RECHECK:
+            pages = read_job(
+                self.client, job, window=window, start=position, per_page=self.per_page
+            )
+        else:
+            pages = iter(())
+
+        def all_pages() -> Iterator[PeoplePage]:
+            for page in pages:
+                yield (
+                    replace(page, after=Position(RECHECK))
+                    if page.after is None and rechecking
+                    else page
+                )
+            if rechecking:
+                after = position.after_candidate if position.listing == RECHECK else None
+                while items := self.skipped_earlier(after):
+                    page = recheck_page(self.client, items, job)
+                    yield page
+                    after = items[-1][0]
+
+        return read_ahead(all_pages())
+
+    def skipped_earlier(self, after: int | None) -> list[tuple[int, int | None]]:
+        """The next people (candidate, application) that earlier runs skipped or failed on."""
+        with self.sessions() as session:
+            query = (
+                select(ImportItem.candidate_id, ImportItem.application_id)
+                .where(
+                    ImportItem.import_id == self.import_id,
+                    ImportItem.result.in_(RETRIED),
+                    ImportItem.at < self.started_at,
+                )
+                .order_by(ImportItem.candidate_id)
+                .limit(self.per_page)
+            )
+            if after is not None:
+                query = query.where(ImportItem.candidate_id > after)
+            return [(c, a) for c, a in session.execute(query)]
 
     def save_page(self, page: PeoplePage, progress: dict[str, int]) -> bool:
         """Enrol the page's people and save where to resume, in one transaction."""
@@ -197,7 +249,7 @@ class _Run:
             row.lease_until = self.clock() + defaults.IMPORT_LEASE
             session.flush()
             counts = dict(progress)
-            apply_page(session, row, page, self.enrol, counts)
+            apply_page(session, row, page, self.enrol, counts, self.clock())
             row.progress = counts
             row.resume = {**row.resume, "position": page.after and page.after.to_json()}
         progress.update(counts)
@@ -283,7 +335,12 @@ class _Run:
 
 
 def apply_page(
-    session: Session, row: Import, page: PeoplePage, enrol: Enrol, progress: dict[str, int]
+    session: Session,
+    row: Import,
+    page: PeoplePage,
+    enrol: Enrol,
+    progress: dict[str, int],
+    now: datetime,
 ) -> None:
     """Offer each new person on the page to `enrol` and record what happened (counts in place)."""
     ids = [p.candidate_id for p in page.people] + page.missing
@@ -307,7 +364,7 @@ def apply_page(
             item = known[candidate_id] = ImportItem(import_id=row.id, candidate_id=candidate_id)
             new.append(item)
         item.application_id, item.result, item.name = application_id, result, name
-        item.detail = detail
+        item.detail, item.at = detail, now
 
     for person in page.people:
         progress["seen"] += 1

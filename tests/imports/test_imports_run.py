@@ -344,3 +344,32 @@ def test_an_unexpected_error_gives_the_import_back_so_a_retry_carries_on_at_once
     assert retry.status == "done" and retry.progress["seen"] == 25
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Enrollment)) == 25
+
+
+def test_a_recurring_run_takes_in_someone_given_an_email_since_the_last_run(db, gh, sandbox, team):
+    job = add_job(sandbox.state, "Fixed later")
+    made = fill_job(sandbox.state, job, 4, no_email_every=2)  # numbers 2 and 4 have no email
+    backdate(sandbox, made)
+    import_id = new_import(db, gh, team, job, recurring=True)
+    first = run(db, gh, import_id)
+    assert (first.progress["added"], first.progress["skipped_no_email"]) == (2, 2)
+
+    # The recruiter adds an address in Greenhouse: the candidate changes, the application not.
+    fixed = sandbox.state.tables["candidates"][made[1]["candidate"]["id"]]
+    fixed["email_addresses"] = [{"value": "now@reachable.example", "type": "work"}]
+    before = sandbox.counters()["requests"]
+    second = run(db, gh, import_id)
+
+    assert second.progress == {
+        "seen": 2,
+        "added": 1,
+        "skipped_no_email": 1,
+        "already_in_sequence": 0,
+        "failed": 0,
+    }
+    # job check, two empty application pages, then one batch each of applications and candidates
+    assert sandbox.counters()["requests"] - before == 1 + 2 + 2
+    view = shown(db, import_id)
+    assert view["skipped_no_email"] == ["Person No4"]
+    with db.session() as session:
+        assert "now@reachable.example" in enrolled_emails(session, team.sequence_id)
