@@ -115,14 +115,13 @@ def _progress(values: Mapping[str, Any] | None) -> dict[str, int]:
 
 def describe(session: Session, row: Import) -> dict[str, Any]:
     """An import as the API shows it (DESIGN.md "Imports")."""
-    status = "paused" if row.status == "paused" else row.status
     last = row.last_result or {}
     return {
         "id": row.id,
         "job_id": row.job_id,
         "job_name": row.job_name,
         "sequence_id": row.sequence_id,
-        "status": status,
+        "status": row.status,
         "paused_reason": row.paused_reason,
         "recurring": row.recurring,
         "progress": _progress(row.progress),

@@ -101,7 +101,7 @@ def import_run(import_id: int) -> str:
         return run_now(svc, import_id, only_if_due=True).status
 
 
-@huey.periodic_task(crontab(minute="*"))
+@huey.periodic_task(crontab(minute=f"*/{int(defaults.IMPORT_SWEEP_EVERY / timedelta(minutes=1))}"))
 def imports_sweep() -> None:
     """Queue the imports that are due. Every consumer runs periodic tasks; the lock makes one of
     them do it."""

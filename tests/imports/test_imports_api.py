@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import timedelta
 
 import pytest
@@ -94,23 +95,21 @@ def test_a_recurring_import_is_listed_with_its_next_run_and_its_next_run_is_queu
     fill_job(sandbox.state, job, 2)
     huey.storage.flush_schedule()
 
+    before = utcnow()
     made = api.post(
         "/api/v1/imports",
         json={"job_id": job, "sequence_id": sequence_id, "recurring": True},
         headers=admin[1],
     ).json
+    after = utcnow()
     listed = api.get("/api/v1/imports", headers=admin[1]).json
 
     assert [item["id"] for item in listed["items"]] == [made["id"]]
     assert listed["items"][0]["next_run_at"] and listed["next_cursor"] is None
     queued = [t for t in huey.scheduled() if t.name.endswith("import_run")]
     assert [t.args for t in queued] == [(made["id"],)]
-    assert (
-        abs(
-            (queued[0].eta.replace(tzinfo=None) - utcnow().replace(tzinfo=None)).total_seconds() - 5
-        )
-        < 3
-    )
+    eta = queued[0].eta.replace(tzinfo=UTC)  # Huey keeps naive UTC
+    assert before + timedelta(seconds=5) <= eta <= after + timedelta(seconds=5)
 
 
 def test_the_sweep_runs_a_schedule_when_it_is_due(api, admin, sandbox, sequence_id, gh_app):
