@@ -373,3 +373,25 @@ def test_a_recurring_run_takes_in_someone_given_an_email_since_the_last_run(db, 
     assert view["skipped_no_email"] == ["Person No4"]
     with db.session() as session:
         assert "now@reachable.example" in enrolled_emails(session, team.sequence_id)
+
+
+def test_a_greenhouse_outage_fails_the_run_with_its_reason_and_the_next_carries_on(
+    db, gh, sandbox, team
+):
+    job = add_job(sandbox.state, "Outage")
+    fill_job(sandbox.state, job, 30)
+    import_id = new_import(db, gh, team, job)
+
+    def outage_after_first_page(_progress):
+        sandbox.set_faults(error_rate=1.0)
+
+    failed = run(db, gh, import_id, on_page=outage_after_first_page, per_page=10)
+    sandbox.clear_faults()
+    view = shown(db, import_id)
+    carried_on = run(db, gh, import_id, per_page=10)
+
+    assert failed.status == "failed" and "ServerError" in failed.reason
+    assert view["status"] == "failed" and view["last_result"]["error"] == failed.reason
+    assert carried_on.status == "done" and carried_on.progress["seen"] == 30
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Enrollment)) == 30
