@@ -57,7 +57,7 @@ def migrate() -> None:
     """Apply database migrations."""
 
     try:
-        upgrade(load_settings()["DATABASE_URL"])
+        upgrade(load_settings().database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")
@@ -76,8 +76,8 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
     """Create a user and print its API token once."""
 
     settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
-    db = Database(settings["DATABASE_URL"])
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)

@@ -45,7 +45,7 @@ def imports_group(run_now: RunNow) -> click.Group:
     def run(import_id: int) -> None:
         """Run one import now (or carry on with an unfinished one), with a progress bar."""
         settings = load_settings()
-        upgrade(settings["DATABASE_URL"])
+        upgrade(settings.database_url)
         svc: Services = build_services(settings)
         with svc.db.session() as session:
             row = session.get(Import, import_id)

@@ -48,10 +48,7 @@ in_sequence: InSequence = in_sequence_plainly
 
 
 def interval(svc: Services) -> timedelta:
-    seconds = (
-        svc.settings.get("IMPORT_INTERVAL_SECONDS") or defaults.IMPORT_INTERVAL.total_seconds()
-    )
-    return timedelta(seconds=float(seconds))
+    return timedelta(seconds=svc.settings.import_interval_seconds)
 
 
 def team_client(svc: Services, account_id: int) -> GreenhouseClient | None:
