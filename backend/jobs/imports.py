@@ -2,8 +2,7 @@
 sweep every minute that queues whatever is due (a lost task, a crashed run).
 
 The enrolment is wired here: the imports feature takes it as a callback, so it never imports
-the sequences feature. Until that feature's `add_person` is merged, a plain enrolment stands in
-(`backend/imports/plain_enrolment.py`).
+the sequences feature.
 """
 
 from __future__ import annotations
@@ -16,23 +15,31 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from huey import crontab
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.greenhouse.client import GreenhouseClient
 from backend.imports.manage import mark_unrunnable
-from backend.imports.plain_enrolment import enrol_plainly
-from backend.imports.plain_enrolment import in_sequence_plainly
-from backend.imports.preview import InSequence
+from backend.imports.people import Person
 from backend.imports.runs import Enrol
+from backend.imports.runs import EnrolResult
 from backend.imports.runs import RunOutcome
 from backend.imports.runs import run_import
 from backend.imports.schedule import due_imports
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
+from backend.sequences.enrolment import EnrolmentError
+from backend.sequences.enrolment import PersonInput
+from backend.sequences.enrolment import add_person
+from backend.store.models import Contact
+from backend.store.models import Enrollment
 from backend.store.models import Import
+from backend.store.models import Sequence
 from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -40,11 +47,57 @@ log = logging.getLogger(__name__)
 RETRY_DELAY_SECONDS = int(defaults.TASK_RETRY_DELAY.total_seconds())
 NOT_CONNECTED = "Greenhouse is not connected."
 
-enrol: Enrol = enrol_plainly
-"""How a person joins a sequence (the sequences feature's, once merged)."""
 
-in_sequence: InSequence = in_sequence_plainly
-"""Who of a page is already in the sequence (for previews)."""
+def enrolment(added_by: int | None) -> Enrol:
+    """An imported person joins the sequence as anyone added by hand would (suppressions, one
+    active sequence per person, first step scheduled), with their Greenhouse ids so that the sync
+    attaches to that record."""
+
+    def enrol(session: Session, sequence_id: int, person: Person) -> EnrolResult:
+        sequence = session.get(Sequence, sequence_id)
+        if sequence is None:
+            return EnrolResult("failed", "the sequence was deleted")
+        details = PersonInput(
+            email=person.emails[0].lower(),
+            first_name=person.first_name or None,
+            last_name=person.last_name or None,
+            company=person.company,
+            title=person.title,
+            source="import",
+            emails=[e.lower() for e in person.emails],
+        )
+        try:
+            added = add_person(
+                session,
+                account_id=sequence.account_id,
+                sequence_id=sequence_id,
+                person=details,
+                added_by=added_by,
+                now=utcnow(),
+            )
+        except EnrolmentError as exc:
+            outcome = "already_in_sequence" if exc.status == 409 else "failed"
+            return EnrolResult(outcome, exc.message)
+        contact = added.contact
+        if contact.gh_candidate_id is None:
+            contact.gh_candidate_id = person.candidate_id
+            contact.gh_application_id = person.application_id
+        return EnrolResult("added", "; ".join(added.warnings) or None)
+
+    return enrol
+
+
+def in_sequence(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
+    """Candidate ids of the people with an address enrolled in the sequence (for previews)."""
+    by_email = {e.lower(): p.candidate_id for p in people for e in p.emails}
+    if not by_email:
+        return set()
+    rows = session.execute(
+        select(Contact.email)
+        .join(Enrollment, Enrollment.contact_id == Contact.id)
+        .where(Enrollment.sequence_id == sequence_id, func.lower(Contact.email).in_(list(by_email)))
+    )
+    return {by_email[email.lower()] for (email,) in rows if email.lower() in by_email}
 
 
 def interval(svc: Services) -> timedelta:
@@ -69,6 +122,7 @@ def run_now(
     with svc.db.session() as session:
         row = session.get(Import, import_id)
         account_id = row.account_id if row is not None else None
+        added_by = row.created_by if row is not None else None
     if account_id is None:
         return RunOutcome(import_id, "gone")
     client = team_client(svc, account_id)
@@ -80,7 +134,7 @@ def run_now(
         svc.db.session,
         client,
         import_id,
-        enrol,
+        enrolment(added_by),
         owner=owner,
         interval=interval(svc),
         on_page=on_page,

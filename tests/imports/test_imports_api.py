@@ -14,9 +14,14 @@ from backend.greenhouse.sandbox.jobs import close_job
 from backend.greenhouse.sandbox.jobs import fill_job
 from backend.jobs.imports import imports_sweep
 from backend.jobs.queue import huey
+from backend.sequences.authoring import create_sequence
+from backend.sequences.enrolment import PersonInput
+from backend.sequences.enrolment import add_person
+from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Import
-from backend.store.models import Sequence
+from backend.store.models import ImportItem
+from backend.store.models import Suppression
 from backend.store.models import utcnow
 from tests.support.accounts import make_user
 
@@ -46,13 +51,22 @@ def member(gh_app, admin):  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {token}"}
 
 
+ONE_EMAIL = [
+    {
+        "kind": "email",
+        "subject": "Hello {{ first_name }}",
+        "body": "Hi {{ first_name | default('there') }}",
+        "wait": {"amount": 0, "unit": "minutes"},
+    }
+]
+
+
 @pytest.fixture
 def sequence_id(gh_app, admin) -> int:  # type: ignore[no-untyped-def]
+    user = admin[0]
     with gh_app.extensions["sourcebridge"].db.session() as session:
-        sequence = Sequence(account_id=admin[0].account_id, name="Imported")
-        session.add(sequence)
-        session.flush()
-        return sequence.id
+        data = {"name": "Imported", "steps": ONE_EMAIL}
+        return create_sequence(session, user.account_id, user.id, data, utcnow()).id
 
 
 def enrolled(gh_app) -> int:  # type: ignore[no-untyped-def]
@@ -220,3 +234,45 @@ def test_without_a_greenhouse_connection_an_import_is_a_409(make_app, app_config
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 409
+
+
+def test_people_join_through_the_sequences_rules_active_elsewhere_or_suppressed(
+    api, admin, sandbox, sequence_id, gh_app
+):
+    job = add_job(sandbox.state, "Rules")
+    made = fill_job(sandbox.state, job, 3)
+    user = admin[0]
+    with gh_app.extensions["sourcebridge"].db.session() as session:
+        other = create_sequence(
+            session, user.account_id, user.id, {"name": "Other", "steps": ONE_EMAIL}, utcnow()
+        )
+        add_person(
+            session,
+            account_id=user.account_id,
+            sequence_id=other.id,
+            person=PersonInput(email="person.1@work.example", first_name="Person"),
+            added_by=user.id,
+            now=utcnow(),
+        )
+        session.add(
+            Suppression(
+                account_id=user.account_id,
+                kind="email",
+                value="person.2@work.example",
+                reason="unsubscribed",
+            )
+        )
+
+    body = api.post(
+        "/api/v1/imports", json={"job_id": job, "sequence_id": sequence_id}, headers=admin[1]
+    ).json
+
+    assert body["progress"]["added"] == 1
+    assert body["progress"]["already_in_sequence"] == 1 and body["progress"]["failed"] == 1
+    with gh_app.extensions["sourcebridge"].db.session() as session:
+        imported = session.scalars(
+            select(Contact).where(Contact.email == "person.3@work.example")
+        ).one()
+        failed = session.scalars(select(ImportItem).where(ImportItem.result == "failed")).one()
+    assert imported.gh_candidate_id == made[2]["candidate"]["id"] and imported.source == "import"
+    assert "unsubscribed" in failed.detail

@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from backend.__main__ import main
 from backend.greenhouse.sandbox.jobs import add_job
 from backend.greenhouse.sandbox.jobs import fill_job
+from backend.sequences.authoring import create_sequence
 from backend.store import Database
 from backend.store.migrations import upgrade
 from backend.store.models import Account
 from backend.store.models import Import
-from backend.store.models import Sequence
+from backend.store.models import utcnow
 
 
 @pytest.fixture
@@ -45,9 +46,10 @@ def test_imports_run_runs_the_import_and_prints_its_counts(cli_db, tmp_path, san
         account = Account(name="Team")
         session.add(account)
         session.flush()
-        sequence = Sequence(account_id=account.id, name="S")
-        session.add(sequence)
-        session.flush()
+        steps = [{"kind": "task", "task_type": "call", "instructions": "Call them"}]
+        sequence = create_sequence(
+            session, account.id, None, {"name": "S", "steps": steps}, utcnow()
+        )
         row = Import(account_id=account.id, job_id=job, sequence_id=sequence.id, progress={})
         session.add(row)
         session.flush()
