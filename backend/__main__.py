@@ -22,6 +22,7 @@ from backend.greenhouse.sandbox.cli import sandbox
 from backend.imports.cli import imports_group
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
+from backend.mailboxes.cli import mailboxes
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -97,7 +98,7 @@ def _run_import_now(*args: Any, **kwargs: Any) -> Any:
 
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox, imports_group(_run_import_now)):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes, imports_group(_run_import_now)):
         main.add_command(group)
 
 

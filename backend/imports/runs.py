@@ -400,7 +400,7 @@ def run_import(
     enrol: Enrol,
     *,
     owner: str,
-    interval: timedelta = defaults.IMPORT_INTERVAL,
+    interval: timedelta = timedelta(seconds=defaults.IMPORT_INTERVAL_SECONDS),
     clock: Callable[[], datetime] = utcnow,
     on_page: Callable[[dict[str, int]], None] | None = None,
     only_if_due: bool = False,
