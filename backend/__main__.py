@@ -6,6 +6,8 @@ Core commands live here; each feature package contributes its own click group (`
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from backend.accounts.cli import greenhouse
@@ -17,6 +19,7 @@ from backend.cli import DependencyFailed
 from backend.config import load_settings
 from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
+from backend.imports.cli import imports_group
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
 from backend.mailboxes.cli import mailboxes
@@ -85,9 +88,17 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
         raise BadInput(str(exc)) from exc
 
 
+def _run_import_now(*args: Any, **kwargs: Any) -> Any:
+    """`imports run`: the queue edge's run, imported on use like `serve` (importing the queue
+    makes its storage)."""
+    from backend.jobs.imports import run_now
+
+    return run_now(*args, **kwargs)
+
+
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox, mailboxes):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes, imports_group(_run_import_now)):
         main.add_command(group)
 
 

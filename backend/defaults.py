@@ -287,6 +287,27 @@ SYNC_BATCH_CONTACTS = 50
 
 SYNC_EVENTS_BATCH = 500
 """Events read into outbox rows per transaction."""
+# --- Greenhouse imports (backend/imports) ---------------------------------------------------------
+IMPORT_WATERMARK_OVERLAP = timedelta(minutes=5)
+"""A recurring run reads applications updated since this long before the last run started, so
+one written on the boundary (or under clock skew between us and Greenhouse) is not missed."""
+
+IMPORT_LEASE = timedelta(minutes=10)
+"""How long a run holds its import; renewed every page. A crashed run's lease lapses after this
+and the next run resumes from the saved page."""
+
+IMPORT_SKIPPED_NAMES_SHOWN = 200
+"""At most this many people without an email are listed by name on an import."""
+
+IMPORT_SWEEP_EVERY = timedelta(minutes=1)
+"""How often the scheduler looks for recurring imports that are due (a safety net: each run
+also queues the next one at its exact time, so sub-minute intervals work)."""
+
+IMPORT_PREVIEW_MAX_PEOPLE = 1000
+"""A preview reads at most this many people (two pages, ~22 requests) and says if there are more."""
+
+IMPORT_PREVIEW_SAMPLE = 20
+"""People listed by name in a preview."""
 
 # --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
 SEQUENCE_DEFAULT_SCHEDULE = {

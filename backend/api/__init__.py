@@ -11,6 +11,7 @@ from backend.api import contacts
 from backend.api import enrollments
 from backend.api import greenhouse_pickers
 from backend.api import health
+from backend.api import imports
 from backend.api import integrations
 from backend.api import lookups
 from backend.api import mailboxes
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     enrollments.blp,
     tasks.blp,
     suppressions.blp,
+    imports.blp,
     mailboxes.blp,
     unsubscribe.blp,
 )

@@ -26,6 +26,7 @@ from backend.greenhouse.shapes import newest
 from backend.greenhouse.shapes import range_filter
 from backend.greenhouse.shapes import social_media
 from backend.greenhouse.shapes import unwrap_created
+from backend.greenhouse.transport import Page
 from backend.greenhouse.transport import Transport
 
 PAGE = defaults.GREENHOUSE_PAGE_SIZE
@@ -162,6 +163,23 @@ class Applications(Resource):
 
     def list_by_job(self, job_id: int, *, status: str | None = None) -> Iterator[Row]:
         return self.iter(job_ids=[job_id], status=status)
+
+    def pages(
+        self,
+        *,
+        start_url: str | None = None,
+        updated_at_gte: Instant | None = None,
+        updated_at_lte: Instant | None = None,
+        per_page: int = PAGE,
+        **filters: Any,
+    ) -> Iterator[Page]:
+        """Applications page by page (`job_ids`, `prospective_job_ids` … as comma lists), each
+        page with its `next_url`; `start_url` resumes from a saved one."""
+        params = {
+            "updated_at": range_filter(gte=updated_at_gte, lte=updated_at_lte),
+            **filters,
+        }
+        return self._t.pages("/v3/applications", params, per_page=per_page, start_url=start_url)
 
     def get_many(self, ids: Iterable[int]) -> list[Row]:
         return list(self._t.iter_ids("/v3/applications", "ids", ids))

@@ -66,6 +66,14 @@ class Reply:
     next_url: str | None = None
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a list endpoint and the link to the next (None on the last page)."""
+
+    rows: list[dict[str, Any]]
+    next_url: str | None
+
+
 def chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for value in values:
@@ -181,14 +189,30 @@ class Transport:
     ) -> Iterator[dict[str, Any]]:
         """Rows of a list endpoint: filters and `per_page` on the first request only, then the
         `Link: rel="next"` URL verbatim (the cursor alone) until there is none."""
+        for page in self.pages(path, params, per_page=per_page):
+            yield from page.rows
+
+    def pages(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        per_page: int = defaults.GREENHOUSE_PAGE_SIZE,
+        start_url: str | None = None,
+    ) -> Iterator[Page]:
+        """`iter`, one page at a time, each with the link to the next. `start_url` (a saved
+        `next_url`) resumes a listing where it stopped; `params` are then not sent."""
         if not 1 <= per_page <= defaults.GREENHOUSE_PAGE_SIZE:
             raise ValueError(f"per_page must be 1..{defaults.GREENHOUSE_PAGE_SIZE}")
-        first = {k: v for k, v in (params or {}).items() if v is not None}
-        reply = self.send("GET", self._url(path), params={**first, "per_page": per_page})
+        if start_url is not None:
+            reply = self.send("GET", self._own_url(start_url))
+        else:
+            first = {k: v for k, v in (params or {}).items() if v is not None}
+            reply = self.send("GET", self._url(path), params={**first, "per_page": per_page})
         while True:
             if not isinstance(reply.data, list):
                 raise MalformedResponse(f"expected a JSON array from {path}", body=reply.data)
-            yield from reply.data
+            yield Page(reply.data, reply.next_url)
             if not reply.next_url:
                 return
             reply = self.send("GET", reply.next_url)
@@ -331,8 +355,9 @@ class Transport:
 
     def _next_url(self, response: requests.Response) -> str | None:
         url = response.links.get("next", {}).get("url")
-        if not url:
-            return None
+        return self._own_url(url) if url else None
+
+    def _own_url(self, url: str) -> str:
         ours, theirs = urlsplit(self.api_url), urlsplit(url)
         if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
             # Never send our bearer token to another host.

@@ -4,6 +4,7 @@ A new task module goes beside `index.py` and is imported below; features never i
 package: they return follow-up work or take a callback, and an edge (api, web, a task) queues it.
 """
 
+from backend.jobs import imports
 from backend.jobs import index
 from backend.jobs import lookups
 from backend.jobs import mailboxes
@@ -16,6 +17,7 @@ from backend.jobs.queue import huey
 __all__ = [
     "bind_app",
     "huey",
+    "imports",
     "index",
     "lookups",
     "mailboxes",

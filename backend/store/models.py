@@ -577,6 +577,9 @@ class Import(TimestampMixin, Base):
     next_run_at: Mapped[datetime | None]
     last_result: Mapped[dict[str, Any] | None]
     deleted_at: Mapped[datetime | None]
+    # The imports feature: who is running it and until when (migration 0003_imports_lease).
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None]
 
 
 class ImportItem(Base):
