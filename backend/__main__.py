@@ -19,6 +19,7 @@ from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
+from backend.mailboxes.cli import mailboxes
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -86,7 +87,7 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
 
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes):
         main.add_command(group)
 
 
