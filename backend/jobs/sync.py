@@ -21,13 +21,15 @@ from backend.accounts.integration import greenhouse_client
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
+from backend.sequences.plan import finish
+from backend.sequences.plan import load
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
 from backend.sync.catalog import Catalog
 from backend.sync.executor import Executor
 from backend.sync.facts import linkedin_candidates
 from backend.sync.follow import FinishEnrollments
-from backend.sync.follow import finish_enrollments
+from backend.sync.follow import active_enrollments
 from backend.sync.outbox import RunReport
 from backend.sync.outbox import perform_due
 from backend.sync.outbox import read_events
@@ -117,9 +119,13 @@ def request_sync() -> None:
 
 
 def apply_follow_ups(svc: Services, follow_ups: list[FinishEnrollments]) -> int:
-    """Carry out the sync's follow-up work: finish the enrollments Greenhouse ended."""
+    """Carry out the sync's follow-up work through the sequences feature: the enrollments
+    Greenhouse ended (rejected, hired, anonymised) finish as removed, with the reason."""
     finished = 0
+    now = utcnow()
     with svc.db.session() as session:
         for follow in follow_ups:
-            finished += finish_enrollments(session, follow)
+            for enrollment in active_enrollments(session, follow):
+                finish(session, load(session, enrollment), "removed", now, reason=follow.reason)
+                finished += 1
     return finished

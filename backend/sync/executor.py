@@ -199,7 +199,10 @@ class Executor:
         if action.custom_fields:
             self.client.candidates.patch(cid, custom_fields=_custom_fields(action.custom_fields))
         aid = application["id"] if application else None
-        warning = EXISTS_IN_GREENHOUSE if action.warn_if_exists and why != "linked" else None
+        # An existing record the sync did not create (found now, or matched when the person
+        # was added) is what dedupe warns about.
+        existing = why != "linked" or not link.created_here
+        warning = EXISTS_IN_GREENHOUSE if action.warn_if_exists and existing else None
         return Outcome(
             link=Link(cid, aid, created_here=link.created_here and why == "linked"),
             greenhouse_ids={

@@ -78,10 +78,10 @@ def contact_emails(contact: Contact) -> tuple[str, ...]:
 
 
 def has_record_coming(session: Session, contact: Contact) -> bool:
-    """Linked, or a find-or-create for this contact is recorded. A failed one counts too: the
-    actions recorded meanwhile fail "for want of a record" and come back with its Retry."""
-    if contact.gh_candidate_id is not None:
-        return True
+    """The sync has taken this contact on: a find-or-create is recorded for them (done, waiting
+    or failed: actions recorded meanwhile fail "for want of a record" and come back with its
+    Retry). Greenhouse ids set when the person was added (the dedupe check's match) do not
+    count: that record is attached to at the first sync, which still happens by the rules."""
     return (
         session.scalar(
             select(SyncJob.id)

@@ -128,24 +128,14 @@ def erase(session: Session, contact: Contact) -> None:
             job.status, job.last_error = "failed", "Anonymised in Greenhouse"
 
 
-def finish_enrollments(session: Session, follow: FinishEnrollments) -> int:
-    """Finish the contacts' active enrollments (the sequences feature owns enrollments; until it
-    offers a function for this, the rows are finished here: status, outcome, the active key
-    released so the person can be added again later)."""
-    rows = session.scalars(
-        select(Enrollment).where(
-            Enrollment.contact_id.in_(follow.contact_ids),
-            Enrollment.status != "finished",
+def active_enrollments(session: Session, follow: FinishEnrollments) -> list[Enrollment]:
+    """The enrollments a follow-up finishes: the contacts' unfinished ones in that team."""
+    return list(
+        session.scalars(
+            select(Enrollment).where(
+                Enrollment.contact_id.in_(follow.contact_ids),
+                Enrollment.account_id == follow.account_id,
+                Enrollment.status != "finished",
+            )
         )
     )
-    finished = 0
-    for enrollment in rows:
-        sequence = enrollment.sequence
-        if sequence is None or sequence.account_id != follow.account_id:
-            continue
-        enrollment.status, enrollment.outcome = "finished", follow.outcome
-        enrollment.paused_reason = follow.reason
-        enrollment.active_key, enrollment.next_action_at = None, None
-        enrollment.finished_at = utcnow()
-        finished += 1
-    return finished

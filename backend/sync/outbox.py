@@ -91,13 +91,25 @@ def read_events(
 ) -> int:
     """Decide about the events after the cursor; rows and the cursor move together (the caller
     commits). Returns how many events were read."""
-    cursor = session.scalar(
-        select(EventCursor).where(EventCursor.consumer == CONSUMER).with_for_update()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(EventCursor)
+        .values(consumer=CONSUMER, last_event_id=0, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["consumer"])
     )
-    if cursor is None:
-        cursor = EventCursor(consumer=CONSUMER, last_event_id=0)
-        session.add(cursor)
-        session.flush()
+    # Writing the cursor row first takes it (PostgreSQL) or the write lock (SQLite) until the
+    # caller commits: a second reader waits instead of deciding about the same events.
+    session.execute(
+        update(EventCursor)
+        .where(EventCursor.consumer == CONSUMER)
+        .values(last_event_id=EventCursor.last_event_id)
+        .execution_options(synchronize_session=False)
+    )
+    cursor = session.scalars(
+        select(EventCursor)
+        .where(EventCursor.consumer == CONSUMER)
+        .execution_options(populate_existing=True)  # another reader may have moved it
+    ).one()
     events = list(
         session.scalars(
             select(Event).where(Event.id > cursor.last_event_id).order_by(Event.id).limit(limit)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from sync_support import by_name
+from sync_support import make_client
 from sync_world import World
 from sync_world import job_target
 from sync_world import sync
@@ -13,6 +14,8 @@ from sync_world import sync
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
 from backend.store.models import Account
+from backend.store.models import Enrollment
+from backend.store.models import Event
 from backend.store.models import User
 from tests.support.accounts import make_user
 
@@ -175,3 +178,37 @@ def test_integration_settings_refuse_what_greenhouse_lacks(gh_app, world, settin
         "/api/v1/integrations/greenhouse", json={"settings": settings}, headers=world.auth
     )
     assert reply.status_code == 422 and field in reply.get_json()["errors"]
+
+
+def test_a_rejection_in_greenhouse_finishes_the_enrollment(make_app, app_config, sandbox) -> None:
+    secret = "whsec-sync-test"
+    app = make_app({**app_config, **sandbox.settings(), "ALLOW_PRIVATE_NETWORKS": True,
+                    "GREENHOUSE_WEBHOOK_SECRET": secret})  # fmt: skip
+    user, _token = make_user(app)
+    session = app.extensions["sourcebridge"].db.sessionmaker()
+    try:
+        account = session.get(Account, session.get(User, user.id).account_id)
+        world = World(session, account, sync_mode="on_add")
+        contact = world.contact()
+        enrollment = world.enroll(contact, target=job_target(sandbox))
+        sync(session, sandbox)
+        session.refresh(contact)
+        make_client(sandbox).transport.write(
+            "POST",
+            f"/v3/applications/{contact.gh_application_id}/reject",
+            {"rejection_reason_id": 1},
+        )
+        [(headers, body)] = sandbox.signed_webhooks(secret)
+        reply = app.test_client().post("/webhooks/greenhouse", data=body, headers=headers)
+        assert reply.status_code == 200 and reply.get_json()["status"] == "applied"
+        session.expire_all()
+        finished = session.get(Enrollment, enrollment.id)
+        assert (finished.status, finished.outcome, finished.active_key) == (
+            "finished",
+            "removed",
+            None,
+        )
+        [event] = session.query(Event).filter_by(enrollment_id=enrollment.id, type="finished").all()
+        assert event.data["reason"] == "Rejected in Greenhouse"
+    finally:
+        session.close()

@@ -2,8 +2,9 @@
 to a sequence, an email sent, the first reply; the queued sync task then leaves exactly the
 expected Greenhouse records, notes and stage (the sandbox over HTTP, the real database).
 
-The sequences feature is not on this branch yet: "add to sequence", "email sent" and "reply" are
-written as it writes them (a contact, an enrollment with its fixed target, events)."""
+The first test writes "add to sequence", "email sent" and "reply" as the sequences feature writes
+them (a contact, an enrollment with its fixed target, events); the second goes through the
+sequences feature itself."""
 
 from __future__ import annotations
 
@@ -13,18 +14,26 @@ from datetime import datetime
 from sync_support import by_name
 
 from backend.jobs.sync import sync_tick
+from backend.sequences import apply_inbound
+from backend.sequences import claim_due_sends
+from backend.sequences import record_send_result
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import GreenhouseIntegration
+from backend.store.models import Mailbox
 from backend.store.models import Sequence
 from backend.store.models import User
+from backend.store.models import utcnow
 from tests.lookup.conftest import dns  # noqa: F401 - fixture
 from tests.lookup.conftest import gh_app  # noqa: F401 - fixture
 from tests.lookup.conftest import gh_auth  # noqa: F401 - fixture
 from tests.lookup.conftest import gh_config  # noqa: F401 - fixture
 from tests.lookup.conftest import page
 from tests.lookup.conftest import sandbox  # noqa: F401 - fixture
+from tests.sequences.conftest import Inbound
+
+OPEN = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "windows": [["00:00", "24:00"]]}
 
 
 def add_to_sequence(session, account_id: int, lookup: dict, target: dict) -> Enrollment:  # type: ignore[no-untyped-def]
@@ -112,3 +121,64 @@ def test_recruiter_lookup_to_first_reply(gh_app, gh_auth, sandbox) -> None:  # n
     assert detail["pool_stage_id"] == replied["id"]
     assert (contact.sync_status, contact.gh_target["stage_name"]) == ("synced", "Replied")
     assert {i["status"] for i in gh["items"]} == {"done"}
+
+
+def test_the_real_sequence_path_to_first_reply(gh_app, gh_auth, sandbox) -> None:  # noqa: F811
+    """The same flow through the sequences feature itself: added by lookup id over the API,
+    the email claimed and sent by the dispatcher's functions, the reply applied as inbound."""
+    url, html, _ = page("recruiter_grouped_roles")
+    client = gh_app.test_client()
+    lookup = client.post("/api/v1/lookups", json={"url": url, "html": html}, headers=gh_auth).json
+    pool = by_name(sandbox, "prospect_pools", "Engineering Talent")
+    new = by_name(sandbox, "prospect_pool_stages", "New", prospect_pool_id=pool["id"])
+    replied = by_name(sandbox, "prospect_pool_stages", "Replied", prospect_pool_id=pool["id"])
+    on_reply = {"pool_id": pool["id"], "pool_stage_id": replied["id"]}
+    settings = {"sync_mode": "on_add", "stage_on_reply": on_reply}
+    assert client.put("/api/v1/integrations/greenhouse", json={"settings": settings},
+                      headers=gh_auth).status_code == 200  # fmt: skip
+    db = gh_app.extensions["sourcebridge"].db
+    with db.session() as session:
+        user = session.query(User).one()
+        mailbox = Mailbox(account_id=user.account_id, user_id=user.id, address="rec@team.example",
+                          smtp={}, imap={}, daily_cap=200, min_gap_seconds=0)  # fmt: skip
+        session.add(mailbox)
+        session.flush()
+        mailbox_id, account_id = mailbox.id, user.account_id
+    steps = [{"kind": "email", "subject": "Hi {{ first_name }}", "body": "Hello {{ first_name }}",
+              "wait": {"amount": 0, "unit": "minutes"}}]  # fmt: skip
+    sequence = client.post("/api/v1/sequences", headers=gh_auth, json={
+        "name": "Backend", "mailbox_id": mailbox_id, "steps": steps, "schedule": OPEN,
+        "greenhouse_target": {"pool_id": pool["id"], "pool_stage_id": new["id"]},
+    }).json  # fmt: skip
+    added = client.post(f"/api/v1/sequences/{sequence['id']}/contacts", headers=gh_auth,
+                        json={"lookup_id": lookup["id"]})  # fmt: skip
+    assert added.status_code == 201, added.json
+    contact_id = added.json["contact"]["id"]
+    email = added.json["contact"]["email"]
+
+    class Sent:
+        kind, detail, retry_at = "sent", "", None
+
+    with db.session() as session:
+        [send] = claim_due_sends(session, utcnow(), "t")
+        record_send_result(session, send.execution_id, Sent(), utcnow())
+    with db.session() as session:
+        apply_inbound(session, account_id, Inbound("reply", from_addr=email,
+                      in_reply_to=send.email.message_id), utcnow())  # fmt: skip
+    with gh_app.app_context():
+        result = sync_tick().get()
+    assert result["failed"] == 0 and result["retrying"] == 0
+
+    with db.session() as session:
+        contact = session.get(Contact, contact_id)
+        cid, aid = contact.gh_candidate_id, contact.gh_application_id
+    tables = sandbox.state.tables
+    notes = sorted((n["type"], n["subject"]) for n in tables["notes"].values()
+                   if n["candidate_id"] == cid)  # fmt: skip
+    first_name = tables["candidates"][cid]["first_name"]
+    assert notes == [("EMAIL", f"Hi {first_name}"), ("EMAIL", "Re: Hello")]
+    roles = [e for e in tables["candidate_employments"].values() if e["candidate_id"] == cid]
+    assert len(roles) == min(5, len(lookup["profile"]["positions"]))
+    [detail] = [d for d in tables["prospect_details"].values() if d["application_id"] == aid]
+    assert detail["pool_stage_id"] == replied["id"]
+    assert contact.sync_status == "synced"

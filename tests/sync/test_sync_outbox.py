@@ -236,3 +236,34 @@ def test_a_second_sequence_adds_only_its_target_application(db_session, sandbox)
     assert len(ids_of(sandbox, "applications", candidate_id=cid)) == 2
     assert len([e for e in sandbox.state.tables["candidate_employments"].values()
                 if e["candidate_id"] == cid]) == 5  # fmt: skip
+
+
+def test_a_match_found_when_added_is_attached_at_the_first_sync(db_session, sandbox) -> None:
+    """The sequences feature stores the dedupe match's ids when the person is added; the first
+    sync then attaches to that record (the target's application, roles, fields) and keeps the
+    warning; with "only when they reply", nothing is written before the reply."""
+    seeded = list(sandbox.state.tables["candidates"].values())[5]
+    email = seeded["email_addresses"][0]["value"]
+    world = World(
+        db_session, sync_mode="on_reply", custom_field_map={"headline": "linkedin_headline"}
+    )
+    contact = world.contact(email=email)
+    contact.gh_candidate_id, contact.sync_error = seeded["id"], "Exists in Greenhouse"
+    db_session.commit()
+    enrollment = world.enroll(contact, target=pool_target(sandbox, "New"))
+    world.sent(enrollment)
+    sync(db_session, sandbox)
+    assert [
+        n for n in sandbox.state.tables["notes"].values() if n["candidate_id"] == seeded["id"]
+    ] == []
+    world.reply(enrollment)
+    sync(db_session, sandbox)
+    db_session.refresh(contact)
+    assert contact.gh_candidate_id == seeded["id"]
+    assert (contact.sync_status, contact.sync_error) == ("synced", "Exists in Greenhouse")
+    stored = sandbox.state.tables["candidates"][seeded["id"]]["custom_fields"]
+    assert stored["linkedin_headline"]["value"] == "Builds data platforms"
+    roles = [e for e in sandbox.state.tables["candidate_employments"].values()
+             if e["candidate_id"] == seeded["id"]]  # fmt: skip
+    assert len(roles) == 5
+    assert sandbox.counters()["created_per_email"].get(email, 0) == 0
