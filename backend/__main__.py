@@ -19,6 +19,7 @@ from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
+from backend.mailboxes.cli import mailboxes
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -54,7 +55,7 @@ def migrate() -> None:
     """Apply database migrations."""
 
     try:
-        upgrade(load_settings()["DATABASE_URL"])
+        upgrade(load_settings().database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")
@@ -73,8 +74,8 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
     """Create a user and print its API token once."""
 
     settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
-    db = Database(settings["DATABASE_URL"])
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)
@@ -86,7 +87,7 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
 
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes):
         main.add_command(group)
 
 

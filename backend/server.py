@@ -18,6 +18,7 @@ from backend.accounts.users import create_user
 from backend.accounts.users import user_count
 from backend.app import create_app
 from backend.cli import DependencyFailed
+from backend.config import Settings
 from backend.config import load_settings
 from backend.store import Database
 from backend.store.migrations import upgrade
@@ -40,9 +41,9 @@ class GunicornApp(BaseApplication):
         return create_app()
 
 
-def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
+def first_run_admin(settings: Settings, host: str, port: int) -> None:
     """With no users yet, make an admin and print its token once, with the next steps."""
-    db = Database(settings["DATABASE_URL"])
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             if user_count(session):
@@ -66,12 +67,12 @@ def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
     )
 
 
-def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
+def warn_unshared_secret_key(settings: Settings) -> None:
     """Scaled out, every machine must share SECRET_KEY: it decrypts the stored secrets."""
-    if settings["REDIS_URL"] and not settings["SECRET_KEY_FROM_ENV"]:
+    if settings.redis_url and not settings.secret_key_from_env:
         click.echo(
             "warning: REDIS_URL is set but SECRET_KEY is not: this machine generated its own "
-            f"key in {settings['INSTANCE_DIR']}; set the same SECRET_KEY on every machine",
+            f"key in {settings.instance_dir}; set the same SECRET_KEY on every machine",
             err=True,
         )
 
@@ -80,12 +81,12 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
     settings = load_settings()
     warn_unshared_secret_key(settings)
     try:
-        upgrade(settings["DATABASE_URL"])
+        upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"database migration failed: {exc}") from exc
     first_run_admin(settings, host, port)
 
-    embedded = not settings["REDIS_URL"]
+    embedded = not settings.redis_url
     consumer = None
     if embedded:
         # The embedded default runs its queue consumer beside the API.
@@ -99,7 +100,7 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
-        "loglevel": settings["LOG_LEVEL"].lower(),
+        "loglevel": settings.log_level.lower(),
     }
     click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
     try:
