@@ -29,7 +29,12 @@ from backend.sequences import ClaimedSend
 
 
 def mail_transport(svc: Services) -> MailTransport:
-    context = MailContext.from_settings(svc.settings, svc.secrets)
+    return transport_for(MailContext.from_settings(svc.settings, svc.secrets))
+
+
+def transport_for(context: MailContext) -> MailTransport:
+    """The mailboxes feature as the dispatcher's transport: compose with a signed unsubscribe
+    link, one SMTP submission; the Sent folder for the reconciler."""
 
     def send(session: Session, claimed: ClaimedSend, now: datetime):  # type: ignore[no-untyped-def]
         draft = asdict(claimed.email)

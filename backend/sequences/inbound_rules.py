@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 from typing import Protocol
 
+from sqlalchemy import String
+from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,23 +52,21 @@ class InboundLike(Protocol):
 
 def contacts_with_address(session: Session, account_id: int, address: str) -> list[Contact]:
     address = address.strip().lower()
-    primary = list(
-        session.scalars(
-            select(Contact).where(
-                Contact.account_id == account_id, func.lower(Contact.email) == address
-            )
+    for same in (Contact.email == address, func.lower(Contact.email) == address):
+        primary = list(
+            session.scalars(select(Contact).where(Contact.account_id == account_id, same))
+        )
+        if primary:  # stored lower-cased by enrolment: the indexed equality usually answers
+            return primary
+    # Other known addresses of a contact (the `emails` JSON list), narrowed in SQL first.
+    quoted = f'"{address}"'
+    candidates = session.scalars(
+        select(Contact).where(
+            Contact.account_id == account_id,
+            func.lower(cast(Contact.emails, String)).contains(quoted, autoescape=True),
         )
     )
-    if primary:
-        return primary
-    # Other known addresses of a contact (emails JSON): few rows per team carry several.
-    return [
-        contact
-        for contact in session.scalars(
-            select(Contact).where(Contact.account_id == account_id, Contact.emails.is_not(None))
-        )
-        if address in (a.lower() for a in (contact.emails or []))
-    ]
+    return [c for c in candidates if address in (a.lower() for a in (c.emails or []))]
 
 
 def live_enrollments(session: Session, contact_ids: list[int]) -> list[Enrollment]:

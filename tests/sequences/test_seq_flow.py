@@ -344,3 +344,24 @@ def test_a_cap_delay_says_why_and_when(db) -> None:
         waiting = session.get(Enrollment, second)
         assert waiting.delay_reason == "daily cap of 1 reached"
         assert waiting.next_action_at == NOW + timedelta(hours=24)
+
+
+def test_a_reply_from_another_known_address_of_the_person_stops_them(db, team) -> None:
+    sequence_id = add_sequence(db, team)
+    with db.session() as session:
+        added = add_person(
+            session,
+            account_id=team.account_id,
+            sequence_id=sequence_id,
+            person=person_from_fields(ADA),
+            added_by=None,
+            now=NOW,
+        )
+        added.contact.emails = ["ada@analytical.example", "ada_l@home.example"]
+        enrollment_id = added.enrollment.id
+    with db.session() as session:
+        apply_inbound(
+            session, team.account_id, Inbound("reply", from_addr="Ada_L@home.example"), NOW
+        )
+    with db.session() as session:
+        assert session.get(Enrollment, enrollment_id).outcome == "replied"
