@@ -24,6 +24,7 @@ from backend.services import Services
 from backend.services import close_db_session
 from backend.services import commit_db_session
 from backend.store import Database
+from backend.web import init_web
 
 OPENAPI = {
     "API_TITLE": "Sourcebridge",
@@ -80,4 +81,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(commit_db_session)
     app.teardown_appcontext(close_db_session)
     init_api(app)
+    init_web(app)
     return app

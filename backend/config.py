@@ -70,7 +70,10 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(get("MAX_REQUEST_BYTES", defaults.MAX_REQUEST_BYTES)),
         "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
         "TESTING": _bool(get("TESTING", False)),
+        "PUBLIC_URL": get("PUBLIC_URL", defaults.PUBLIC_URL).rstrip("/"),
     }
+    # Session cookies only over HTTPS when people reach the app over HTTPS.
+    settings["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
     settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
     settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)
     if settings["EMAIL_VERIFY"] not in ("off", "smtp"):

@@ -60,6 +60,7 @@ class Api(SmorestApi):
 
 
 def init_api(app: Flask) -> Api:
+    from backend.api import extension
     from backend.api import health
     from backend.api import integrations
     from backend.api import lookups
@@ -68,6 +69,6 @@ def init_api(app: Flask) -> Api:
 
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (health, me, integrations, lookups, webhooks):
+    for module in (health, me, integrations, lookups, webhooks, extension):
         api.register_blueprint(module.blp)
     return api

@@ -21,7 +21,7 @@ from backend.greenhouse.errors import GreenhouseError
 from backend.integration import connection_for
 from backend.integration import greenhouse_client
 from backend.integration import integration_row
-from backend.integration import save_connection
+from backend.integration import update_integration
 from backend.services import db_session
 from backend.services import services
 from backend.store.models import CandidateIndexState
@@ -90,26 +90,17 @@ class GreenhouseIntegration(MethodView):
         """Save the connection and/or settings (admins only). Omitted fields keep their value."""
         session = db_session()
         account_id = g.user.account_id
-        row = integration_row(session, account_id)
-        before = connection_for(session, account_id)
-        if "connection" in body:
-            conn = body["connection"]
-            save_connection(
-                session,
-                account_id,
-                services().secrets,
-                client_id=conn.get("client_id", row.client_id),
-                client_secret=conn.get("client_secret"),
-                user_id=conn.get("user_id", row.user_id),
-                webhook_secret=conn.get("webhook_secret"),
-            )
-        for name, value in body.get("settings", {}).items():
-            setattr(row, name, value)
-        after = connection_for(session, account_id)
-        if before is not None and (after is None or after.client_id != before.client_id):
-            clear_index(session, account_id)  # another Greenhouse: old records must not match
+        change = update_integration(
+            session,
+            account_id,
+            services().secrets,
+            connection=body.get("connection"),
+            settings=body.get("settings"),
+        )
+        if change.replaced:
+            clear_index(session, account_id)
         session.commit()
-        if after is not None and after != before:  # a new Greenhouse (or user) to index
+        if change.needs_backfill:
             request_backfill(services(), account_id)
         return integration_view(account_id)
 
