@@ -59,25 +59,39 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--admin", is_flag=True, help="make the user an account admin")
 @click.option("--account", "account_name", default=None, help="team name (default: the first)")
-def users_create(email: str, admin: bool, account_name: str | None) -> None:
-    """Create a user and print its API token once."""
+@click.option(
+    "--password-stdin", is_flag=True, help="read a web sign-in password from standard input"
+)
+def users_create(email: str, admin: bool, account_name: str | None, password_stdin: bool) -> None:
+    """Create a user and print its API token once (and set a web password when given)."""
+    import sys
+
     from backend.accounts import DuplicateUser
     from backend.accounts import InvalidEmail
     from backend.accounts import create_user
     from backend.config import load_settings
+    from backend.signin import SignInProblem
+    from backend.signin import set_password
     from backend.store import Database
     from backend.store.migrations import upgrade
 
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     settings = load_settings()
     upgrade(settings["DATABASE_URL"])
     db = Database(settings["DATABASE_URL"])
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)
+            if password is not None:
+                set_password(session, user, password, cheap=bool(settings["TESTING"]))
             click.echo(f"created {'admin' if admin else 'member'} {user.email} (id {user.id})")
+            if password is not None:
+                click.echo("web sign-in password set")
             click.echo(f"API token (shown once): {token}")
     except (InvalidEmail, DuplicateUser) as exc:
         raise BadInput(str(exc)) from exc
+    except SignInProblem as exc:
+        raise BadInput(f"password: {exc}") from exc
 
 
 def _register_feature_groups() -> None:

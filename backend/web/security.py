@@ -47,13 +47,16 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
-    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # web blueprints call csrf.protect()
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_NAME", "sb_session")
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    # Flask's default config already holds these keys: set them, do not setdefault.
+    app.config.update(
+        WTF_CSRF_CHECK_DEFAULT=False,  # the web blueprint calls csrf.protect() itself
+        WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session is
+        SESSION_COOKIE_NAME="sb_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=bool(app.config.get("SESSION_COOKIE_SECURE")),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
     csrf.init_app(app)
     app.after_request(add_security_headers)
