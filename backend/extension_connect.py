@@ -29,7 +29,7 @@ from backend.store.models import utcnow
 # RFC 7636 §4.2: BASE64URL(SHA256(verifier)) without padding is 43 characters.
 CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 VERIFIER_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
-LABEL_MAX = 100
+LABEL_MAX = 200
 
 
 class ConnectProblem(ValueError):
@@ -51,7 +51,14 @@ def check_challenge(challenge: str | None, method: str | None) -> str:
     return challenge
 
 
-def issue_code(session: Session, user: User, challenge: str, *, now: datetime | None = None) -> str:
+def issue_code(
+    session: Session,
+    user: User,
+    challenge: str,
+    *,
+    label: str | None = None,
+    now: datetime | None = None,
+) -> str:
     """A one-time code for this user and challenge; only its hash is stored."""
     code = secrets.token_urlsafe(defaults.CONNECT_CODE_BYTES)
     session.add(
@@ -59,6 +66,7 @@ def issue_code(session: Session, user: User, challenge: str, *, now: datetime | 
             code_hash=hash_token(code),
             user_id=user.id,
             code_challenge=check_challenge(challenge, "S256"),
+            label=(label or "").strip()[:LABEL_MAX] or None,
             expires_at=(now or utcnow()) + defaults.CONNECT_CODE_TTL,
         )
     )
@@ -96,7 +104,7 @@ def exchange_code(
         token_hash=hash_token(token),
         prefix=token[:10],
         kind="extension",
-        label=(label or "").strip()[:LABEL_MAX] or "Chrome extension",
+        label=(label or "").strip()[:LABEL_MAX] or row.label or "Chrome extension",
     )
     session.add(api_token)
     session.flush()

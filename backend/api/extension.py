@@ -39,7 +39,7 @@ class ExchangeInSchema(Schema):
             min=defaults.PKCE_VERIFIER_MIN_LENGTH, max=defaults.PKCE_VERIFIER_MAX_LENGTH
         ),
     )
-    label = fields.String(load_default="Chrome extension", validate=validate.Length(max=100))
+    label = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
 class ExchangeOutSchema(Schema):

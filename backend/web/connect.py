@@ -49,7 +49,9 @@ def extension_connect():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("auth/connect.html", params=_params(request.args))
     params = _params(request.form)
-    code = issue_code(db_session(), current_user.user, params["code_challenge"])
+    code = issue_code(
+        db_session(), current_user.user, params["code_challenge"], label=params["device"]
+    )
     fragment = urlencode({"code": code, "state": params["state"]})
     return redirect(f"{url_for('web.extension_connected')}#{fragment}", code=303)
 

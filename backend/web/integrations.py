@@ -100,7 +100,7 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
             "activity_tracking": row.activity_tracking,
             "note_visibility": row.note_visibility,
             "match_linkedin_url": row.match_linkedin_url,
-            "convert_on_reply": getattr(row, "convert_on_reply", False),
+            "convert_on_reply": row.convert_on_reply,
         }
     )
     forms = [connection_form, sync_form]
@@ -207,9 +207,8 @@ def integrations_sync():  # type: ignore[no-untyped-def]
         "activity_tracking": form.activity_tracking.data,
         "note_visibility": form.note_visibility.data,
         "match_linkedin_url": form.match_linkedin_url.data,
+        "convert_on_reply": form.convert_on_reply.data,
     }
-    if hasattr(integration_row(db_session(), current_user.account_id), "convert_on_reply"):
-        settings["convert_on_reply"] = form.convert_on_reply.data
     _save(settings=_validated(settings))
     flash("Sync settings saved.", "success")
     return redirect(url_for("web.integrations") + "#sync-title")
