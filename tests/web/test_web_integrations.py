@@ -68,7 +68,8 @@ def test_the_page_uses_interseller_words(admin):
     html = admin.get("/settings/integrations").get_data(as_text=True)
     for words in ("Off", "Sync contacts when added to a sequence",
                   "Sync contacts only when they reply back", "Deduplication",
-                  "Activity Tracking", "Job &amp; Pools", "Field Mapping", "Not connected"):  # fmt: skip
+                  "Activity Tracking", "Job &amp; Pools", "Field Mapping",
+                  "Not connected"):  # fmt: skip
         assert words in html
 
 
