@@ -1,5 +1,6 @@
 /* The messages the service worker answers, by name. Each handler reads what it needs from storage. */
 import { getMe, postLookup, requireSettings } from './backend.js';
+import { startConnect } from './connect.js';
 import { greenhouseNotice, toWireError } from './errors.js';
 import { getTabResult, saveTabResult } from './tab-results.js';
 
@@ -43,5 +44,6 @@ export const handlers = Object.freeze({
   lookupProfile,
   getTabResult: getTabResultHandler,
   testConnection,
-  openOptions
+  openOptions,
+  startConnect
 });
