@@ -6,10 +6,25 @@ Core commands live here; each feature package contributes its own click group (`
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from backend.accounts.cli import greenhouse
+from backend.accounts.signin import SignInProblem
+from backend.accounts.signin import set_password
+from backend.accounts.users import DuplicateUser
+from backend.accounts.users import InvalidEmail
+from backend.accounts.users import create_user
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
+from backend.config import load_settings
+from backend.gh_index.cli import index as greenhouse_index
+from backend.greenhouse.sandbox.cli import sandbox
+from backend.linkedin_parse.cli import linkedin
+from backend.lookups.cli import email
+from backend.store import Database
+from backend.store.migrations import upgrade
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +38,7 @@ def main() -> None:
 @click.option("--workers", default=None, type=int, help="gunicorn workers")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Migrate, then run the API behind gunicorn (and, embedded, the queue consumer)."""
+    # Imported on use (here and in `worker`): importing the server makes the queue's storage.
     from backend.server import serve as run_server
 
     run_server(host=host, port=port, workers=workers)
@@ -40,8 +56,6 @@ def worker(threads: int | None) -> None:
 @main.command()
 def migrate() -> None:
     """Apply database migrations."""
-    from backend.config import load_settings
-    from backend.store.migrations import upgrade
 
     try:
         upgrade(load_settings()["DATABASE_URL"])
@@ -64,17 +78,6 @@ def users() -> None:
 )
 def users_create(email: str, admin: bool, account_name: str | None, password_stdin: bool) -> None:
     """Create a user and print its API token once (and set a web password when given)."""
-    import sys
-
-    from backend.accounts import DuplicateUser
-    from backend.accounts import InvalidEmail
-    from backend.accounts import create_user
-    from backend.config import load_settings
-    from backend.signin import SignInProblem
-    from backend.signin import set_password
-    from backend.store import Database
-    from backend.store.migrations import upgrade
-
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     settings = load_settings()
     upgrade(settings["DATABASE_URL"])
@@ -95,11 +98,7 @@ def users_create(email: str, admin: bool, account_name: str | None, password_std
 
 
 def _register_feature_groups() -> None:
-    from backend.email_lookup.cli import email
-    from backend.greenhouse.cli import greenhouse
-    from backend.greenhouse.sandbox.cli import sandbox
-    from backend.linkedin_parse.cli import linkedin
-
+    greenhouse.add_command(greenhouse_index)
     for group in (greenhouse, linkedin, email, sandbox):
         main.add_command(group)
 

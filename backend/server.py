@@ -10,11 +10,14 @@ from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
+from huey.consumer import Consumer
 
 from backend import defaults
+from backend import jobs
+from backend.accounts.signin import first_run_setup_token
+from backend.app import create_app
 from backend.cli import DependencyFailed
 from backend.config import load_settings
-from backend.signin import first_run_setup_token
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -33,8 +36,6 @@ class GunicornApp(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # type: ignore[no-untyped-def]
-        from backend.app import create_app
-
         return create_app()
 
 
@@ -117,11 +118,8 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
 
 
 def run_worker(*, threads: int | None) -> None:
-    from huey.consumer import Consumer
-
-    warn_unshared_secret_key(load_settings())
-    from backend.queue import huey
-    from backend.queue import load_tasks
-
-    load_tasks()
-    Consumer(huey, workers=threads or defaults.QUEUE_WORKERS, worker_type="thread").run()
+    """A queue consumer: every task registered (by importing `backend.jobs`), one app bound."""
+    app = create_app()
+    warn_unshared_secret_key(app.extensions["sourcebridge"].settings)
+    jobs.bind_app(app)
+    Consumer(jobs.huey, workers=threads or defaults.QUEUE_WORKERS, worker_type="thread").run()

@@ -16,10 +16,10 @@ from marshmallow import fields
 from marshmallow import validate
 
 from backend import defaults
-from backend.extension_connect import ConnectProblem
-from backend.extension_connect import exchange_code
-from backend.services import db_session
-from backend.services import services
+from backend.accounts.extension_connect import ConnectProblem
+from backend.accounts.extension_connect import exchange_code
+from backend.infra.services import db_session
+from backend.infra.services import services
 
 blp = Blueprint(
     "extension",

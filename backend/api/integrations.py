@@ -10,22 +10,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort
 
+from backend.accounts.integration import Connection
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import integration_row
+from backend.accounts.integration import update_integration
 from backend.api.auth import require_admin
-from backend.api.schemas import ConnectionTestSchema
-from backend.api.schemas import IntegrationInSchema
-from backend.api.schemas import IntegrationOutSchema
-from backend.candidate_index import clear_index
+from backend.api.integrations_schemas import ConnectionTestSchema
+from backend.api.integrations_schemas import IntegrationInSchema
+from backend.api.integrations_schemas import IntegrationOutSchema
+from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.integration import integration_row
-from backend.integration import update_integration
-from backend.services import db_session
-from backend.services import services
+from backend.infra.services import db_session
+from backend.infra.services import services
+from backend.jobs.index import request_backfill
 from backend.store.models import CandidateIndexState
-from backend.tasks import request_backfill
 
 blp = Blueprint(
     "integrations",
@@ -55,10 +56,15 @@ SETTING_FIELDS = (
 )
 
 
+def team_connection(account_id: int) -> Connection | None:
+    svc = services()
+    return connection_for(db_session(), account_id, settings=svc.settings, secrets=svc.secrets)
+
+
 def integration_view(account_id: int) -> dict[str, Any]:
     session = db_session()
     row = integration_row(session, account_id)
-    connection = connection_for(session, account_id)
+    connection = team_connection(account_id)
     index = session.get(CandidateIndexState, account_id)
     return {
         "connection": {
@@ -90,14 +96,16 @@ class GreenhouseIntegration(MethodView):
         """Save the connection and/or settings (admins only). Omitted fields keep their value."""
         session = db_session()
         account_id = g.user.account_id
+        svc = services()
         change = update_integration(
             session,
             account_id,
-            services().secrets,
+            app_settings=svc.settings,
+            secrets=svc.secrets,
             connection=body.get("connection"),
             settings=body.get("settings"),
         )
-        if change.replaced:
+        if change.replaced:  # another Greenhouse: old records must not match
             clear_index(session, account_id)
         session.commit()
         if change.needs_backfill:
@@ -111,8 +119,7 @@ class GreenhouseConnectionTest(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self) -> dict[str, Any]:
         """Test the connection: mint a token; the acting user, site admin, scopes that answer."""
-        session = db_session()
-        connection = connection_for(session, g.user.account_id)
+        connection = team_connection(g.user.account_id)
         if connection is None:
             abort(409, message="Greenhouse is not connected: save a client id and secret first.")
         client = greenhouse_client(connection, services(), interactive=True)

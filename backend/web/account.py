@@ -18,16 +18,16 @@ from flask_login import current_user
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from backend.extension_connect import extension_tokens
-from backend.extension_connect import revoke_token
-from backend.services import db_session
-from backend.services import services
-from backend.signin import SignInProblem
-from backend.signin import change_password
-from backend.signin import create_invite
-from backend.signin import pending_invites
-from backend.signin import set_role
-from backend.signin import team_members
+from backend.accounts.extension_connect import extension_tokens
+from backend.accounts.extension_connect import revoke_token
+from backend.accounts.signin import SignInProblem
+from backend.accounts.signin import change_password
+from backend.accounts.signin import create_invite
+from backend.accounts.signin import pending_invites
+from backend.accounts.signin import set_role
+from backend.accounts.signin import team_members
+from backend.infra.services import db_session
+from backend.infra.services import services
 from backend.web.blueprint import bp
 from backend.web.forms import ChangePasswordForm
 from backend.web.forms import InviteForm

@@ -18,12 +18,12 @@ from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from backend import defaults
-from backend.services import db_session
-from backend.services import services
-from backend.signin import SignInProblem
-from backend.signin import accept_invite
-from backend.signin import authenticate_password
-from backend.signin import open_invite
+from backend.accounts.signin import SignInProblem
+from backend.accounts.signin import accept_invite
+from backend.accounts.signin import authenticate_password
+from backend.accounts.signin import open_invite
+from backend.infra.services import db_session
+from backend.infra.services import services
 from backend.web.blueprint import bp
 from backend.web.forms import AcceptInviteForm
 from backend.web.forms import LoginForm

@@ -17,10 +17,10 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from backend.extension_connect import ConnectProblem
-from backend.extension_connect import check_challenge
-from backend.extension_connect import issue_code
-from backend.services import db_session
+from backend.accounts.extension_connect import ConnectProblem
+from backend.accounts.extension_connect import check_challenge
+from backend.accounts.extension_connect import issue_code
+from backend.infra.services import db_session
 from backend.web.blueprint import bp
 
 STATE_MAX = 200

@@ -18,7 +18,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from backend import defaults
-from backend.accounts import EMAIL_RE
+from backend.accounts.users import EMAIL_RE
 
 PASSWORD_RULE = Length(
     min=defaults.PASSWORD_MIN_LENGTH,

@@ -1,7 +1,7 @@
 """Integrations (admins): the Greenhouse connection, Test connection, and the sync settings.
 
-Saving goes through `update_integration`, the call the JSON API makes; settings are validated by
-the API's own schema, so both edges accept and refuse exactly the same values.
+Saving goes through `update_integration`, the call the JSON API makes. The forms only offer the
+values the API accepts (radios, pickers), and refuse anything else with the field named.
 """
 
 from __future__ import annotations
@@ -17,23 +17,23 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from backend.api.schemas import IntegrationSettingsSchema
-from backend.candidate_index import clear_index
-from backend.gh_pickers import candidate_custom_fields
-from backend.gh_pickers import describe_target
-from backend.gh_pickers import job_stages
-from backend.gh_pickers import jobs
-from backend.gh_pickers import prospect_pools
+from backend.accounts.integration import Connection
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import integration_row
+from backend.accounts.integration import update_integration
+from backend.accounts.pickers import candidate_custom_fields
+from backend.accounts.pickers import describe_target
+from backend.accounts.pickers import job_stages
+from backend.accounts.pickers import jobs
+from backend.accounts.pickers import prospect_pools
+from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.integration import integration_row
-from backend.integration import update_integration
-from backend.services import db_session
-from backend.services import services
-from backend.tasks import request_backfill
+from backend.infra.services import db_session
+from backend.infra.services import services
+from backend.jobs.index import request_backfill
 from backend.web.account import admin_required
 from backend.web.blueprint import bp
 from backend.web.forms import ConnectionForm
@@ -63,7 +63,7 @@ def _greenhouse_lists(
 ) -> tuple[dict[str, Any], str | None]:
     """Jobs, stages of the jobs in use, pools, custom fields; or a problem in words."""
     lists: dict[str, Any] = {"jobs": [], "stages": {}, "pools": [], "custom_fields": []}
-    connection = connection_for(db_session(), current_user.account_id)
+    connection = _connection()
     if connection is None:
         return lists, None
     svc = services()
@@ -83,7 +83,7 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
     session = db_session()
     account_id = current_user.account_id
     row = integration_row(session, account_id)
-    connection = connection_for(session, account_id)
+    connection = _connection()
     default_choice = extra.pop("default_choice", None) or TargetChoice.from_target(
         row.default_target
     )
@@ -137,11 +137,24 @@ def integrations():  # type: ignore[no-untyped-def]
     return _page()
 
 
+def _connection() -> Connection | None:
+    svc = services()
+    return connection_for(
+        db_session(), current_user.account_id, settings=svc.settings, secrets=svc.secrets
+    )
+
+
 def _save(connection: dict[str, Any] | None = None, settings: dict[str, Any] | None = None) -> None:
     session = db_session()
     account_id = current_user.account_id
+    svc = services()
     change = update_integration(
-        session, account_id, services().secrets, connection=connection, settings=settings
+        session,
+        account_id,
+        app_settings=svc.settings,
+        secrets=svc.secrets,
+        connection=connection,
+        settings=settings,
     )
     if change.replaced:
         clear_index(session, account_id)
@@ -171,7 +184,7 @@ def integrations_connection():  # type: ignore[no-untyped-def]
 @bp.route("/settings/integrations/test", methods=["POST"])
 @admin_required
 def integrations_test():  # type: ignore[no-untyped-def]
-    connection = connection_for(db_session(), current_user.account_id)
+    connection = _connection()
     if connection is None:
         result: dict[str, Any] = {
             "ok": False,
@@ -209,16 +222,9 @@ def integrations_sync():  # type: ignore[no-untyped-def]
         "match_linkedin_url": form.match_linkedin_url.data,
         "convert_on_reply": form.convert_on_reply.data,
     }
-    _save(settings=_validated(settings))
+    _save(settings=settings)
     flash("Sync settings saved.", "success")
     return redirect(url_for("web.integrations") + "#sync-title")
-
-
-def _validated(settings: dict[str, Any]) -> dict[str, Any]:
-    """Through the API's schema: the web and the API accept exactly the same values."""
-    known = IntegrationSettingsSchema().fields
-    checked = IntegrationSettingsSchema().load({k: v for k, v in settings.items() if k in known})
-    return {**settings, **checked}
 
 
 @bp.route("/settings/integrations/targets", methods=["POST"])
@@ -292,7 +298,7 @@ def integrations_mapping():  # type: ignore[no-untyped-def]
             status_field=status_field or {},
             has_errors=True,
         )
-    _save(settings=_validated({"custom_field_map": field_map, "status_field": status_field}))
+    _save(settings={"custom_field_map": field_map, "status_field": status_field})
     flash("Field Mapping saved.", "success")
     return redirect(url_for("web.integrations") + "#mapping-title")
 
@@ -306,7 +312,7 @@ def integrations_stages():  # type: ignore[no-untyped-def]
     stages: list[dict] = []
     problem = None
     if job_id:
-        connection = connection_for(db_session(), current_user.account_id)
+        connection = _connection()
         if connection is not None:
             client = greenhouse_client(connection, services(), interactive=True)
             try:

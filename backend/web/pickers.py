@@ -12,8 +12,6 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from backend.api.schemas import TargetSchema
-
 KINDS = ("none", "job", "pool")
 
 
@@ -60,17 +58,18 @@ class TargetChoice:
 
 
 def target_from_form(choice: TargetChoice) -> dict[str, Any] | None:
-    """The target to store, checked by the API's schema; ValidationError names the field."""
+    """The target to store (DESIGN.md's target shape); ValidationError names the field.
+
+    A job or a pool, never both, and a pool always with its stage: the picker's shape makes the
+    API's other refusals impossible here."""
     if choice.kind == "none":
         return None
     if choice.kind == "job":
         if not choice.job_id:
             raise ValidationError({"job_id": ["Choose a job."]})
-        return TargetSchema().load({"job_id": choice.job_id, "stage_id": choice.stage_id})
+        return {"job_id": choice.job_id, "stage_id": choice.stage_id}
     if choice.kind == "pool":
         if not choice.pool_id or not choice.pool_stage_id:
             raise ValidationError({"pool_stage": ["Choose a prospect pool stage."]})
-        return TargetSchema().load(
-            {"pool_id": choice.pool_id, "pool_stage_id": choice.pool_stage_id}
-        )
+        return {"pool_id": choice.pool_id, "pool_stage_id": choice.pool_stage_id}
     raise ValidationError({"kind": ["Choose none, a job or a prospect pool."]})

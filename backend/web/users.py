@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask_login import LoginManager
 from flask_login import UserMixin
 
-from backend.services import db_session
-from backend.signin import session_stamp
+from backend.accounts.signin import session_stamp
+from backend.infra.services import db_session
 from backend.store.models import User
 
 login_manager = LoginManager()

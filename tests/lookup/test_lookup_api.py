@@ -159,7 +159,7 @@ def test_an_existing_contact_comes_back_with_its_sequences(gh_app, gh_auth):
         )
         session.add_all([seq, contact])
         session.flush()
-        session.add(Enrollment(sequence_id=seq.id, contact_id=contact.id))
+        session.add(Enrollment(sequence_id=seq.id, contact_id=contact.id, status="active"))
     body = lookup(client, gh_auth, "recruiter_profile_page").json
     assert body["contact"]["email"] == first["email"]["address"]
     assert body["contact"]["sequences"] == [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from backend.signin import set_password
+from backend.accounts.signin import set_password
 from backend.store.models import User
 
 PASSWORD = "correct horse battery"
@@ -22,7 +22,7 @@ def csrf_from(html: str) -> str:
 
 def add_person(app: Any, email: str, *, admin: bool, password: str = PASSWORD) -> int:
     """A user with a web password (through the same call the CLI uses)."""
-    from backend.accounts import create_user
+    from backend.accounts.users import create_user
 
     with app.extensions["sourcebridge"].db.session() as session:
         user, _token = create_user(session, email, admin=admin)

@@ -22,10 +22,10 @@ from flask import g
 from flask import request
 from werkzeug.serving import make_server
 
-from backend.accounts import create_user
+from backend.accounts.signin import set_password
+from backend.accounts.users import create_user
 from backend.app import create_app
 from backend.greenhouse.sandbox.server import start_sandbox
-from backend.signin import set_password
 from backend.store.migrations import upgrade
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts import TOKEN_PREFIX
-from backend.accounts import hash_token
+from backend.accounts.users import TOKEN_PREFIX
+from backend.accounts.users import hash_token
 from backend.store.models import ApiToken
 from backend.store.models import AuthCode
 from backend.store.models import User

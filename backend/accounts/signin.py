@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts import EMAIL_RE
-from backend.passwords import hash_password
-from backend.passwords import needs_rehash
-from backend.passwords import verify_password
+from backend.accounts.passwords import hash_password
+from backend.accounts.passwords import needs_rehash
+from backend.accounts.passwords import verify_password
+from backend.accounts.users import EMAIL_RE
 from backend.store.models import Account
 from backend.store.models import Invite
 from backend.store.models import User

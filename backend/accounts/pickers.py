@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from backend import defaults
-from backend.cache import Cache
 from backend.greenhouse.client import GreenhouseClient
+from backend.infra.cache import Cache
 
 TTL_SECONDS = int(defaults.GREENHOUSE_PICKER_TTL.total_seconds())
 
