@@ -58,7 +58,7 @@ def migrate() -> None:
     """Apply database migrations."""
 
     try:
-        upgrade(load_settings()["DATABASE_URL"])
+        upgrade(load_settings().database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")
@@ -80,13 +80,13 @@ def users_create(email: str, admin: bool, account_name: str | None, password_std
     """Create a user and print its API token once (and set a web password when given)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
-    db = Database(settings["DATABASE_URL"])
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)
             if password is not None:
-                set_password(session, user, password, cheap=bool(settings["TESTING"]))
+                set_password(session, user, password, cheap=settings.testing)
             click.echo(f"created {'admin' if admin else 'member'} {user.email} (id {user.id})")
             if password is not None:
                 click.echo("web sign-in password set")

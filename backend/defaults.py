@@ -318,3 +318,71 @@ WEB_PAGE_SIZE = 50
 GREENHOUSE_PICKER_TTL = timedelta(minutes=5)
 """How long the job, stage, pool and custom-field lists shown in pickers are cached (per
 Greenhouse client id): settings pages are opened in bursts, and jobs change rarely."""
+
+# --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
+SEQUENCE_DEFAULT_SCHEDULE = {
+    "timezone": None,
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "windows": [["09:00", "17:00"]],
+    "holidays": None,
+}
+"""A sequence's send schedule when none is given (DESIGN.md): weekdays 09:00-17:00 in the
+recipient's zone (else the mailbox's, else the team's)."""
+
+SEQUENCE_SCHEDULE_HORIZON_DAYS = 400
+"""Days searched for an open window before a schedule is called closed (a year of holidays and
+one open weekday still finds one)."""
+
+SEQUENCE_OPENING_SPREAD = timedelta(minutes=20)
+"""Sends that fall due at a window's opening are spread over this much of its start (reference
+§5.4: 0-20 min, against top-of-the-hour bursts)."""
+
+SEQUENCE_TICK_SECONDS = 30
+"""Seconds between dispatcher ticks (claims due sends and tasks); `SEQUENCE_TICK_SECONDS`."""
+
+SEQUENCE_CLAIM_BATCH = 50
+"""Sends claimed per dispatcher tick and consumer, at most."""
+
+SEQUENCE_LEASE = timedelta(minutes=5)
+"""How long a claimed send belongs to the consumer that claimed it (one SMTP submission fits)."""
+
+SEQUENCE_RECONCILE_GRACE = timedelta(minutes=15)
+"""An ambiguous send not found in the Sent folder after this long is sent again, same Message-ID
+(reference §5.6: the Sent copy can lag)."""
+
+SEQUENCE_RETRY_DELAY = timedelta(minutes=10)
+"""Delay before a send that failed before the message was accepted is tried again."""
+
+SEQUENCE_MAX_ATTEMPTS = 5
+"""Attempts of one send (retry outcomes) before the enrollment finishes as failed."""
+
+SEQUENCE_SOFT_BOUNCE_DELAY = timedelta(hours=4)
+"""Delay before an email that soft-bounced is sent again."""
+
+SEQUENCE_SOFT_BOUNCES_AS_HARD = 3
+"""Soft bounces of one address that count as a hard bounce (reference §5.3)."""
+
+SEQUENCE_OOO_PAUSE = timedelta(days=7)
+"""Pause after an out-of-office reply that gives no return date (Interseller: one week)."""
+
+SEQUENCE_OOO_MAX_PAUSE = timedelta(days=60)
+"""A return date further away than this is capped (a typo year must not park someone forever)."""
+
+MAILBOX_CAP_WINDOW = timedelta(hours=24)
+"""The rolling window a mailbox's daily cap counts over (Google counts a rolling 24 h)."""
+
+MAILBOX_GAP_JITTER = 0.5
+"""Fraction of the minimum gap added at most as jitter between two sends (reference §5.4)."""
+
+PAGE_LIMIT_DEFAULT = 50
+PAGE_LIMIT_MAX = 500
+"""Rows per page of a list endpoint: default and maximum (DESIGN.md)."""
+
+CSV_IMPORT_MAX_ROWS = 5000
+"""Rows accepted in one CSV contact upload."""
+
+TEMPLATE_MAX_CHARS = 20_000
+"""Characters. Longest subject or body template a step accepts."""
+
+TEMPLATE_MAX_OUTPUT_CHARS = 100_000
+"""Characters. A rendered email longer than this is refused (loops in a sandbox still cost)."""

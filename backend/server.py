@@ -17,6 +17,7 @@ from backend import jobs
 from backend.accounts.signin import first_run_setup_token
 from backend.app import create_app
 from backend.cli import DependencyFailed
+from backend.config import Settings
 from backend.config import load_settings
 from backend.store import Database
 from backend.store.migrations import upgrade
@@ -39,11 +40,11 @@ class GunicornApp(BaseApplication):
         return create_app()
 
 
-def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
+def first_run_admin(settings: Settings, host: str, port: int) -> None:
     """With nobody signed up yet, print a one-time link that creates the first admin.
 
     A link that works once and expires beats a long-lived token printed into a terminal log."""
-    db = Database(settings["DATABASE_URL"])
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             token = first_run_setup_token(session)
@@ -51,8 +52,8 @@ def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
         db.dispose()
     if token is None:
         return
-    configured = settings["PUBLIC_URL"] != defaults.PUBLIC_URL
-    base = settings["PUBLIC_URL"] if configured else f"http://{host}:{port}"
+    configured = settings.public_url != defaults.PUBLIC_URL
+    base = settings.public_url if configured else f"http://{host}:{port}"
     days = defaults.INVITE_TTL.days
     click.echo(
         "\n".join(
@@ -70,12 +71,12 @@ def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
     )
 
 
-def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
+def warn_unshared_secret_key(settings: Settings) -> None:
     """Scaled out, every machine must share SECRET_KEY: it decrypts the stored secrets."""
-    if settings["REDIS_URL"] and not settings["SECRET_KEY_FROM_ENV"]:
+    if settings.redis_url and not settings.secret_key_from_env:
         click.echo(
             "warning: REDIS_URL is set but SECRET_KEY is not: this machine generated its own "
-            f"key in {settings['INSTANCE_DIR']}; set the same SECRET_KEY on every machine",
+            f"key in {settings.instance_dir}; set the same SECRET_KEY on every machine",
             err=True,
         )
 
@@ -84,12 +85,12 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
     settings = load_settings()
     warn_unshared_secret_key(settings)
     try:
-        upgrade(settings["DATABASE_URL"])
+        upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"database migration failed: {exc}") from exc
     first_run_admin(settings, host, port)
 
-    embedded = not settings["REDIS_URL"]
+    embedded = not settings.redis_url
     consumer = None
     if embedded:
         # The embedded default runs its queue consumer beside the API.
@@ -103,7 +104,7 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
-        "loglevel": settings["LOG_LEVEL"].lower(),
+        "loglevel": settings.log_level.lower(),
     }
     click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
     try:

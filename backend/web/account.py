@@ -123,7 +123,7 @@ def account_invite():  # type: ignore[no-untyped-def]
     except SignInProblem as exc:
         form.add_error(exc.field, str(exc))
         return _page(422, invite_form=form)
-    link = f"{services().settings['PUBLIC_URL']}{url_for('web.invite', token=issued.token)}"
+    link = f"{services().settings.public_url}{url_for('web.invite', token=issued.token)}"
     flash(
         f"Invite made for {issued.invite.email}. Send them the link below; it works once.",
         "success",

@@ -132,7 +132,7 @@ def test_an_admin_invites_a_member_who_joins_once_with_the_link(app, admin):
     html = response.get_data(as_text=True)
     assert response.status_code == 201
     link = html.split('id="invite-link" type="text" readonly value="')[1].split('"')[0]
-    path = link.removeprefix(app.config["PUBLIC_URL"])
+    path = link.removeprefix(app.extensions["sourcebridge"].settings.public_url)
     assert path.startswith("/invite/")
     joiner = Browser(app.test_client())
     page = joiner.get(path)
