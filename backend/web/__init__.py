@@ -7,6 +7,7 @@ CSRF token; every response carries a strict CSP (see `security.py`).
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 
 from flask import Flask
@@ -22,7 +23,10 @@ from backend import defaults
 from backend.web import account  # noqa: F401 - registers its routes
 from backend.web import auth  # noqa: F401
 from backend.web import connect  # noqa: F401
+from backend.web import contacts  # noqa: F401
 from backend.web import integrations  # noqa: F401
+from backend.web import sequences  # noqa: F401
+from backend.web import tasks  # noqa: F401
 from backend.web.blueprint import bp
 from backend.web.security import csrf
 from backend.web.security import init_security
@@ -37,7 +41,7 @@ NAVIGATION = (
     ("web.sequences", "Sequences"),
     ("web.contacts", "Contacts"),
     ("web.tasks", "Tasks"),
-    ("web.import_new", "Import"),
+    ("web.imports_new", "Import"),
     ("web.sync_log", "Sync log"),
     ("web.account", "Account"),
 )
@@ -100,10 +104,23 @@ def init_web(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.add_template_filter(when)
+    app.add_template_filter(iso_when)
 
 
 def when(value: object) -> str:
     """A time for people: "1 Dec 2026, 14:05 UTC"."""
     if not isinstance(value, datetime):
         return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
     return value.strftime("%-d %b %Y, %H:%M UTC")
+
+
+def iso_when(value: object) -> str:
+    """An ISO 8601 string (as the feature views return times) for people."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return when(datetime.fromisoformat(value))
+    except ValueError:
+        return value

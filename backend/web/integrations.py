@@ -17,16 +17,10 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from backend.accounts.integration import Connection
-from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
 from backend.accounts.integration import update_integration
-from backend.accounts.pickers import candidate_custom_fields
 from backend.accounts.pickers import describe_target
-from backend.accounts.pickers import job_stages
-from backend.accounts.pickers import jobs
-from backend.accounts.pickers import prospect_pools
 from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
@@ -38,6 +32,9 @@ from backend.web.account import admin_required
 from backend.web.blueprint import bp
 from backend.web.forms import ConnectionForm
 from backend.web.forms import SyncSettingsForm
+from backend.web.greenhouse_lists import greenhouse_lists
+from backend.web.greenhouse_lists import stages_of
+from backend.web.greenhouse_lists import team_connection
 from backend.web.pickers import TargetChoice
 from backend.web.pickers import target_from_form
 
@@ -58,38 +55,17 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _greenhouse_lists(
-    target_job_ids: list[int],
-) -> tuple[dict[str, Any], str | None]:
-    """Jobs, stages of the jobs in use, pools, custom fields; or a problem in words."""
-    lists: dict[str, Any] = {"jobs": [], "stages": {}, "pools": [], "custom_fields": []}
-    connection = _connection()
-    if connection is None:
-        return lists, None
-    svc = services()
-    client = greenhouse_client(connection, svc, interactive=True)
-    try:
-        lists["jobs"] = jobs(svc.cache, client)
-        for job_id in target_job_ids:
-            lists["stages"][job_id] = job_stages(svc.cache, client, job_id)
-        lists["pools"] = prospect_pools(svc.cache, client)
-        lists["custom_fields"] = candidate_custom_fields(svc.cache, client)
-    except GreenhouseError as exc:
-        return lists, f"Could not load jobs and fields from Greenhouse: {explain(exc)}"
-    return lists, None
-
-
 def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
     session = db_session()
     account_id = current_user.account_id
     row = integration_row(session, account_id)
-    connection = _connection()
+    connection = team_connection()
     default_choice = extra.pop("default_choice", None) or TargetChoice.from_target(
         row.default_target
     )
     reply_choice = extra.pop("reply_choice", None) or TargetChoice.from_target(row.stage_on_reply)
     job_ids = [j for j in (default_choice.job_id, reply_choice.job_id) if j]
-    lists, gh_problem = _greenhouse_lists(job_ids)
+    lists, gh_problem = greenhouse_lists(job_ids)
     connection_form = extra.pop("connection_form", None) or ConnectionForm(
         data={"client_id": row.client_id, "user_id": row.user_id}
     )
@@ -137,13 +113,6 @@ def integrations():  # type: ignore[no-untyped-def]
     return _page()
 
 
-def _connection() -> Connection | None:
-    svc = services()
-    return connection_for(
-        db_session(), current_user.account_id, settings=svc.settings, secrets=svc.secrets
-    )
-
-
 def _save(connection: dict[str, Any] | None = None, settings: dict[str, Any] | None = None) -> None:
     session = db_session()
     account_id = current_user.account_id
@@ -184,7 +153,7 @@ def integrations_connection():  # type: ignore[no-untyped-def]
 @bp.route("/settings/integrations/test", methods=["POST"])
 @admin_required
 def integrations_test():  # type: ignore[no-untyped-def]
-    connection = _connection()
+    connection = team_connection()
     if connection is None:
         result: dict[str, Any] = {
             "ok": False,
@@ -303,22 +272,16 @@ def integrations_mapping():  # type: ignore[no-untyped-def]
     return redirect(url_for("web.integrations") + "#mapping-title")
 
 
-@bp.route("/settings/integrations/stages")
-@admin_required
-def integrations_stages():  # type: ignore[no-untyped-def]
-    """htmx: the stage picker for the chosen job (`prefix` says which target it belongs to)."""
-    prefix = "reply" if request.args.get("prefix") == "reply" else "default"
+@bp.route("/greenhouse/stages")
+def greenhouse_stages():  # type: ignore[no-untyped-def]
+    """htmx: the stage picker for the chosen job (`prefix` names the picker it belongs to).
+
+    Any signed-in user: a sequence's Syncing tab uses it as well as the admin's settings."""
+    prefix = request.args.get("prefix", "default")
+    if prefix not in ("default", "reply", "seq"):
+        prefix = "default"
     job_id = request.args.get(f"{prefix}-job_id", type=int)
-    stages: list[dict] = []
-    problem = None
-    if job_id:
-        connection = _connection()
-        if connection is not None:
-            client = greenhouse_client(connection, services(), interactive=True)
-            try:
-                stages = job_stages(services().cache, client, job_id)
-            except GreenhouseError as exc:
-                problem = f"Could not load the stages: {explain(exc)}"
+    stages, problem = stages_of(job_id) if job_id else ([], None)
     return render_template(
         "integrations/_stage_select.html",
         prefix=prefix,

@@ -135,7 +135,7 @@ def test_job_pickers_list_greenhouse_jobs_and_htmx_loads_stages(connected, sandb
     job = next(j for j in sandbox.state.tables["jobs"].values() if j["status"] == "open")
     assert f'<option value="{job["id"]}">{job["name"]}</option>' in html
     stages = connected.get(
-        f"/settings/integrations/stages?prefix=default&default-job_id={job['id']}",
+        f"/greenhouse/stages?prefix=default&default-job_id={job['id']}",
         headers={"HX-Request": "true"},
     ).get_data(as_text=True)
     assert "Application Review" in stages or "<option value=" in stages
