@@ -145,6 +145,51 @@ class Settings:
     max_request_bytes: int = setting(
         "MAX_REQUEST_BYTES", "largest request body (after gunzip)", int, defaults.MAX_REQUEST_BYTES
     )
+    public_url: str = setting(
+        "PUBLIC_URL",
+        "where people and mail reach the backend (unsubscribe links, OAuth callbacks, sign-in)",
+        _url,
+        defaults.PUBLIC_URL,
+    )
+    api_rate_limit: str = setting(
+        "API_RATE_LIMIT", "requests per API token, e.g. 300/minute", str, defaults.API_RATE_LIMIT
+    )
+    sequence_tick_seconds: float = setting(
+        "SEQUENCE_TICK_SECONDS",
+        "how often due sends and tasks are dispatched",
+        float,
+        defaults.SEQUENCE_TICK_SECONDS,
+    )
+    mailbox_poll_seconds: float = setting(
+        "MAILBOX_POLL_SECONDS",
+        "how often each mailbox is read for replies, bounces and Sent copies",
+        float,
+        defaults.MAILBOX_POLL_SECONDS,
+    )
+    import_interval_seconds: float = setting(
+        "IMPORT_INTERVAL_SECONDS",
+        "how often recurring Greenhouse imports run",
+        float,
+        defaults.IMPORT_INTERVAL_SECONDS,
+    )
+    google_oauth_client_id: str | None = setting(
+        "GOOGLE_OAUTH_CLIENT_ID", "offers 'Connect Google mailbox' when set", _optional_str
+    )
+    google_oauth_client_secret: str | None = setting(
+        "GOOGLE_OAUTH_CLIENT_SECRET", "with GOOGLE_OAUTH_CLIENT_ID", _optional_str
+    )
+    microsoft_oauth_client_id: str | None = setting(
+        "MICROSOFT_OAUTH_CLIENT_ID", "offers 'Connect Microsoft mailbox' when set", _optional_str
+    )
+    microsoft_oauth_client_secret: str | None = setting(
+        "MICROSOFT_OAUTH_CLIENT_SECRET", "with MICROSOFT_OAUTH_CLIENT_ID", _optional_str
+    )
+    microsoft_oauth_tenant: str = setting(
+        "MICROSOFT_OAUTH_TENANT",
+        "Microsoft Entra tenant (organizations: any work account)",
+        str,
+        defaults.MICROSOFT_OAUTH_TENANT,
+    )
     log_level: str = setting("LOG_LEVEL", "logging level", str, "INFO")
     testing: bool = setting("TESTING", "Flask's testing mode (tests set it)", _bool, False)
     public_url: str = setting(

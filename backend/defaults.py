@@ -386,3 +386,17 @@ TEMPLATE_MAX_CHARS = 20_000
 
 TEMPLATE_MAX_OUTPUT_CHARS = 100_000
 """Characters. A rendered email longer than this is refused (loops in a sandbox still cost)."""
+
+
+# --- Process settings' defaults (config.Settings reads the environment over these) -------------
+
+PUBLIC_URL = "http://127.0.0.1:5000"
+"""Where people and mail reach the backend; `PUBLIC_URL`."""
+API_RATE_LIMIT = "300/minute"
+"""Requests per API token; `API_RATE_LIMIT` (a `limits` rate string)."""
+MAILBOX_POLL_SECONDS = 60
+"""Seconds between reads of each mailbox; `MAILBOX_POLL_SECONDS`."""
+IMPORT_INTERVAL_SECONDS = 3600
+"""Seconds between runs of a recurring Greenhouse import; `IMPORT_INTERVAL_SECONDS`."""
+MICROSOFT_OAUTH_TENANT = "organizations"
+"""Microsoft Entra tenant for mailbox OAuth; `MICROSOFT_OAUTH_TENANT`."""

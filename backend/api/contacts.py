@@ -28,7 +28,7 @@ SECURITY = [{"bearer": []}]
 
 
 def _app_url() -> str:
-    return services().settings["GREENHOUSE_APP_URL"]
+    return services().settings.greenhouse_app_url
 
 
 def _contact(contact_id: int) -> Contact:

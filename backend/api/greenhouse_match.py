@@ -45,7 +45,7 @@ def greenhouse_match_for(
             PersonKeys.of([email], None, None, None, None),
             finder=finder,
             cache=svc.cache,
-            app_url=svc.settings["GREENHOUSE_APP_URL"],
+            app_url=svc.settings.greenhouse_app_url,
             index_fresh=fresh,
         )
         for found in result.get("matches", []):

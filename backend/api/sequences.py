@@ -158,7 +158,7 @@ def add_contact(sequence_id: int) -> tuple[dict[str, Any], int]:
         )
     except EnrolmentError as error:
         fail(error.status, error.message, error.field)
-    app_url = svc.settings["GREENHOUSE_APP_URL"]
+    app_url = svc.settings.greenhouse_app_url
     return {
         "contact": contact_json(session, added.contact, app_url),
         "enrollment": enrollment_json(added.enrollment),

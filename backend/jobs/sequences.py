@@ -21,6 +21,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.config import Settings
 from backend.sequences import ClaimedSend
 from backend.sequences import activate_due_tasks
 from backend.sequences import claim_due_sends
@@ -120,6 +121,5 @@ def reconcile_once(db: Database, transport: MailTransport, *, now: datetime | No
     return settled
 
 
-def tick_interval(settings: dict) -> timedelta:
-    value = settings.get("SEQUENCE_TICK_SECONDS") or defaults.SEQUENCE_TICK_SECONDS
-    return timedelta(seconds=max(1, int(value)))
+def tick_interval(settings: Settings) -> timedelta:
+    return timedelta(seconds=max(1, int(settings.sequence_tick_seconds)))

@@ -67,7 +67,10 @@ def test_a_person_already_in_greenhouse_is_added_and_marked_with_the_link(gh_app
     mark = known.json["contact"]["greenhouse"]
     assert mark["error"] == "Exists in Greenhouse"
     assert mark["candidate_id"] == made["id"]
-    assert mark["url"] == f"{gh_app.config['GREENHOUSE_APP_URL']}/people/{made['id']}"
+    assert (
+        mark["url"]
+        == f"{gh_app.extensions['sourcebridge'].settings.greenhouse_app_url}/people/{made['id']}"
+    )
     new = client.post(
         f"/api/v1/sequences/{sequence['id']}/contacts",
         headers=auth,
