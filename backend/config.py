@@ -192,12 +192,6 @@ class Settings:
     )
     log_level: str = setting("LOG_LEVEL", "logging level", str, "INFO")
     testing: bool = setting("TESTING", "Flask's testing mode (tests set it)", _bool, False)
-    public_url: str = setting(
-        "PUBLIC_URL",
-        "where people and mail reach the backend (setup and invite links, extension sign-in)",
-        _url,
-        defaults.PUBLIC_URL,
-    )
     secret_key_from_env: bool = field(default=False, metadata={"derived": True})
 
     def __repr__(self) -> str:  # the secrets never reach a log line

@@ -266,9 +266,6 @@ LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
 # --- Web app (backend/web) and sign-in ----------------------------------------------------------
-PUBLIC_URL = "http://127.0.0.1:5000"
-"""Where people and mail reach the backend (setup and invite links, extension sign-in)."""
-
 LOGIN_FAILURES_PER_EMAIL = 10
 """Failed sign-ins allowed per email address in `LOGIN_FAILURE_WINDOW` before refusing (429)."""
 
