@@ -23,6 +23,7 @@ from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
+from backend.mailboxes.cli import mailboxes
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -99,7 +100,7 @@ def users_create(email: str, admin: bool, account_name: str | None, password_std
 
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes):
         main.add_command(group)
 
 

@@ -190,6 +190,24 @@ class Settings:
         str,
         defaults.MICROSOFT_OAUTH_TENANT,
     )
+    google_oauth_authorize_url: str = setting(
+        "GOOGLE_OAUTH_AUTHORIZE_URL",
+        "Google's authorisation endpoint",
+        _url,
+        defaults.GOOGLE_OAUTH_AUTHORIZE_URL,
+    )
+    google_oauth_token_url: str = setting(
+        "GOOGLE_OAUTH_TOKEN_URL", "Google's token endpoint", _url, defaults.GOOGLE_OAUTH_TOKEN_URL
+    )
+    microsoft_oauth_url: str = setting(
+        "MICROSOFT_OAUTH_URL",
+        "Microsoft identity platform base URL",
+        _url,
+        defaults.MICROSOFT_OAUTH_URL,
+    )
+    mail_ca_file: str | None = setting(
+        "MAIL_CA_FILE", "PEM bundle trusted for mailbox SMTP/IMAP servers", _optional_str
+    )
     log_level: str = setting("LOG_LEVEL", "logging level", str, "INFO")
     testing: bool = setting("TESTING", "Flask's testing mode (tests set it)", _bool, False)
     secret_key_from_env: bool = field(default=False, metadata={"derived": True})

@@ -391,9 +391,75 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 """Where people and mail reach the backend; `PUBLIC_URL`."""
 API_RATE_LIMIT = "300/minute"
 """Requests per API token; `API_RATE_LIMIT` (a `limits` rate string)."""
-MAILBOX_POLL_SECONDS = 60
-"""Seconds between reads of each mailbox; `MAILBOX_POLL_SECONDS`."""
 IMPORT_INTERVAL_SECONDS = 3600
 """Seconds between runs of a recurring Greenhouse import; `IMPORT_INTERVAL_SECONDS`."""
+# --- Mailboxes (backend/mailboxes, issue 13) ----------------------------------------------
+MAILBOX_POLL_SECONDS = 60
+"""Seconds between two reads of each mailbox (replies, bounces, out-of-office, Sent copies)."""
+
+MAILBOX_DAILY_CAP = 200
+"""Sequence emails per mailbox per rolling 24 h (Greenhouse's and Interseller's default)."""
+
+MAILBOX_MIN_GAP_SECONDS = 100
+"""Seconds between two sequence emails from one mailbox at least (Greenhouse's default)."""
+
+MAIL_SMTP_TIMEOUT = timedelta(seconds=30)
+"""Timeout of one SMTP submission command (the end of DATA included)."""
+
+MAIL_IMAP_TIMEOUT = timedelta(seconds=30)
+"""Timeout of one IMAP command."""
+
+MAIL_SEND_RETRY_DELAY = timedelta(minutes=10)
+"""Wait before a send that failed before the message was accepted is tried again."""
+
+MAIL_QUOTA_PAUSE = timedelta(hours=24)
+"""A provider's quota or policy refusal pauses the mailbox this long (Google and Microsoft count
+sending limits over a rolling 24 h, so the window has freed by then)."""
+
+MAIL_MAX_MESSAGE_BYTES = 1024 * 1024
+"""Bytes of one inbound message read for classification (a partial IMAP fetch): headers, the
+reply text and a bounce report sit at the start; attachments beyond this are never read."""
+
+MAIL_MAX_MIME_PARTS = 200
+"""MIME parts in one inbound message at most (real mail has a handful; more is a parser bomb, and
+the message is stored as unreadable)."""
+
+MAIL_REPLY_SCAN_CHARS = 100_000
+"""Characters of a message's text searched for the end of the reply (its own words come first)."""
+
+MAIL_REPLY_TEXT_MAX_CHARS = 10_000
+"""Characters of a reply's trimmed text kept (it goes to the activity feed and Greenhouse)."""
+
+MAIL_POLL_BATCH = 200
+"""Messages fetched per IMAP FETCH while catching up on a folder."""
+
+MAIL_POLL_MAX_MESSAGES = 2000
+"""Messages read per folder in one poll at most; the next poll continues from the cursor."""
+
+MAIL_RESYNC_LOOKBACK = timedelta(days=3)
+"""When a folder's UIDVALIDITY changes, messages this recent are read again (deduplicated by
+Message-ID) instead of trusting old UIDs."""
+
+OOO_RETURN_MAX_AHEAD = timedelta(days=180)
+"""A date further ahead than this in an out-of-office reply is not taken as the return date."""
+
+OAUTH_REFRESH_EARLY = timedelta(minutes=5)
+"""A mailbox's OAuth access token is refreshed this long before it expires."""
+
+OAUTH_TIMEOUT = timedelta(seconds=15)
+"""Timeout of one request to an OAuth token endpoint."""
+
+GOOGLE_OAUTH_AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_OAUTH_TOKEN_URL = "https://oauth2.googleapis.com/token"
+GOOGLE_OAUTH_SCOPES = ("https://mail.google.com/",)
+MICROSOFT_OAUTH_URL = "https://login.microsoftonline.com"
 MICROSOFT_OAUTH_TENANT = "organizations"
-"""Microsoft Entra tenant for mailbox OAuth; `MICROSOFT_OAUTH_TENANT`."""
+MICROSOFT_OAUTH_SCOPES = (
+    "https://outlook.office.com/IMAP.AccessAsUser.All",
+    "https://outlook.office.com/SMTP.Send",
+    "offline_access",
+)
+"""OAuth endpoints and scopes for XOAUTH2 on IMAP and SMTP (reference/sequences.md §3.6)."""
+
+DKIM_SELECTORS = ("google", "selector1", "selector2", "default", "k1", "s1", "s2", "dkim", "mail")
+"""DKIM selectors tried by a mailbox "Test" (Google, Microsoft 365, common hosts)."""

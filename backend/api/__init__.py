@@ -13,10 +13,12 @@ from backend.api import extension
 from backend.api import health
 from backend.api import integrations
 from backend.api import lookups
+from backend.api import mailboxes
 from backend.api import me
 from backend.api import sequences
 from backend.api import suppressions
 from backend.api import tasks
+from backend.api import unsubscribe
 from backend.api import webhooks
 from backend.api.errors import Api
 
@@ -32,6 +34,8 @@ BLUEPRINTS = (
     tasks.blp,
     suppressions.blp,
     extension.blp,
+    mailboxes.blp,
+    unsubscribe.blp,
 )
 
 

@@ -1,9 +1,8 @@
 """Edge: the periodic tasks that send sequence email through the mailboxes feature.
 
-Wiring only (reference for the merge of the mailboxes branch): it builds the real transport from
-`backend.mailboxes` (`send_email`, `sent_folder_has`, `unsubscribe_url`, `MailContext`) and runs
-the dispatcher tick every SEQUENCE_TICK_SECONDS and the reconciler every minute. Imported by
-`backend/jobs/__init__.py` once the mailboxes package is on main.
+It builds the real transport from `backend.mailboxes` (`send_email`, `sent_folder_has`,
+`unsubscribe_url`, `MailContext`) and runs the dispatcher tick every SEQUENCE_TICK_SECONDS and the
+reconciler every minute.
 """
 
 from __future__ import annotations

@@ -165,18 +165,6 @@ def first(root: LexborNode | None, selectors: Iterable[str]) -> LexborNode | Non
     return None
 
 
-def first_text(root: LexborNode | None, selectors: Iterable[str]) -> str:
-    """The visible text of the first selector that matches an element with visible text."""
-    if root is None:
-        return ""
-    for selector in selectors:
-        for node in root.css(selector):
-            text = text_of(node)
-            if text:
-                return text
-    return ""
-
-
 def ancestors(node: LexborNode, stop: LexborNode) -> list[LexborNode]:
     """``node``'s parents up to and including ``stop`` (nearest first); [] if outside it."""
     chain: list[LexborNode] = []

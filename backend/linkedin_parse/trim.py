@@ -14,6 +14,7 @@ from functools import cache
 
 _START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[\s>]")
 _MAX_SAME_NAME_TAGS = 400  # same-name tags counted to find an end before giving up the cut
+_MAX_ATTEMPTS = 8  # marker hits examined per page: real pages have one list; bounds hostile ones
 
 
 def cut_lists(html: str, markers: tuple[str, ...], guards: tuple[str, ...]) -> str:
@@ -22,7 +23,7 @@ def cut_lists(html: str, markers: tuple[str, ...], guards: tuple[str, ...]) -> s
         return html
     pieces: list[str] = []
     pos = 0
-    while True:
+    for _ in range(_MAX_ATTEMPTS):
         hits = [i for i in (html.find(m, pos) for m in markers) if i >= 0]
         if not hits:
             break

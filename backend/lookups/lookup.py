@@ -39,6 +39,7 @@ from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
 from backend.lookups.known_emails import SqlKnowledge
+from backend.lookups.known_emails import bounced_addresses
 from backend.lookups.known_emails import record_confirmed
 from backend.store.models import Contact
 from backend.store.models import Enrollment
@@ -122,7 +123,37 @@ def find_email(
         )
     except LookupInputError as exc:
         return {**NO_EMAIL, "reason": str(exc)}
-    return result.to_dict()
+    return without_bounced(session, account_id, result.to_dict())
+
+
+def without_bounced(session: Session, account_id: int, email: dict) -> dict:
+    """Addresses that hard-bounced for this team (read from a mailbox) are never offered."""
+    alternatives = email.get("alternatives", [])
+    bounced = bounced_addresses(
+        session, account_id, [email.get("address") or "", *(a["address"] for a in alternatives)]
+    )
+    if not bounced:
+        return email
+    kept = [a for a in alternatives if a["address"] not in bounced]
+    if email.get("address") not in bounced:
+        return {**email, "alternatives": kept}
+    reason = f"{email['address']} bounced (the address does not exist)"
+    if not kept:
+        return {
+            **email,
+            "address": None,
+            "confidence": "invalid",
+            "alternatives": [],
+            "reason": reason,
+        }
+    best, rest = kept[0], kept[1:]
+    return {
+        **email,
+        "address": best["address"],
+        "confidence": best["confidence"],
+        "alternatives": rest,
+        "reason": f"{reason}; next most likely",
+    }
 
 
 def needs_verification(svc: Services, email: dict) -> bool:

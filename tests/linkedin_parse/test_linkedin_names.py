@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse.names import join_name
 from backend.linkedin_parse.names import language
 from backend.linkedin_parse.names import split_name
@@ -92,3 +93,25 @@ def test_structured_first_and_last_names_keep_their_split_and_the_full_name_its_
         "María José",
         "García López",
     )
+
+
+def _page(lang: str, island: str = "", heading: str = "Experience") -> str:
+    return f"""<!doctype html><html lang="{lang}"><body><main>
+      <section class="artdeco-card"><h1 class="text-heading-xlarge">Carlos Alberto Méndez Ortiz</h1>
+      </section><section class="artdeco-card"><div id="experience"></div>
+      <h2>{heading}</h2></section>
+      </main>{island}</body></html>"""
+
+
+def test_the_profile_locale_beats_the_ui_language_and_the_ui_language_beats_nothing():
+    url = "https://www.linkedin.com/in/carlos-mendez/"
+    island = (
+        '<code id="bpr-guid-1">{"included": [{"$type": "com.linkedin.voyager.dash.identity.'
+        'profile.Profile", "publicIdentifier": "carlos-mendez", "primaryLocale": '
+        '{"language": "es", "country": "MX"}}]}</code>'
+    )
+    assert parse_profile(_page("en", island), url).last_name == "Méndez Ortiz"  # profile locale
+    assert parse_profile(_page("es"), url).last_name == "Méndez Ortiz"  # <html lang>
+    body_only = _page("", heading="Experiencia").replace('<html lang="">', "<html>")
+    assert parse_profile(body_only, url).last_name == "Méndez Ortiz"  # the page's heading
+    assert parse_profile(_page("en"), url).last_name == "Ortiz"  # one family name in English

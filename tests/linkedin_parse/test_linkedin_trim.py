@@ -3,6 +3,8 @@ certain and it holds nothing the parser reads."""
 
 from __future__ import annotations
 
+import time
+
 from backend.linkedin_parse.selectors import RECRUITER
 from backend.linkedin_parse.trim import cut_lists
 
@@ -39,3 +41,10 @@ def test_a_marker_outside_a_start_tag_is_only_text():
 def test_other_products_cut_nothing():
     html = f"<main>{LIST}</li></ol></main>"
     assert cut_lists(html, (), ()) == html
+
+
+def test_many_unclosed_markers_cost_little():
+    html = "<p data-test-paginated-list>" * 20_000
+    start = time.perf_counter()
+    assert cut(html) == html
+    assert time.perf_counter() - start < 0.5
