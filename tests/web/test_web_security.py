@@ -92,3 +92,25 @@ def test_htmx_is_configured_to_stay_inside_the_csp(anonymous):
     assert '"includeIndicatorStyles": false' in config
     assert '"allowEval": false' in config
     assert '"selfRequestsOnly": true' in config
+
+
+def test_every_web_post_route_refuses_a_form_without_its_csrf_token(app, admin):
+    posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("web.") and "POST" in (rule.methods or ())
+    ]
+    assert len(posts) >= 15
+    for rule in posts:
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
+        response = admin.client.post(path, data={"anything": "1"})
+        assert response.status_code == 400, f"{rule.rule} answered {response.status_code}"
+
+
+def test_every_page_a_member_opens_is_html_with_the_csp(app, member):
+    for path in ("/account", "/sequences", "/contacts", "/tasks", "/mailboxes", "/sequences/new"):
+        response = member.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
