@@ -6,11 +6,14 @@ Core commands live here; each feature package contributes its own click group (`
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
 from backend.accounts.cli import greenhouse
+from backend.accounts.signin import SignInProblem
+from backend.accounts.signin import set_password
 from backend.accounts.users import DuplicateUser
 from backend.accounts.users import InvalidEmail
 from backend.accounts.users import create_user
@@ -73,19 +76,28 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--admin", is_flag=True, help="make the user an account admin")
 @click.option("--account", "account_name", default=None, help="team name (default: the first)")
-def users_create(email: str, admin: bool, account_name: str | None) -> None:
-    """Create a user and print its API token once."""
-
+@click.option(
+    "--password-stdin", is_flag=True, help="read a web sign-in password from standard input"
+)
+def users_create(email: str, admin: bool, account_name: str | None, password_stdin: bool) -> None:
+    """Create a user and print its API token once (and set a web password when given)."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     settings = load_settings()
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)
+            if password is not None:
+                set_password(session, user, password, cheap=settings.testing)
             click.echo(f"created {'admin' if admin else 'member'} {user.email} (id {user.id})")
+            if password is not None:
+                click.echo("web sign-in password set")
             click.echo(f"API token (shown once): {token}")
     except (InvalidEmail, DuplicateUser) as exc:
         raise BadInput(str(exc)) from exc
+    except SignInProblem as exc:
+        raise BadInput(f"password: {exc}") from exc
 
 
 def _run_import_now(*args: Any, **kwargs: Any) -> Any:

@@ -20,6 +20,7 @@ from backend.infra.services import close_db_session
 from backend.infra.services import commit_db_session
 from backend.logs import configure_logging
 from backend.logs import new_request_id
+from backend.web import init_web
 
 OPENAPI = {
     "API_TITLE": "Sourcebridge",
@@ -64,4 +65,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(commit_db_session)
     app.teardown_appcontext(close_db_session)
     init_api(app)
+    init_web(app)
     return app

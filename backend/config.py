@@ -221,6 +221,8 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "MAX_CONTENT_LENGTH": self.max_request_bytes,
             "TESTING": self.testing,
+            # Session cookies only over HTTPS when people reach the app over HTTPS.
+            "SESSION_COOKIE_SECURE": self.public_url.startswith("https://"),
         }
 
 

@@ -308,6 +308,56 @@ IMPORT_PREVIEW_MAX_PEOPLE = 1000
 
 IMPORT_PREVIEW_SAMPLE = 20
 """People listed by name in a preview."""
+# --- Web app (backend/web) and sign-in ----------------------------------------------------------
+LOGIN_FAILURES_PER_EMAIL = 10
+"""Failed sign-ins allowed per email address in `LOGIN_FAILURE_WINDOW` before refusing (429)."""
+
+LOGIN_FAILURES_PER_ADDRESS = 30
+"""Failed sign-ins allowed per client IP address in `LOGIN_FAILURE_WINDOW` (many emails, one
+attacker)."""
+
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+"""The moving window the sign-in failure limits count over."""
+
+PASSWORD_MIN_LENGTH = 10
+"""Characters. Shortest password accepted (NIST SP 800-63B asks for at least 8)."""
+
+PASSWORD_MAX_LENGTH = 256
+"""Characters. Longest password accepted (bounds the hashing work a request can ask for)."""
+
+ARGON2_TEST_PROFILE = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+"""Argon2id parameters used when TESTING (memory in KiB): production keeps argon2-cffi's RFC 9106
+defaults (~0.4 s per verify on 2 cores), which would dominate a UI test suite."""
+
+INVITE_TTL = timedelta(days=7)
+"""How long an invite link (or the first-run setup link) can be used."""
+
+INVITE_TOKEN_BYTES = 32
+"""Bytes of randomness in an invite / setup link token (stored as a SHA-256 hash)."""
+
+CONNECT_CODE_TTL = timedelta(seconds=120)
+"""How long the extension's one-time sign-in code can be exchanged for a token."""
+
+CONNECT_CODE_BYTES = 32
+"""Bytes of randomness in the extension's one-time sign-in code."""
+
+PKCE_VERIFIER_MIN_LENGTH = 43
+PKCE_VERIFIER_MAX_LENGTH = 128
+"""Characters. RFC 7636 §4.1 bounds of a PKCE code verifier."""
+
+CONNECT_EXCHANGES_PER_MINUTE = 30
+"""Code exchanges answered per client IP address per minute (codes are unguessable; this bounds
+the work a flood can cause)."""
+
+SESSION_LIFETIME = timedelta(days=14)
+"""How long a web sign-in lasts without activity."""
+
+WEB_PAGE_SIZE = 50
+"""Rows per page in the web app's lists."""
+
+GREENHOUSE_PICKER_TTL = timedelta(minutes=5)
+"""How long the job, stage, pool and custom-field lists shown in pickers are cached (per
+Greenhouse client id): settings pages are opened in bursts, and jobs change rarely."""
 
 # --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
 SEQUENCE_DEFAULT_SCHEDULE = {

@@ -14,8 +14,7 @@ from huey.consumer import Consumer
 
 from backend import defaults
 from backend import jobs
-from backend.accounts.users import create_user
-from backend.accounts.users import user_count
+from backend.accounts.signin import first_run_setup_token
 from backend.app import create_app
 from backend.cli import DependencyFailed
 from backend.config import Settings
@@ -42,25 +41,30 @@ class GunicornApp(BaseApplication):
 
 
 def first_run_admin(settings: Settings, host: str, port: int) -> None:
-    """With no users yet, make an admin and print its token once, with the next steps."""
+    """With nobody signed up yet, print a one-time link that creates the first admin.
+
+    A link that works once and expires beats a long-lived token printed into a terminal log."""
     db = Database(settings.database_url)
     try:
         with db.session() as session:
-            if user_count(session):
-                return
-            user, token = create_user(session, "admin@sourcebridge.local", admin=True)
+            token = first_run_setup_token(session)
     finally:
         db.dispose()
-    url = f"http://{host}:{port}"
+    if token is None:
+        return
+    configured = settings.public_url != defaults.PUBLIC_URL
+    base = settings.public_url if configured else f"http://{host}:{port}"
+    days = defaults.INVITE_TTL.days
     click.echo(
         "\n".join(
             [
                 "",
-                "First run: created the admin user admin@sourcebridge.local.",
-                f"  API token (shown once): {token}",
-                "Load the extension: open chrome://extensions, switch on Developer mode,",
-                "  'Load unpacked' and pick the extension/ folder of this repository;",
-                f"  then in its Options set Backend URL = {url} and paste the token above.",
+                "First run: nobody has signed up yet. Open this link to create the first admin",
+                f"(it works once, for {days} days; restarting prints a new one):",
+                f"  {base}/invite/{token}",
+                "Then load the extension: chrome://extensions, Developer mode, 'Load unpacked',",
+                "  pick the extension/ folder; in its Options set the Backend URL and press",
+                "  'Connect to Sourcebridge'.",
                 "",
             ]
         )

@@ -7,6 +7,7 @@ the environment connect every account (the single-team, self-hosted case).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -135,3 +136,42 @@ def greenhouse_client(
         )
         svc.extras[key] = client
     return client
+
+
+@dataclass(frozen=True)
+class IntegrationChange:
+    """What an update did, for the edge to act on (clear the old index, queue a backfill)."""
+
+    replaced: bool  # another Greenhouse (or none) now: records of the old one must not match
+    needs_backfill: bool  # a new Greenhouse (or acting user) to index
+
+
+def update_integration(
+    session: Session,
+    account_id: int,
+    *,
+    app_settings: Settings,
+    secrets: SecretBox,
+    connection: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> IntegrationChange:
+    """Save the connection and/or sync settings (validated already); omitted ones keep theirs."""
+    row = integration_row(session, account_id)
+    before = connection_for(session, account_id, settings=app_settings, secrets=secrets)
+    if connection is not None:
+        save_connection(
+            session,
+            account_id,
+            secrets,
+            client_id=connection.get("client_id", row.client_id),
+            client_secret=connection.get("client_secret"),
+            user_id=connection.get("user_id", row.user_id),
+            webhook_secret=connection.get("webhook_secret"),
+        )
+    for name, value in (settings or {}).items():
+        setattr(row, name, value)
+    after = connection_for(session, account_id, settings=app_settings, secrets=secrets)
+    replaced = before is not None and (after is None or after.client_id != before.client_id)
+    return IntegrationChange(
+        replaced=replaced, needs_backfill=after is not None and after != before
+    )

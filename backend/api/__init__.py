@@ -9,6 +9,7 @@ from flask import Flask
 
 from backend.api import contacts
 from backend.api import enrollments
+from backend.api import extension
 from backend.api import greenhouse_pickers
 from backend.api import health
 from backend.api import imports
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     tasks.blp,
     suppressions.blp,
     imports.blp,
+    extension.blp,
     mailboxes.blp,
     unsubscribe.blp,
 )

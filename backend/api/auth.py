@@ -9,7 +9,7 @@ from flask_smorest import abort
 from backend.accounts.users import authenticate
 from backend.infra.services import db_session
 
-PUBLIC_API_PATHS = {"/api/openapi.json"}
+PUBLIC_API_PATHS = {"/api/openapi.json", "/api/v1/extension/token"}
 
 
 def require_token() -> None:

@@ -13,7 +13,7 @@ from flask_smorest import abort
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration import save_connection
+from backend.accounts.integration import update_integration
 from backend.api.auth import require_admin
 from backend.api.integrations_schemas import ConnectionTestSchema
 from backend.api.integrations_schemas import IntegrationInSchema
@@ -32,9 +32,7 @@ from backend.sync.catalog import Catalog
 from backend.sync.settings import SETTING_FIELDS
 from backend.sync.settings import TARGETS
 from backend.sync.settings import SettingInvalid
-from backend.sync.settings import check_against_greenhouse
-from backend.sync.settings import check_settings
-from backend.sync.settings import stored_without_greenhouse
+from backend.sync.settings import settings_to_store
 from backend.sync.settings import target_view
 
 blp = Blueprint(
@@ -58,18 +56,15 @@ def team_connection(account_id: int) -> Connection | None:
 
 
 def checked_settings(body: dict[str, Any], connection: Connection | None) -> dict[str, Any]:
-    """The sync settings to store: each field checked; with Greenhouse connected, the targets
-    checked against it and stored with their names (422 naming the field otherwise)."""
+    """The sync settings to store (422 naming the field when one is wrong)."""
+    svc = services()
+    catalog = (
+        Catalog(greenhouse_client(connection, svc, interactive=True), svc.cache)
+        if connection is not None
+        else None
+    )
     try:
-        settings = check_settings(body)
-        if connection is None:
-            return stored_without_greenhouse(settings)
-        svc = services()
-        catalog = Catalog(greenhouse_client(connection, svc, interactive=True), svc.cache)
-        try:
-            return check_against_greenhouse(settings, catalog)
-        except GreenhouseError:
-            return stored_without_greenhouse(settings)  # named when first used
+        return settings_to_store(body, catalog, unreachable=GreenhouseError)
     except SettingInvalid as exc:
         abort(422, message=f"Invalid input: settings.{exc.field}",
               errors={f"settings.{exc.field}": [exc.reason]})  # fmt: skip
@@ -113,26 +108,27 @@ class GreenhouseIntegration(MethodView):
         """Save the connection and/or settings (admins only). Omitted fields keep their value."""
         session = db_session()
         account_id = g.user.account_id
-        row = integration_row(session, account_id)
-        before = team_connection(account_id)
-        if "connection" in body:
-            conn = body["connection"]
-            save_connection(
+        svc = services()
+        change = update_integration(
+            session,
+            account_id,
+            app_settings=svc.settings,
+            secrets=svc.secrets,
+            connection=body.get("connection"),
+        )
+        if "settings" in body:  # checked against the Greenhouse saved just above
+            settings = checked_settings(body["settings"], team_connection(account_id))
+            update_integration(
                 session,
                 account_id,
-                services().secrets,
-                client_id=conn.get("client_id", row.client_id),
-                client_secret=conn.get("client_secret"),
-                user_id=conn.get("user_id", row.user_id),
-                webhook_secret=conn.get("webhook_secret"),
+                app_settings=svc.settings,
+                secrets=svc.secrets,
+                settings=settings,
             )
-        after = team_connection(account_id)
-        for name, value in checked_settings(body.get("settings", {}), after).items():
-            setattr(row, name, value)
-        if before is not None and (after is None or after.client_id != before.client_id):
-            clear_index(session, account_id)  # another Greenhouse: old records must not match
+        if change.replaced:  # another Greenhouse: old records must not match
+            clear_index(session, account_id)
         session.commit()
-        if after is not None and after != before:  # a new Greenhouse (or user) to index
+        if change.needs_backfill:
             request_backfill(services(), account_id)
         return integration_view(account_id)
 

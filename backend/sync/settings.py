@@ -139,3 +139,19 @@ def target_view(value: Any) -> dict[str, Any] | None:
     except TargetInvalid:
         return None
     return target.to_dict() if target else None
+
+
+def settings_to_store(
+    body: Mapping[str, Any], catalog: Catalog | None, *, unreachable: type[Exception]
+) -> dict[str, Any]:
+    """What the API and the web app store for `body`: each field checked; with Greenhouse
+    connected (a catalog), targets and mapped fields checked against it and stored with their
+    names. When Greenhouse cannot be reached (`unreachable`), they are stored unnamed and named
+    when first used. Raises SettingInvalid."""
+    settings = check_settings(body)
+    if catalog is None:
+        return stored_without_greenhouse(settings)
+    try:
+        return check_against_greenhouse(settings, catalog)
+    except unreachable:
+        return stored_without_greenhouse(settings)

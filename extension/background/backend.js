@@ -57,7 +57,8 @@ export async function callBackend(settings, path, options) {
   try {
     response = await fetchImpl(`${backendUrl}${path}`, {
       method,
-      headers: { Accept: 'application/json', Authorization: `Bearer ${apiToken}`, ...headers },
+      // No token yet while connecting: the exchange endpoint is the one public API call.
+      headers: { Accept: 'application/json', ...(apiToken ? { Authorization: `Bearer ${apiToken}` } : {}), ...headers },
       body,
       credentials: 'omit',
       cache: 'no-store',

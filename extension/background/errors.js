@@ -40,7 +40,12 @@ function backendMessage(body) {
  * @param {string} backendUrl
  */
 export function errorFromResponse(status, body, backendUrl) {
-  const detail = backendMessage(body);
+  const error = errorForStatus(status, backendMessage(body), backendUrl);
+  error.status = status; // callers that act on the status (409 vs 422) read it here
+  return error;
+}
+
+function errorForStatus(status, detail, backendUrl) {
   if (status === 401) {
     return new SourcebridgeError('unauthorized', 'The API token was rejected — check it in Options');
   }

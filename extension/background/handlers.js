@@ -1,5 +1,7 @@
 /* The messages the service worker answers, by name. Each handler reads what it needs from storage. */
-import { getMe, postLookup, requireSettings } from './backend.js';
+import { callBackend, getMe, postLookup, requireSettings } from './backend.js';
+import { startConnect } from './connect.js';
+import { addLookupToSequence, listSequences } from './sequences.js';
 import { greenhouseNotice, toWireError } from './errors.js';
 import { getTabResult, saveTabResult } from './tab-results.js';
 
@@ -35,6 +37,30 @@ async function testConnection() {
   return { email: me.email ?? null, account: account ?? null };
 }
 
+/** From the popup: the team's sequences for the picker. */
+async function listSequencesHandler() {
+  return listSequences(await requireSettings());
+}
+
+/**
+ * From the popup: add the person of the tab's last lookup to a sequence, then refresh that lookup
+ * so the popup shows the person's sequence, status and Greenhouse link.
+ */
+async function addToSequence({ tabId, sequenceId, sequenceName }) {
+  const settings = await requireSettings();
+  const entry = await getTabResult(tabId);
+  const lookupId = entry?.result?.id;
+  if (!Number.isInteger(lookupId)) throw new Error('Look the profile up first');
+  const outcome = await addLookupToSequence(settings, { sequenceId, lookupId, sequenceName });
+  try {
+    const fresh = await callBackend(settings, `/api/v1/lookups/${lookupId}`, { timeoutMs: 8000 });
+    await saveTabResult(tabId, { ...entry, result: { ...entry.result, contact: fresh.contact ?? null } });
+  } catch {
+    // The outcome stands; the popup shows the older lookup until the page is looked up again.
+  }
+  return outcome;
+}
+
 function openOptions() {
   return chrome.runtime.openOptionsPage();
 }
@@ -43,5 +69,8 @@ export const handlers = Object.freeze({
   lookupProfile,
   getTabResult: getTabResultHandler,
   testConnection,
-  openOptions
+  openOptions,
+  startConnect,
+  listSequences: listSequencesHandler,
+  addToSequence
 });

@@ -4,6 +4,7 @@
  * per tab in chrome.storage.session, so stopping the worker between messages loses nothing.
  * Listeners are registered synchronously at the top level, as MV3 requires for wake-ups.
  */
+import { finishConnect } from './connect.js';
 import { handlers } from './handlers.js';
 import { messageListener } from './messages.js';
 import { forgetTab } from './tab-results.js';
@@ -12,6 +13,11 @@ chrome.runtime.onMessage.addListener(messageListener(handlers));
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   forgetTab(tabId);
+});
+
+// The "Connect to Sourcebridge" tab reaching /extension/connected (see connect.js).
+chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  if (changeInfo.url) finishConnect(tabId, changeInfo.url);
 });
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {

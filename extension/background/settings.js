@@ -38,6 +38,18 @@ export function extraPermissionFor(backendUrl) {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
+/** Hosts that never leave this computer: plain http to them does not expose the token. */
+export const LOOPBACK_HOSTS = Object.freeze(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * True when the token would travel unencrypted over a network (http:// to a non-loopback host).
+ * @param {string} backendUrl a normalized backend URL
+ */
+export function sendsTokenInClear(backendUrl) {
+  const url = new URL(backendUrl);
+  return url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname);
+}
+
 /** The last characters of a token, for showing which one is saved without showing it. */
 export function maskToken(token) {
   if (!token) return '';

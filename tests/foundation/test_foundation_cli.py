@@ -78,7 +78,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
+def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(cli_env):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--port", str(port)],
@@ -89,14 +89,15 @@ def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
         text=True,
     )
     try:
-        token, lines = None, []
+        link, lines = None, []
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and token is None:
+        while time.monotonic() < deadline and link is None:
             line = proc.stdout.readline()
             lines.append(line)
-            match = re.search(r"API token \(shown once\): (\S+)", line)
-            token = match.group(1) if match else None
-        assert token, "".join(lines)
+            match = re.search(r"(http://127\.0\.0\.1:\d+/invite/\S+)", line)
+            link = match.group(1) if match else None
+        assert link, "".join(lines)
+        assert "API token" not in "".join(lines), "no long-lived token in the terminal"
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -105,8 +106,19 @@ def test_serve_first_run_prints_an_admin_token_that_works(cli_env):
             except requests.RequestException:
                 time.sleep(0.1)
         assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
-        me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-        assert me.status_code == 200 and me.json()["role"] == "admin"
+        browser = requests.Session()
+        page = browser.get(link, timeout=5)
+        assert page.status_code == 200 and "Set up Sourcebridge" in page.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        password = "first admin password"
+        form = {"csrf_token": csrf, "email": "boss@example.com", "name": "Boss",
+                "new_password": password, "confirm": password}  # fmt: skip
+        made = browser.post(link, data=form, timeout=10, allow_redirects=False)
+        assert made.status_code == 302, made.text
+        account = browser.get(f"{base}/account", timeout=5, allow_redirects=False)
+        assert account.status_code == 200 and "boss@example.com" in account.text
+        assert "(Admin)" in account.text
+        assert requests.get(link, timeout=5).status_code == 404, "the link works once"
         anonymous = requests.get(f"{base}/api/v1/me", timeout=5)
         assert anonymous.status_code == 401
         assert set(anonymous.json()) == {"code", "status", "message"}

@@ -1,0 +1,66 @@
+"""Manual tasks (calls, LinkedIn messages, custom): due, upcoming and completed, and Complete
+(with a note), through the sequences feature's `list_tasks` / `finish_task`."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from backend import defaults
+from backend.infra.services import db_session
+from backend.sequences.manual_tasks import TaskError
+from backend.sequences.manual_tasks import finish_task
+from backend.sequences.manual_tasks import list_tasks
+from backend.sequences.steps import TASK_WORDS
+from backend.store.models import utcnow
+from backend.web.blueprint import bp
+
+VIEWS = (("due", "Due"), ("upcoming", "Upcoming"), ("completed", "Completed"))
+
+
+@bp.route("/tasks")
+def tasks():  # type: ignore[no-untyped-def]
+    view = request.args.get("view", "due")
+    if view not in dict(VIEWS):
+        view = "due"
+    mine = request.args.get("mine") == "true"
+    items = list_tasks(
+        db_session(),
+        current_user.account_id,
+        view=view,
+        now=utcnow(),
+        user_id=current_user.id if mine else None,
+        limit=defaults.WEB_PAGE_SIZE,
+    )
+    return render_template(
+        "tasks/list.html", items=items, view=view, views=VIEWS, mine=mine, task_words=TASK_WORDS
+    )
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+def task_complete(task_id: int) -> Response:
+    note = request.form.get("note", "").strip() or None
+    skipped = request.form.get("action") == "skip"
+    try:
+        finish_task(
+            db_session(),
+            current_user.account_id,
+            task_id,
+            user_id=current_user.id,
+            now=utcnow(),
+            skipped=skipped,
+            note=note,
+        )
+    except TaskError as error:
+        if error.status == 404:
+            abort(404)
+        flash(f"Not done: {error.message}.", "error")
+    else:
+        flash("Task skipped." if skipped else "Task completed.", "success")
+    return redirect(url_for("web.tasks", view=request.form.get("view", "due")))
