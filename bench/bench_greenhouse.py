@@ -20,6 +20,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.services import local_redis_url
+
 LIMIT = 50
 WINDOW = 10.0
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -28,21 +30,6 @@ PROSPECTS = 60 if QUICK else 500
 SIDE_RUN_PROSPECTS = 40 if QUICK else 150
 PER_PAGE = 500
 RESULTS = Path(__file__).parent / "results" / "greenhouse.json"
-
-
-def _redis_url() -> str | None:
-    url = (
-        os.environ.get("REDIS_URL")
-        or os.environ.get("TEST_REDIS_URL")
-        or "redis://127.0.0.1:6379/0"
-    )
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception:  # noqa: BLE001 - any failure means "no Redis for this run"
-        return None
-    return url
 
 
 def worker(task: dict[str, Any]) -> dict[str, Any]:
@@ -175,7 +162,7 @@ def scenario(
 
 
 def main() -> None:
-    redis_url = _redis_url()
+    redis_url = local_redis_url()
     print(
         f"sandbox: {LIMIT} requests / {WINDOW:g} s per credential; {CANDIDATES} candidates, "
         f"{PROSPECTS} prospects, per_page {PER_PAGE}; Redis: {redis_url or 'unavailable'}",

@@ -23,6 +23,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.services import local_redis_url
+
 LIMIT = 50
 WINDOW = 10.0
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -37,21 +39,6 @@ ROLES = [
      "end": None if i == 0 else f"{2021 - 2 * i}-12", "current": i == 0}
     for i in range(6)
 ]  # fmt: skip
-
-
-def _redis_url() -> str | None:
-    url = (
-        os.environ.get("REDIS_URL")
-        or os.environ.get("TEST_REDIS_URL")
-        or "redis://127.0.0.1:6379/0"
-    )
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception:  # noqa: BLE001 - any failure means "no Redis for this run"
-        return None
-    return url
 
 
 def _database() -> tuple[str, Any]:
@@ -237,7 +224,7 @@ def scenario(
 
 
 def main() -> None:
-    redis_url = _redis_url()
+    redis_url = local_redis_url()
     print(
         f"sandbox: {LIMIT} requests / {WINDOW:g} s; {CONTACTS} Recruiter contacts, each a prospect "
         f"+ 5 roles + 2 notes (minimum {PER_CONTACT} requests each); Redis: {redis_url or '-'}",

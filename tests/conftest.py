@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete
@@ -161,3 +162,13 @@ def redis_url() -> str:
 @pytest.fixture
 def redis_prefix() -> str:
     return f"sbtest-{secrets.token_hex(6)}:"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """One Playwright for the whole run: its sync API keeps an event loop running in the main
+    thread while it is open, so a second one (e2e and webui in one session) cannot start."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as started:
+        yield started

@@ -590,49 +590,49 @@ def chromium_path() -> Path:
 
 @pytest.fixture(scope="session")
 def browser(
-    chromium_path: Path, linkedin: FakeLinkedIn, tmp_path_factory: pytest.TempPathFactory
+    playwright: Any,
+    chromium_path: Path,
+    linkedin: FakeLinkedIn,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(chromium_path),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-                # One argv element: www.linkedin.com is the fake site, every other name fails.
-                f"--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:{linkedin.port},"
-                " MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--ignore-certificate-errors",
-                # The fake site is on loopback; make Chromium treat it as public, as LinkedIn is,
-                # so Local Network Access rules apply as in production.
-                f"--ip-address-space-overrides=127.0.0.1:{linkedin.port}=public",
-            ],
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=str(chromium_path),
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+            # One argv element: www.linkedin.com is the fake site, every other name fails.
+            f"--host-resolver-rules=MAP www.linkedin.com 127.0.0.1:{linkedin.port},"
+            " MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--ignore-certificate-errors",
+            # The fake site is on loopback; make Chromium treat it as public, as LinkedIn is,
+            # so Local Network Access rules apply as in production.
+            f"--ip-address-space-overrides=127.0.0.1:{linkedin.port}=public",
+        ],
+    )
+    try:
+        worker = (
+            context.service_workers[0]
+            if context.service_workers
+            else context.wait_for_event("serviceworker", timeout=10_000)
         )
-        try:
-            worker = (
-                context.service_workers[0]
-                if context.service_workers
-                else context.wait_for_event("serviceworker", timeout=10_000)
-            )
-            extension_id = worker.url.split("/")[2]
-            context.add_init_script(BADGE_TIMER)
-            control = context.new_page()
-            control.goto(f"chrome-extension://{extension_id}/popup/popup.html")
-            session = Browser(context, extension_id, control)
-            yield session
-            write_timings(session.timings)
-        finally:
-            context.close()
+        extension_id = worker.url.split("/")[2]
+        context.add_init_script(BADGE_TIMER)
+        control = context.new_page()
+        control.goto(f"chrome-extension://{extension_id}/popup/popup.html")
+        session = Browser(context, extension_id, control)
+        yield session
+        write_timings(session.timings)
+    finally:
+        context.close()
 
 
 def write_timings(timings: dict[str, list[float]]) -> None:

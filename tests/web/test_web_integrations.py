@@ -153,7 +153,14 @@ def test_a_job_and_stage_target_is_saved(gh_app, connected, sandbox):
          "default-stage_id": str(stage["id"]), "reply-kind": "none"},
     )  # fmt: skip
     assert response.status_code == 302
-    assert _row(gh_app).default_target == {"job_id": job["id"], "stage_id": stage["id"]}
+    # stored with the names Greenhouse gives them, as the API stores targets
+    assert _row(gh_app).default_target == {
+        "kind": "job",
+        "job_id": job["id"],
+        "job_name": job["name"],
+        "stage_id": stage["id"],
+        "stage_name": stage["name"],
+    }
     html = connected.get("/settings/integrations").get_data(as_text=True)
     assert f"Job: {job['name']} · Stage: {stage['name']}" in html
 
@@ -166,7 +173,9 @@ def test_a_pool_stage_target_is_saved_from_one_select(gh_app, connected, sandbox
         {"default-kind": "pool", "default-pool_stage": value, "reply-kind": "none"},
     )
     assert response.status_code == 302
-    assert _row(gh_app).default_target == {
+    saved = _row(gh_app).default_target
+    assert saved["kind"] == "pool" and saved["stage_name"] == stage["name"]
+    assert {k: saved[k] for k in ("pool_id", "pool_stage_id")} == {
         "pool_id": stage["prospect_pool_id"],
         "pool_stage_id": stage["id"],
     }

@@ -106,19 +106,16 @@ def live(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> Iterator[Liv
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium_path),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(playwright: Any, chromium_path: Path) -> Iterator[Any]:
+    launched = playwright.chromium.launch(
+        executable_path=str(chromium_path),
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    try:
+        yield launched
+    finally:
+        launched.close()
 
 
 class Guard:
