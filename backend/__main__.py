@@ -21,11 +21,16 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="gunicorn workers")
-def serve(host: str, port: int, workers: int | None) -> None:
+@click.option(
+    "--unix-socket",
+    default=None,
+    help="listen on this unix socket instead of host:port (behind nginx, README)",
+)
+def serve(host: str, port: int, workers: int | None, unix_socket: str | None) -> None:
     """Migrate, then run the API behind gunicorn (and, embedded, the queue consumer)."""
     from backend.server import serve as run_server
 
-    run_server(host=host, port=port, workers=workers)
+    run_server(host=host, port=port, workers=workers, unix_socket=unix_socket)
 
 
 @main.command()

@@ -16,6 +16,7 @@ from flask import request
 from flask_smorest import abort
 
 BODY_ERROR = "sourcebridge.body_error"
+READ_PIECE = 64 * 1024  # bytes read at a time from a chunked body
 
 
 class GzipBodyMiddleware:
@@ -36,11 +37,10 @@ class GzipBodyMiddleware:
 
     def _inflate(self, environ: dict[str, Any]) -> None:
         limit = self.limit()
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > limit:
+        raw = read_raw_body(environ, limit)
+        if raw is None:
             environ[BODY_ERROR] = (413, f"Request body is larger than {limit} bytes.")
             return
-        raw = environ["wsgi.input"].read(length) if length else b""
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             body = inflater.decompress(raw, limit + 1)
@@ -54,7 +54,27 @@ class GzipBodyMiddleware:
             return
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)  # now a plain body of known length
         del environ["HTTP_CONTENT_ENCODING"]
+
+
+def read_raw_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """The body as sent, or None when it is larger than `limit` bytes. A chunked body has no
+    Content-Length: it is read to its end (the server dechunks it), never past `limit` + 1."""
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        size = int(length)
+        return None if size > limit else stream.read(size)
+    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return b""
+    raw = bytearray()
+    while len(raw) <= limit:
+        piece = stream.read(min(READ_PIECE, limit + 1 - len(raw)))
+        if not piece:
+            return bytes(raw)
+        raw += piece
+    return None
 
 
 def reject_bad_body() -> None:

@@ -18,6 +18,26 @@ API_THREADS = 8
 API_REQUEST_TIMEOUT = timedelta(seconds=60)
 """gunicorn kills a request that runs longer than this."""
 
+# --- Slow clients (issue 10; backend/gunicorn_worker.py and deploy/nginx/sourcebridge.conf) ----
+HTTP_HEADER_TIMEOUT = timedelta(seconds=10)
+"""A request's headers must all arrive within this long (nginx: client_header_timeout)."""
+
+HTTP_BODY_IDLE_TIMEOUT = timedelta(seconds=10)
+"""A request body may pause this long between two reads (nginx: client_body_timeout)."""
+
+HTTP_BODY_TIMEOUT = timedelta(seconds=60)
+"""A request body must be whole this long after its headers (4 MB at ~0.5 Mbit/s)."""
+
+HTTP_SEND_TIMEOUT = timedelta(seconds=10)
+"""A response the client stops reading is abandoned after this long (nginx: send_timeout)."""
+
+HTTP_MAX_HEADER_BYTES = 32 * 1024
+"""Bytes. Request line + headers; more is a 431 (the extension sends well under 2 KB)."""
+
+API_MAX_CONNECTIONS = 1000
+"""Open connections per gunicorn worker (idle and buffering ones included); a slow client
+costs a buffer here, not a thread."""
+
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 """A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
 

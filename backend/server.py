@@ -75,7 +75,7 @@ def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
         )
 
 
-def serve(*, host: str, port: int, workers: int | None) -> None:
+def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None = None) -> None:
     settings = load_settings()
     warn_unshared_secret_key(settings)
     try:
@@ -90,17 +90,24 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
         # The embedded default runs its queue consumer beside the API.
         consumer = subprocess.Popen([sys.executable, "-m", "backend", "worker"])
     # One process shares the in-process cache and rate limiter; with Redis, scale out.
+    bind = f"unix:{unix_socket}" if unix_socket else f"{host}:{port}"
     options = {
-        "bind": f"{host}:{port}",
+        "bind": bind,
         "workers": workers or (1 if embedded else 2),
-        "worker_class": "gthread",
+        # gthread that buffers each request whole before a thread runs it: slow clients cost a
+        # buffer, not a thread (people do expose `serve` without a proxy; DESIGN decision 13).
+        "worker_class": "backend.gunicorn_worker.BufferingThreadWorker",
         "threads": defaults.API_THREADS,
+        "worker_connections": defaults.API_MAX_CONNECTIONS,
+        # gunicorn's control socket would sit in ~/.gunicorn, shared by every instance on the host.
+        "control_socket_disable": True,
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
         "loglevel": settings["LOG_LEVEL"].lower(),
     }
-    click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
+    where = unix_socket or f"http://{host}:{port}"
+    click.echo(f"Sourcebridge API on {where} ({'embedded' if embedded else 'redis'})")
     try:
         GunicornApp(options).run()
     finally:
