@@ -131,6 +131,8 @@ class EmailFinder:
         """`on_verified` is called with each address SMTP verification confirmed (e.g. to store
         it as a confirmed contact address), after which the domain's model is refreshed."""
         self.knowledge = knowledge
+        # Cached answers are built from the knowledge (one team's), so they are keyed by it.
+        self.scope = knowledge.cache_scope
         self.resolver = resolver
         self.verifier = verifier
         self.cache = cache
@@ -160,7 +162,7 @@ class EmailFinder:
             return
         self._models.pop(domain, None)
         if self.cache is not None:
-            key = f"email:gen:{domain}"
+            key = self._generation_key(domain)
             if not self.cache.add(key, 1, timeout=0):
                 self.cache.inc(key)
 
@@ -371,7 +373,7 @@ class EmailFinder:
                 )
             return _Domain(d, "explicit")
         name = (company or "").strip()
-        ckey = f"email:company:{company_key(name)}"
+        ckey = f"email:company:{self.scope}:{company_key(name)}"
         cached = self._cache_get(ckey)
         if cached is not None:
             return _Domain(**cached)
@@ -418,10 +420,14 @@ class EmailFinder:
     # -- cache -----------------------------------------------------------------------------------
     def _result_key(self, domain: str, variants: list[NameVariant], mode: str | None = None) -> str:
         mode = mode or ("smtp" if self.verifier is not None else "pattern")
-        gen = self.cache.get(f"email:gen:{domain}") if self.cache is not None else None
+        gen = self.cache.get(self._generation_key(domain)) if self.cache is not None else None
         name = "|".join(f"{v.first}/{v.middle}/{v.last}" for v in variants[:3])
         digest = hashlib.sha256(name.encode()).hexdigest()[:24]  # no names in cache keys
-        return f"email:result:{mode}:{domain}:{gen or 0}:{digest}"
+        return f"email:result:{mode}:{self.scope}:{domain}:{gen or 0}:{digest}"
+
+    def _generation_key(self, domain: str) -> str:
+        """Bumped when the scope learns an address at `domain`: its cached results go stale."""
+        return f"email:gen:{self.scope}:{domain}"
 
     def _cache_get(self, key: str) -> Any:
         if self.cache is None:
