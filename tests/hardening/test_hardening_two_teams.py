@@ -9,7 +9,6 @@ import secrets
 import pytest
 
 from backend.matching import company_key
-
 from backend.store.models import KnownEmail
 from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
