@@ -30,6 +30,7 @@ from backend.store.models import CandidateIndexState
 from backend.store.models import IndexedCandidate
 from backend.store.models import IndexedEmail
 from backend.store.models import IndexedLinkedin
+from backend.store.models import IndexTombstone
 from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,10 @@ def upsert_candidates(
     """
     valid = (c for c in candidates if candidate_id_of(c) is not None)
     keys = list({k.candidate_id: k for k in map(candidate_keys, valid)}.values())
+    if not keys:
+        return 0
+    gone = buried(session, account_id, [k.candidate_id for k in keys])
+    keys = [k for k in keys if k.candidate_id not in gone]
     if not keys:
         return 0
     ids = [k.candidate_id for k in keys]
@@ -106,18 +111,40 @@ def upsert_candidates(
     return len(keys)
 
 
-def remove_candidates(session: Session, account_id: int, candidate_ids: list[int]) -> None:
+def remove_candidates(
+    session: Session, account_id: int, candidate_ids: list[int], *, tombstone: str | None = None
+) -> None:
+    """Drop candidates from the index; with `tombstone` (why they are gone for good: deleted,
+    merged away, anonymised) they are never indexed again, whatever update arrives later."""
     for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate):
         session.execute(
             delete(model).where(
                 model.account_id == account_id, model.candidate_id.in_(candidate_ids)
             )
         )
+    if tombstone and candidate_ids:
+        rows = [
+            {"account_id": account_id, "candidate_id": cid, "reason": tombstone[:32]}
+            for cid in candidate_ids
+        ]
+        session.execute(_insert(session, IndexTombstone).on_conflict_do_nothing(), rows)
+
+
+def buried(session: Session, account_id: int, candidate_ids: list[int]) -> set[int]:
+    """Which of these candidates have a tombstone."""
+    return set(
+        session.scalars(
+            select(IndexTombstone.candidate_id).where(
+                IndexTombstone.account_id == account_id,
+                IndexTombstone.candidate_id.in_(candidate_ids),
+            )
+        )
+    )
 
 
 def clear_index(session: Session, account_id: int) -> None:
     """Forget the account's index (it now points at another Greenhouse): cold again."""
-    for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate):
+    for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate, IndexTombstone):
         session.execute(delete(model).where(model.account_id == account_id))
     state = index_state(session, account_id)
     state.status, state.candidates_indexed, state.refreshed_through = "cold", 0, None

@@ -59,7 +59,7 @@ def _signing_account(body: bytes, signature: str | None) -> int | None:
 class GreenhouseWebhook(MethodView):
     @blp.response(200, WebhookResultSchema)
     def post(self) -> dict[str, Any]:
-        """Apply a candidate event to the duplicate-check index (idempotent by event id)."""
+        """Apply a candidate event to the duplicate-check index (once per signed body)."""
         body = request.get_data(cache=True)
         account_id = _signing_account(body, request.headers.get("Signature"))
         if account_id is None:
@@ -73,11 +73,9 @@ class GreenhouseWebhook(MethodView):
         if action == "ping":
             return {"status": "ping", "action": action}
         session = db_session()
-        # Greenhouse names every delivery; without a name, the signed body itself is the name,
-        # so a captured request cannot be replayed either.
-        event_id = (
-            request.headers.get("Greenhouse-Event-ID") or f"body:{hashlib.sha256(body).hexdigest()}"
-        )[:200]
+        # A delivery is named by its signed body, not by Greenhouse-Event-ID: that header is not
+        # signed, so a captured delivery replayed under a new id is still the same delivery.
+        event_id = f"sha256:{account_id}:{hashlib.sha256(body).hexdigest()}"
         if session.get(WebhookEvent, event_id):
             return {"status": "duplicate", "action": action}
         session.add(WebhookEvent(event_id=event_id, account_id=account_id, action=action))
