@@ -6,8 +6,11 @@ Core commands live here; each feature package contributes its own click group (`
 
 from __future__ import annotations
 
+import os
+
 import click
 
+from backend import defaults
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 
@@ -15,6 +18,7 @@ from backend.cli import DependencyFailed
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Sourcebridge: LinkedIn sourcing, email lookup and Greenhouse sync, self-hosted."""
+    os.umask(defaults.PROCESS_UMASK)
 
 
 @main.command()
@@ -46,10 +50,13 @@ def worker(threads: int | None) -> None:
 def migrate() -> None:
     """Apply database migrations."""
     from backend.config import load_settings
+    from backend.config import secure_instance_dir
     from backend.store.migrations import upgrade
 
+    settings = load_settings()
+    secure_instance_dir(settings["INSTANCE_DIR"])
     try:
-        upgrade(load_settings()["DATABASE_URL"])
+        upgrade(settings["DATABASE_URL"])
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")

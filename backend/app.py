@@ -9,7 +9,9 @@ from flask import Flask
 from flask import g
 from flask import request
 from flask_cors import CORS
+from werkzeug.routing import IntegerConverter
 
+from backend import defaults
 from backend.api import init_api
 from backend.api.auth import require_token
 from backend.bodies import GzipBodyMiddleware
@@ -24,6 +26,15 @@ from backend.services import Services
 from backend.services import close_db_session
 from backend.services import commit_db_session
 from backend.store import Database
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` bounded to what a BIGINT primary key can hold."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", defaults.MAX_DATABASE_ID)
+        super().__init__(url_map, *args, **kwargs)
+
 
 OPENAPI = {
     "API_TITLE": "Sourcebridge",
@@ -40,6 +51,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings["LOG_LEVEL"])
 
     app = Flask(__name__, instance_path=str(settings["INSTANCE_DIR"]))
+    # Ids in paths are database integers: one above 2**63 matches no route (404), not a 500.
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.update(settings)
     app.config.update(OPENAPI)
     app.json.sort_keys = False  # keep the documented key order
@@ -75,6 +88,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def _echo_request_id(response):  # type: ignore[no-untyped-def]
         response.headers["X-Request-ID"] = g.get("request_id", "-")
+        # No response is ever sniffed into something else (HTML from JSON that echoes input).
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     app.after_request(commit_db_session)

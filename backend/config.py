@@ -26,11 +26,21 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    instance_dir.mkdir(mode=defaults.INSTANCE_DIR_MODE, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     path.write_text(key)
-    path.chmod(0o600)
+    path.chmod(defaults.INSTANCE_FILE_MODE)
     return key
+
+
+def secure_instance_dir(instance_dir: Path) -> None:
+    """The instance folder holds the database and the key that decrypts stored secrets: only
+    the user running Sourcebridge may enter it or read what is in it."""
+    instance_dir.mkdir(mode=defaults.INSTANCE_DIR_MODE, parents=True, exist_ok=True)
+    instance_dir.chmod(defaults.INSTANCE_DIR_MODE)
+    for child in instance_dir.iterdir():
+        if child.is_file() and not child.is_symlink():
+            child.chmod(defaults.INSTANCE_FILE_MODE)
 
 
 def read_env(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

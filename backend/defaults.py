@@ -41,8 +41,20 @@ costs a buffer here, not a thread."""
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 """A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
 
+MAX_DATABASE_ID = 2**63 - 1
+"""Largest id a path may carry (a BIGINT); a larger one is a 404 before any query."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
+
+# --- Files ---------------------------------------------------------------------------------
+PROCESS_UMASK = 0o077
+"""File mode mask of every `sourcebridge` process: what it creates (SQLite files, the queue's
+database, the generated key) is readable by its own user only."""
+
+INSTANCE_DIR_MODE = 0o700
+INSTANCE_FILE_MODE = 0o600
+"""Modes the instance folder and the files in it are set to when a server process starts."""
 
 # --- Database --------------------------------------------------------------------------------
 SQLITE_BUSY_TIMEOUT_MS = 15_000

@@ -16,6 +16,7 @@ from backend.accounts import create_user
 from backend.accounts import user_count
 from backend.cli import DependencyFailed
 from backend.config import load_settings
+from backend.config import secure_instance_dir
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -77,6 +78,7 @@ def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
 
 def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None = None) -> None:
     settings = load_settings()
+    secure_instance_dir(settings["INSTANCE_DIR"])
     warn_unshared_secret_key(settings)
     try:
         upgrade(settings["DATABASE_URL"])
@@ -122,7 +124,9 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
 def run_worker(*, threads: int | None) -> None:
     from huey.consumer import Consumer
 
-    warn_unshared_secret_key(load_settings())
+    settings = load_settings()
+    secure_instance_dir(settings["INSTANCE_DIR"])
+    warn_unshared_secret_key(settings)
     from backend.queue import huey
     from backend.queue import load_tasks
 
