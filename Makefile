@@ -26,6 +26,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	@if [ -f $(EXT)/package.json ]; then cd $(EXT) && npm run --silent lint; fi
 
 test: lint

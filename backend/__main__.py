@@ -11,8 +11,20 @@ import os
 import click
 
 from backend import defaults
+from backend.accounts.cli import greenhouse
+from backend.accounts.users import DuplicateUser
+from backend.accounts.users import InvalidEmail
+from backend.accounts.users import create_user
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
+from backend.config import load_settings
+from backend.config import secure_instance_dir
+from backend.gh_index.cli import index as greenhouse_index
+from backend.greenhouse.sandbox.cli import sandbox
+from backend.linkedin_parse.cli import linkedin
+from backend.lookups.cli import email
+from backend.store import Database
+from backend.store.migrations import upgrade
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +44,7 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int | None, unix_socket: str | None) -> None:
     """Migrate, then run the API behind gunicorn (and, embedded, the queue consumer)."""
+    # Imported on use (here and in `worker`): importing the server makes the queue's storage.
     from backend.server import serve as run_server
 
     run_server(host=host, port=port, workers=workers, unix_socket=unix_socket)
@@ -49,9 +62,6 @@ def worker(threads: int | None) -> None:
 @main.command()
 def migrate() -> None:
     """Apply database migrations."""
-    from backend.config import load_settings
-    from backend.config import secure_instance_dir
-    from backend.store.migrations import upgrade
 
     settings = load_settings()
     secure_instance_dir(settings["INSTANCE_DIR"])
@@ -73,12 +83,6 @@ def users() -> None:
 @click.option("--account", "account_name", default=None, help="team name (default: the first)")
 def users_create(email: str, admin: bool, account_name: str | None) -> None:
     """Create a user and print its API token once."""
-    from backend.accounts import DuplicateUser
-    from backend.accounts import InvalidEmail
-    from backend.accounts import create_user
-    from backend.config import load_settings
-    from backend.store import Database
-    from backend.store.migrations import upgrade
 
     settings = load_settings()
     upgrade(settings["DATABASE_URL"])
@@ -93,11 +97,7 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
 
 
 def _register_feature_groups() -> None:
-    from backend.email_lookup.cli import email
-    from backend.greenhouse.cli import greenhouse
-    from backend.greenhouse.sandbox.cli import sandbox
-    from backend.linkedin_parse.cli import linkedin
-
+    greenhouse.add_command(greenhouse_index)
     for group in (greenhouse, linkedin, email, sandbox):
         main.add_command(group)
 

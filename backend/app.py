@@ -14,18 +14,14 @@ from werkzeug.routing import IntegerConverter
 from backend import defaults
 from backend.api import init_api
 from backend.api.auth import require_token
-from backend.bodies import GzipBodyMiddleware
-from backend.bodies import reject_bad_body
-from backend.cache import make_cache
 from backend.config import load_settings
+from backend.infra.bodies import GzipBodyMiddleware
+from backend.infra.bodies import reject_bad_body
+from backend.infra.services import build_services
+from backend.infra.services import close_db_session
+from backend.infra.services import commit_db_session
 from backend.logs import configure_logging
 from backend.logs import new_request_id
-from backend.ratelimit import RateLimiter
-from backend.secrets_box import SecretBox
-from backend.services import Services
-from backend.services import close_db_session
-from backend.services import commit_db_session
-from backend.store import Database
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -57,19 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(OPENAPI)
     app.json.sort_keys = False  # keep the documented key order
 
-    redis_client = None
-    if settings["REDIS_URL"]:
-        import redis
-
-        redis_client = redis.Redis.from_url(settings["REDIS_URL"])
-    app.extensions["sourcebridge"] = Services(
-        settings=settings,
-        db=Database(settings["DATABASE_URL"]),
-        cache=make_cache(settings["REDIS_URL"]),
-        limiter=RateLimiter(settings["REDIS_URL"]),
-        secrets=SecretBox(settings["SECRET_KEY"]),
-        extras={"redis": redis_client} if redis_client else {},
-    )
+    app.extensions["sourcebridge"] = build_services(settings)
 
     if settings["CORS_ORIGINS"]:
         CORS(app, origins=settings["CORS_ORIGINS"], resources={r"/api/*": {}})

@@ -10,10 +10,13 @@ from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
+from huey.consumer import Consumer
 
 from backend import defaults
-from backend.accounts import create_user
-from backend.accounts import user_count
+from backend import jobs
+from backend.accounts.users import create_user
+from backend.accounts.users import user_count
+from backend.app import create_app
 from backend.cli import DependencyFailed
 from backend.config import load_settings
 from backend.config import secure_instance_dir
@@ -35,8 +38,6 @@ class GunicornApp(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # type: ignore[no-untyped-def]
-        from backend.app import create_app
-
         return create_app()
 
 
@@ -122,13 +123,9 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
 
 
 def run_worker(*, threads: int | None) -> None:
-    from huey.consumer import Consumer
-
-    settings = load_settings()
-    secure_instance_dir(settings["INSTANCE_DIR"])
-    warn_unshared_secret_key(settings)
-    from backend.queue import huey
-    from backend.queue import load_tasks
-
-    load_tasks()
-    Consumer(huey, workers=threads or defaults.QUEUE_WORKERS, worker_type="thread").run()
+    """A queue consumer: every task registered (by importing `backend.jobs`), one app bound."""
+    secure_instance_dir(load_settings()["INSTANCE_DIR"])
+    app = create_app()
+    warn_unshared_secret_key(app.extensions["sourcebridge"].settings)
+    jobs.bind_app(app)
+    Consumer(jobs.huey, workers=threads or defaults.QUEUE_WORKERS, worker_type="thread").run()

@@ -47,11 +47,11 @@ def _redis_url() -> str | None:
 
 def worker(task: dict[str, Any]) -> dict[str, Any]:
     """One process: build a client, wait for the common start, page and/or create prospects."""
-    from backend.cache import make_cache
     from backend.greenhouse.client import GreenhouseClient
     from backend.greenhouse.errors import GreenhouseError
     from backend.greenhouse.shapes import prospect_application
-    from backend.ratelimit import RateLimiter
+    from backend.infra.cache import make_cache
+    from backend.infra.ratelimit import RateLimiter
 
     redis_url, prefix = task["redis_url"], task["prefix"]
     client = GreenhouseClient(

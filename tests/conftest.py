@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from backend.queue import huey
+from backend.jobs.queue import huey
 from backend.store import Base
 from backend.store.migrations import upgrade
 from tests.support.accounts import make_user

@@ -1,73 +1,25 @@
-"""The HTTP API: flask-smorest with one blueprint per resource and one error format."""
+"""Edge: the HTTP API. flask-smorest, one blueprint per resource (its schemas beside it).
+
+A new resource is a module here with a `blp` Blueprint, added to `BLUEPRINTS`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
-from flask_smorest import Api as SmorestApi
-from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import InternalServerError
 
-LOCATIONS = frozenset({"json", "query", "form", "headers", "files", "path", "cookies"})
+from backend.api import health
+from backend.api import integrations
+from backend.api import lookups
+from backend.api import me
+from backend.api import webhooks
+from backend.api.errors import Api
 
-
-def flatten_errors(messages: Any) -> dict[str, list[str]]:
-    """DESIGN.md wants `{field: [text]}`; webargs nests by location, then by (nested) field."""
-    if isinstance(messages, dict) and messages and set(messages) <= LOCATIONS:
-        flat: dict[str, list[str]] = {}
-        for by_field in messages.values():
-            flat.update(_flatten(by_field, ""))
-        return flat
-    return _flatten(messages, "")
-
-
-def _flatten(messages: Any, prefix: str) -> dict[str, list[str]]:
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": list(messages)}
-    if isinstance(messages, dict | list):
-        items = messages.items() if isinstance(messages, dict) else enumerate(messages)
-        flat: dict[str, list[str]] = {}
-        for key, value in items:
-            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    return {prefix or "_schema": [str(messages)]}
-
-
-class Api(SmorestApi):
-    """flask-smorest's Api with the DESIGN.md error shape on every error, 500 included."""
-
-    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
-        payload, code, headers = super().handle_http_exception(error)
-        payload.setdefault("message", error.description or error.name)
-        if "errors" in payload:
-            payload["errors"] = flatten_errors(payload["errors"])
-            if code == 422 and payload["message"] == error.description:
-                fields = ", ".join(sorted(payload["errors"]))
-                payload["message"] = f"Invalid input: {fields}"
-        return payload, code, headers
-
-    def _register_error_handlers(self) -> None:
-        super()._register_error_handlers()
-
-        def unhandled(error: Exception):  # type: ignore[no-untyped-def]
-            if isinstance(error, HTTPException):
-                return self.handle_http_exception(error)
-            self._app.logger.exception("unhandled error")
-            return self.handle_http_exception(InternalServerError())
-
-        self._app.register_error_handler(Exception, unhandled)
+BLUEPRINTS = (health.blp, me.blp, integrations.blp, lookups.blp, webhooks.blp)
 
 
 def init_api(app: Flask) -> Api:
-    from backend.api import health
-    from backend.api import integrations
-    from backend.api import lookups
-    from backend.api import me
-    from backend.api import webhooks
-
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (health, me, integrations, lookups, webhooks):
-        api.register_blueprint(module.blp)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
     return api

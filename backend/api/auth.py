@@ -6,8 +6,8 @@ from flask import g
 from flask import request
 from flask_smorest import abort
 
-from backend.accounts import authenticate
-from backend.services import db_session
+from backend.accounts.users import authenticate
+from backend.infra.services import db_session
 
 PUBLIC_API_PATHS = {"/api/openapi.json"}
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort
+from marshmallow import Schema
+from marshmallow import fields
 
-from backend.api.schemas import HealthSchema
-from backend.services import services
+from backend.infra.services import services
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 

@@ -10,22 +10,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort
 
+from backend.accounts.integration import Connection
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import integration_row
+from backend.accounts.integration import save_connection
 from backend.api.auth import require_admin
-from backend.api.schemas import ConnectionTestSchema
-from backend.api.schemas import IntegrationInSchema
-from backend.api.schemas import IntegrationOutSchema
-from backend.candidate_index import clear_index
+from backend.api.integrations_schemas import ConnectionTestSchema
+from backend.api.integrations_schemas import IntegrationInSchema
+from backend.api.integrations_schemas import IntegrationOutSchema
+from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.integration import integration_row
-from backend.integration import save_connection
-from backend.services import db_session
-from backend.services import services
+from backend.infra.services import db_session
+from backend.infra.services import services
+from backend.jobs.index import request_backfill
 from backend.store.models import CandidateIndexState
-from backend.tasks import request_backfill
 
 blp = Blueprint(
     "integrations",
@@ -55,10 +56,15 @@ SETTING_FIELDS = (
 )
 
 
+def team_connection(account_id: int) -> Connection | None:
+    svc = services()
+    return connection_for(db_session(), account_id, settings=svc.settings, secrets=svc.secrets)
+
+
 def integration_view(account_id: int) -> dict[str, Any]:
     session = db_session()
     row = integration_row(session, account_id)
-    connection = connection_for(session, account_id)
+    connection = team_connection(account_id)
     index = session.get(CandidateIndexState, account_id)
     return {
         "connection": {
@@ -91,7 +97,7 @@ class GreenhouseIntegration(MethodView):
         session = db_session()
         account_id = g.user.account_id
         row = integration_row(session, account_id)
-        before = connection_for(session, account_id)
+        before = team_connection(account_id)
         if "connection" in body:
             conn = body["connection"]
             save_connection(
@@ -105,7 +111,7 @@ class GreenhouseIntegration(MethodView):
             )
         for name, value in body.get("settings", {}).items():
             setattr(row, name, value)
-        after = connection_for(session, account_id)
+        after = team_connection(account_id)
         if before is not None and (after is None or after.client_id != before.client_id):
             clear_index(session, account_id)  # another Greenhouse: old records must not match
         session.commit()
@@ -120,8 +126,7 @@ class GreenhouseConnectionTest(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self) -> dict[str, Any]:
         """Test the connection: mint a token; the acting user, site admin, scopes that answer."""
-        session = db_session()
-        connection = connection_for(session, g.user.account_id)
+        connection = team_connection(g.user.account_id)
         if connection is None:
             abort(409, message="Greenhouse is not connected: save a client id and secret first.")
         client = greenhouse_client(connection, services(), interactive=True)

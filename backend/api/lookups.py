@@ -15,15 +15,16 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from backend import defaults
+from backend.infra.services import db_session
+from backend.infra.services import services
+from backend.jobs.lookups import QueuedLaterWork
 from backend.linkedin_parse import NotAProfilePage
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import ProfileInvalid
 from backend.linkedin_parse import SnapshotTooLarge
-from backend.lookups import contact_view
-from backend.lookups import find_contact
-from backend.lookups import run_lookup
-from backend.services import db_session
-from backend.services import services
+from backend.lookups.lookup import contact_view
+from backend.lookups.lookup import find_contact
+from backend.lookups.lookup import run_lookup
 from backend.store.models import Lookup
 
 blp = Blueprint("lookups", __name__, url_prefix="/api/v1/lookups", description="Profile lookups")
@@ -88,10 +89,12 @@ class Lookups(MethodView):
         if html is not None and len(html.encode()) > defaults.MAX_SNAPSHOT_BYTES:
             abort(413, message=f"The snapshot is larger than {defaults.MAX_SNAPSHOT_BYTES} bytes.")
         try:
+            svc = services()
             return run_lookup(
                 db_session(),
-                services(),
+                svc,
                 g.user,
+                later=QueuedLaterWork(svc),
                 url=body["url"],
                 html=html,
                 profile=body.get("profile"),

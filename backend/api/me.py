@@ -5,10 +5,26 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
+from marshmallow import fields
 
-from backend.api.schemas import MeSchema
-from backend.integration import connection_for
-from backend.services import db_session
+from backend.accounts.integration import connection_for
+from backend.infra.services import db_session
+from backend.infra.services import services
+
+
+class AccountRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String()
+    account = fields.Nested(AccountRefSchema)
+    greenhouse_connected = fields.Boolean()
+
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The current user")
 
@@ -19,11 +35,14 @@ class Me(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self) -> dict[str, object]:
         """Who the token belongs to, and whether the team's Greenhouse is connected."""
-        user = g.user
+        user, svc = g.user, services()
+        connection = connection_for(
+            db_session(), user.account_id, settings=svc.settings, secrets=svc.secrets
+        )
         return {
             "id": user.id,
             "email": user.email,
             "role": user.role,
             "account": {"id": user.account.id, "name": user.account.name},
-            "greenhouse_connected": connection_for(db_session(), user.account_id) is not None,
+            "greenhouse_connected": connection is not None,
         }

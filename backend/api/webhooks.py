@@ -14,14 +14,15 @@ from marshmallow import Schema
 from marshmallow import fields
 from sqlalchemy import select
 
-from backend.integration import saved_webhook_secret
-from backend.secrets_box import SecretUnreadable
-from backend.services import db_session
-from backend.services import services
+from backend.accounts.integration import saved_webhook_secret
+from backend.gh_index.webhook_events import apply_event
+from backend.gh_index.webhook_events import signature_valid
+from backend.infra.secrets_box import SecretUnreadable
+from backend.infra.services import db_session
+from backend.infra.services import services
+from backend.jobs.index import index_fetch_candidates
 from backend.store.models import Account
 from backend.store.models import WebhookEvent
-from backend.webhook_events import apply_event
-from backend.webhook_events import signature_valid
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks", description="Greenhouse webhooks")
 
@@ -89,7 +90,5 @@ class GreenhouseWebhook(MethodView):
         )
         session.commit()  # the event is recorded before any follow-up work is queued
         if to_fetch:
-            from backend.tasks import index_fetch_candidates
-
             index_fetch_candidates(account_id, to_fetch)
         return {"status": outcome, "action": action}

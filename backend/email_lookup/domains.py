@@ -103,6 +103,10 @@ def guess_domains(company: str, limit: int) -> list[str]:
     return out[:limit]
 
 
-def company_key(company: str) -> str:
-    """A stable cache key for a company name ("ACME, Inc." and "Acme" are the same company)."""
-    return "".join(company_base(company)) or ascii_fold(company).strip()
+def company_key(company: str | None) -> str | None:
+    """ "ACME Holdings GmbH" -> "acme": one company however it is written (None: no name left).
+
+    The one reading of a company name: the email finder's cache and knowledge, the duplicate
+    check's name+company match and the stored `company_key` columns all use it.
+    """
+    return " ".join(company_base(company or "")) or None

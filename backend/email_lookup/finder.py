@@ -373,7 +373,10 @@ class EmailFinder:
                 )
             return _Domain(d, "explicit")
         name = (company or "").strip()
-        ckey = f"email:company:{self.scope}:{company_key(name)}"
+        key = company_key(name)
+        if key is None:  # no words left to name a company by: nothing to cache under
+            return self._company_domain(name)
+        ckey = f"email:company:{self.scope}:{key}"
         cached = self._cache_get(ckey)
         if cached is not None:
             return _Domain(**cached)

@@ -47,11 +47,13 @@ class InMemoryKnowledge:
         if any(k.address.lower() == known.address.lower() for k in bucket):
             return
         bucket.append(known)
-        if company:
-            self._companies.setdefault(company_key(company), Counter())[domain] += 1
+        key = company_key(company)
+        if key:
+            self._companies.setdefault(key, Counter())[domain] += 1
 
     def known_addresses(self, domain: str) -> list[KnownAddress]:
         return list(self._by_domain.get(domain.lower(), ()))
 
     def domains_for_company(self, company: str) -> list[tuple[str, int]]:
-        return self._companies.get(company_key(company), Counter()).most_common()
+        key = company_key(company)
+        return self._companies[key].most_common() if key in self._companies else []

@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from backend import defaults
-from backend.cache import Cache
 from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.errors import MalformedResponse
 from backend.greenhouse.transport import Transport
+from backend.infra.cache import Cache
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()

@@ -20,8 +20,6 @@ from typing import Any
 import requests
 
 from backend import defaults
-from backend.cache import Cache
-from backend.cache import make_cache
 from backend.greenhouse.auth import TokenProvider
 from backend.greenhouse.links import candidate_url
 from backend.greenhouse.resources import Applications
@@ -36,7 +34,9 @@ from backend.greenhouse.resources import Users
 from backend.greenhouse.throttle import Throttle
 from backend.greenhouse.transport import DEFAULT_TIMEOUT
 from backend.greenhouse.transport import Transport
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import Cache
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 
 
 class MissingCredentials(ValueError):

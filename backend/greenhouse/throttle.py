@@ -20,10 +20,10 @@ from collections.abc import Callable
 from collections.abc import Mapping
 
 from backend import defaults
-from backend.cache import Cache
 from backend.greenhouse.errors import Throttled
-from backend.ratelimit import RateLimiter
-from backend.ratelimit import RateLimitTimeout
+from backend.infra.cache import Cache
+from backend.infra.ratelimit import RateLimiter
+from backend.infra.ratelimit import RateLimitTimeout
 
 
 def credential_key(client_id: str) -> str:

@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from backend.cache import make_cache
 from backend.email_lookup import InMemoryKnowledge
 from backend.email_lookup import build_finder
+from backend.infra.cache import make_cache
 from tests.support.fake_smtp import FakeMailbox
 
 pytestmark = pytest.mark.redis

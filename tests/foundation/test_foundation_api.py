@@ -140,7 +140,7 @@ def test_gzip_bomb_is_413(app, client, auth):
 
 
 def test_an_error_answer_keeps_no_writes(make_app, app_config):
-    from backend.services import db_session
+    from backend.infra.services import db_session
     from backend.store.models import Account
 
     app = make_app(app_config)

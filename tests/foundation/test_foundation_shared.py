@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from backend.cache import make_cache
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
+from backend.infra.ratelimit import RateLimitTimeout
 from backend.logs import RequestContextFilter
 from backend.logs import scrub
-from backend.ratelimit import RateLimiter
-from backend.ratelimit import RateLimitTimeout
 
 
 def test_in_process_cache_stores_and_expires():

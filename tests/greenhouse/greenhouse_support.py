@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from backend.cache import make_cache
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import SandboxHandle
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 
 
 class Sleeps(list):

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from backend.__main__ import main
-from backend.greenhouse import cli as greenhouse_cli
+from backend.accounts import cli as greenhouse_cli
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
 

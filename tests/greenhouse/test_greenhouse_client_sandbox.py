@@ -12,13 +12,13 @@ from datetime import datetime
 import pytest
 from greenhouse_support import make_client
 
-from backend.cache import make_cache
 from backend.greenhouse import errors
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
 from backend.greenhouse.shapes import prospect_application
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 
 
 def unique_email(prefix: str = "pat") -> str:

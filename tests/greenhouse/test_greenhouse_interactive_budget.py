@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from backend.cache import make_cache
 from backend.greenhouse.errors import Throttled
 from backend.greenhouse.throttle import Throttle
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 
 
 class NoWaiting(Exception):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from backend.cache import make_cache
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.errors import AuthenticationError
 from backend.greenhouse.sandbox.server import start_sandbox
+from backend.infra.cache import make_cache
 
 
 @pytest.fixture(scope="module")

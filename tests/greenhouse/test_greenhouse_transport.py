@@ -14,14 +14,14 @@ import responses
 from greenhouse_support import Sleeps
 
 from backend import defaults
-from backend.cache import make_cache
 from backend.greenhouse import errors
 from backend.greenhouse.auth import TokenProvider
 from backend.greenhouse.auth import token_expiry
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.throttle import Throttle
 from backend.greenhouse.transport import Transport
-from backend.ratelimit import RateLimiter
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 
 API = "https://harvest.test"
 AUTH = "https://auth.test"

@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from backend.matching import company_key
+from backend.email_lookup.domains import company_key
 from backend.store.models import KnownEmail
 from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
@@ -50,7 +50,7 @@ def two_teams(request, make_app, app_config, dns):  # type: ignore[no-untyped-de
         }
     )
     with app.extensions["sourcebridge"].db.session() as session:
-        from backend.accounts import create_user
+        from backend.accounts.users import create_user
 
         user_a, token_a = create_user(session, "a@team-a.test", admin=True, account_name="A")
         user_b, token_b = create_user(session, "b@team-b.test", admin=True, account_name="B")

@@ -112,7 +112,7 @@ def test_saving_a_connection_starts_the_index_backfill(gh_app, gh_auth, sandbox,
 
 
 def test_email_find_learns_from_the_teams_confirmed_addresses(gh_app, gh_auth, sandbox, dns):
-    from backend.email_knowledge import record_confirmed
+    from backend.lookups.known_emails import record_confirmed
 
     account_id = account_id_of(gh_app)
     with gh_app.extensions["sourcebridge"].db.session() as session:

@@ -9,13 +9,13 @@ import secrets
 
 from sqlalchemy import select
 
-from backend.candidate_index import index_state
-from backend.candidate_index import is_fresh
+from backend.gh_index.backfill import run_backfill
+from backend.gh_index.backfill import run_refresh
+from backend.gh_index.index import index_state
+from backend.gh_index.index import is_fresh
 from backend.store.models import IndexedCandidate
 from backend.store.models import User
 from backend.store.models import utcnow
-from backend.tasks import run_backfill
-from backend.tasks import run_refresh
 from tests.lookup.conftest import page
 
 SECRET = "whsec-test-123"
@@ -264,8 +264,8 @@ def test_each_team_is_identified_by_its_own_webhook_secret(make_app, gh_config):
 
 
 def test_one_team_failing_does_not_stop_the_others_refresh(make_app, gh_config, sandbox):
+    from backend.jobs.index import index_refresh_all
     from backend.store.models import Account
-    from backend.tasks import index_refresh_all
     from tests.support.accounts import make_user
 
     app = make_app(gh_config)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from backend.matching import PersonKeys
-from backend.matching import candidate_keys
-from backend.matching import company_key
-from backend.matching import match_person
-from backend.matching import name_key
+from backend.email_lookup.domains import company_key
+from backend.gh_index.matching import PersonKeys
+from backend.gh_index.matching import candidate_keys
+from backend.gh_index.matching import match_person
+from backend.gh_index.matching import name_key
 
 V3_ROW = {
     "id": 11,

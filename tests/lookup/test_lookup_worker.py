@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_queued_backfill(env: dict[str, str], database_url: str, account_id: int) -> str:
     """Queue a backfill from one process, consume it in a worker process; the index state."""
-    enqueue = f"from backend.tasks import index_backfill; index_backfill({account_id})"
+    enqueue = f"from backend.jobs.index import index_backfill; index_backfill({account_id})"
     subprocess.run([sys.executable, "-c", enqueue], env=env, check=True, timeout=60, cwd=ROOT)
     worker = subprocess.Popen(
         [sys.executable, "-m", "backend", "worker", "--threads", "1"],

@@ -1,4 +1,8 @@
-"""The app's shared services, made once in `create_app` and reached through `services()`."""
+"""The app's shared services, made once per process by `build_services` (in `create_app`).
+
+Edges reach them through `services()` and the request's session through `db_session()`;
+features and tasks are handed the `Services` object.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,16 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+import redis
 from flask import Response
 from flask import current_app
 from flask import g
 from sqlalchemy.orm import Session
 
-from backend.cache import Cache
-from backend.ratelimit import RateLimiter
-from backend.secrets_box import SecretBox
+from backend.infra.cache import Cache
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
+from backend.infra.secrets_box import SecretBox
 from backend.store import Database
 
 
@@ -25,6 +31,19 @@ class Services:
     limiter: RateLimiter
     secrets: SecretBox
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_services(settings: dict[str, Any]) -> Services:
+    """The database, cache, rate limiter and secret box the settings describe."""
+    redis_url = settings["REDIS_URL"]
+    return Services(
+        settings=settings,
+        db=Database(settings["DATABASE_URL"]),
+        cache=make_cache(redis_url),
+        limiter=RateLimiter(redis_url),
+        secrets=SecretBox(settings["SECRET_KEY"]),
+        extras={"redis": redis.Redis.from_url(redis_url)} if redis_url else {},
+    )
 
 
 def services() -> Services:

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.candidate_index import known_work_emails
+from backend.email_lookup.domains import company_key
 from backend.email_lookup.domains import is_personal_domain
 from backend.email_lookup.patterns import KnownAddress
-from backend.matching import company_key
-from backend.matching import normalize_email
+from backend.gh_index.index import known_work_emails
+from backend.gh_index.matching import normalize_email
 from backend.store.models import KnownEmail
 
 

@@ -22,10 +22,10 @@ from sqlalchemy import union
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.matching import CandidateKeys
-from backend.matching import PersonKeys
-from backend.matching import candidate_id_of
-from backend.matching import candidate_keys
+from backend.gh_index.matching import CandidateKeys
+from backend.gh_index.matching import PersonKeys
+from backend.gh_index.matching import candidate_id_of
+from backend.gh_index.matching import candidate_keys
 from backend.store.models import CandidateIndexState
 from backend.store.models import IndexedCandidate
 from backend.store.models import IndexedEmail

@@ -14,14 +14,14 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.cache import Cache
-from backend.candidate_index import find_candidates
-from backend.candidate_index import upsert_candidates
+from backend.gh_index.index import find_candidates
+from backend.gh_index.index import upsert_candidates
+from backend.gh_index.matching import PersonKeys
+from backend.gh_index.matching import candidate_keys
+from backend.gh_index.matching import match_person
 from backend.greenhouse.errors import GreenhouseError
 from backend.greenhouse.links import candidate_url
-from backend.matching import PersonKeys
-from backend.matching import candidate_keys
-from backend.matching import match_person
+from backend.infra.cache import Cache
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from backend.email_lookup.domains import company_base
+from backend.email_lookup.domains import company_key
 from backend.email_lookup.names import ascii_fold
 from backend.linkedin_parse import normalize_linkedin_url
 
@@ -22,11 +22,6 @@ def name_key(first: str | None, last: str | None) -> str | None:
     """ "Zoë van der Berg" -> "zoe van der berg": accents folded (ł, ø, ß too), punctuation gone."""
     key = " ".join(re.findall(r"[a-z0-9]+", ascii_fold(f"{first or ''} {last or ''}")))
     return key or None
-
-
-def company_key(company: str | None) -> str | None:
-    """ "ACME Holdings GmbH" -> "acme" (the email finder's reading of a company name)."""
-    return " ".join(company_base(company or "")) or None
 
 
 def normalize_email(address: str | None) -> str | None:

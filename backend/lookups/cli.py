@@ -8,10 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import click
+from dns.resolver import NoResolverConfiguration
+from sqlalchemy import select
 
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
+from backend.config import load_settings
+from backend.email_lookup import InMemoryKnowledge
+from backend.email_lookup import LookupInputError
+from backend.email_lookup import build_finder
+from backend.infra.cache import make_cache
+from backend.lookups.known_emails import SqlKnowledge
+from backend.store import Database
+from backend.store.models import Account
 
 
 @click.group()
@@ -34,14 +44,6 @@ def find(
     first: str, last: str, domain: str | None, company: str | None, account: int | None
 ) -> None:
     """Print the most likely work address as JSON (address, confidence, alternatives, reason)."""
-    from dns.resolver import NoResolverConfiguration
-
-    from backend.cache import make_cache
-    from backend.config import load_settings
-    from backend.email_lookup import InMemoryKnowledge
-    from backend.email_lookup import LookupInputError
-    from backend.email_lookup import build_finder
-
     if bool(domain and domain.strip()) == bool(company and company.strip()):
         raise BadInput("give exactly one of --domain and --company")
     if not first.strip() or not last.strip():
@@ -65,12 +67,6 @@ def find(
 @contextmanager
 def team_knowledge(settings: dict[str, Any], account: int | None) -> Iterator[Any]:
     """What the database knows (as the API's lookups use it), or None without a database."""
-    from sqlalchemy import select
-
-    from backend.email_knowledge import SqlKnowledge
-    from backend.store import Database
-    from backend.store.models import Account
-
     url = settings["DATABASE_URL"]
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         if account is not None:

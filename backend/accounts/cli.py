@@ -1,4 +1,4 @@
-"""`sourcebridge greenhouse check | find | index`: the Greenhouse connection from the command line.
+"""`sourcebridge greenhouse check | find`: the team's Greenhouse connection from the command line.
 
 Credentials: `--account ID` uses that team's saved connection; otherwise the settings
 (GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID / _API_URL / _AUTH_URL, environment or `.env`), and
@@ -8,12 +8,15 @@ Exit 2: missing credentials or bad input. Exit 1: Greenhouse unreachable, refuse
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC
 from datetime import datetime
+from typing import Any
 
 import click
+from sqlalchemy import select
 
+from backend.accounts.integration import Connection
+from backend.accounts.integration import connection_for
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
@@ -24,6 +27,9 @@ from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import MissingCredentials
 from backend.greenhouse.client import client_from_settings
 from backend.greenhouse.errors import GreenhouseError
+from backend.infra.secrets_box import SecretBox
+from backend.store import Database
+from backend.store.models import GreenhouseIntegration
 
 ACCOUNT = click.option("--account", type=int, default=None, help="use this team's saved connection")
 
@@ -50,14 +56,7 @@ def build_client(account: int | None = None) -> GreenhouseClient:
     )
 
 
-def _saved_connection(settings: dict, account: int | None):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from backend.integration import connection_for
-    from backend.secrets_box import SecretBox
-    from backend.store import Database
-    from backend.store.models import GreenhouseIntegration
-
+def _saved_connection(settings: dict[str, Any], account: int | None) -> Connection | None:
     db = Database(settings["DATABASE_URL"])
     try:
         with db.session() as session:
@@ -129,30 +128,3 @@ def find(email: str, account: int | None) -> None:
     except GreenhouseError as exc:
         raise DependencyFailed(explain(exc)) from exc
     print_json([{**row, "url": client.candidate_url(row["id"])} for row in matches])
-
-
-@greenhouse.command()
-@click.option("--account", type=int, required=True, help="the team whose index to fill")
-def index(account: int) -> None:
-    """Fill a team's candidate index now (the duplicate check's copy), with a progress bar."""
-    from tqdm import tqdm
-
-    from backend.app import create_app
-    from backend.store.migrations import upgrade
-    from backend.tasks import run_backfill
-
-    settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
-    svc = create_app().extensions["sourcebridge"]
-    with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
-
-        def progress(total: int) -> None:
-            bar.update(total - bar.n)
-
-        try:
-            total = run_backfill(svc, account, progress=progress)
-        except GreenhouseError as exc:
-            raise DependencyFailed(explain(exc)) from exc
-    if total == 0 and bar.n == 0:
-        raise BadInput(f"team {account} is not connected to Greenhouse")
-    click.echo(f"indexed {total} candidates for team {account}")

@@ -1,7 +1,8 @@
 """A profile lookup: parse the page, find the email, check Greenhouse, remember the answer.
 
-The edge between the HTTP API and the pure parts (parser, email finder, matching): it reads
-settings and the database, and returns the LookupResult of DESIGN.md as plain data.
+Between the edges and the pure parts (parser, email finder, matching): it reads settings and
+the database, and returns the LookupResult of DESIGN.md as plain data. Work for later (a
+backfill, an SMTP verification) goes to the `LaterWork` the edge hands in; nothing here queues.
 """
 
 from __future__ import annotations
@@ -9,35 +10,47 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.candidate_index import index_state
-from backend.candidate_index import is_fresh
-from backend.duplicate_check import check_duplicates
-from backend.duplicate_check import status
-from backend.email_knowledge import SqlKnowledge
-from backend.email_knowledge import record_confirmed
+from backend.accounts.integration import connection_for
+from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import integration_row
 from backend.email_lookup import KnownAddress
 from backend.email_lookup import LookupInputError
 from backend.email_lookup import build_finder
+from backend.gh_index.duplicate_check import check_duplicates
+from backend.gh_index.duplicate_check import status
+from backend.gh_index.index import index_state
+from backend.gh_index.index import is_fresh
+from backend.gh_index.matching import PersonKeys
 from backend.greenhouse.links import candidate_url
-from backend.integration import connection_for
-from backend.integration import greenhouse_client
-from backend.integration import integration_row
+from backend.infra.services import Services
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
-from backend.matching import PersonKeys
-from backend.services import Services
+from backend.lookups.known_emails import SqlKnowledge
+from backend.lookups.known_emails import record_confirmed
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Lookup
 from backend.store.models import User
 
 log = logging.getLogger(__name__)
+
+
+class LaterWork(Protocol):
+    """What a lookup asks an edge to run later (the edge queues it)."""
+
+    def backfill(self, account_id: int) -> None:
+        """Fill the account's candidate index (a no-op while one is queued or running)."""
+
+    def verify_email(self, lookup_id: int) -> None:
+        """SMTP-verify the stored lookup's email."""
+
 
 TRUSTED_CONFIDENCE = ("verified", "probable")
 
@@ -113,7 +126,12 @@ def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dic
 
 
 def greenhouse_check(
-    session: Session, svc: Services, account_id: int, profile: Profile, email: dict
+    session: Session,
+    svc: Services,
+    account_id: int,
+    profile: Profile,
+    email: dict,
+    later: LaterWork,
 ) -> dict:
     settings = integration_row(session, account_id)
     connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
@@ -123,10 +141,8 @@ def greenhouse_check(
         return status("disabled")
     state = index_state(session, account_id)
     if state.status in ("cold", "failed"):
-        from backend.tasks import request_backfill
-
         session.commit()  # the backfill task reads and writes the state row itself
-        request_backfill(svc, account_id)  # never waited for: the live check answers meanwhile
+        later.backfill(account_id)  # never waited for: the live check answers meanwhile
         session.refresh(state)
     person = PersonKeys.of(
         [email.get("address"), *(a["address"] for a in email.get("alternatives", []))],
@@ -199,6 +215,7 @@ def run_lookup(
     svc: Services,
     user: User,
     *,
+    later: LaterWork,
     url: str,
     html: str | None = None,
     profile: Mapping[str, Any] | None = None,
@@ -207,7 +224,7 @@ def run_lookup(
     parsed = read_profile(url, html, profile)
     account_id = user.account_id
     email = find_email(session, svc, account_id, parsed)
-    greenhouse = greenhouse_check(session, svc, account_id, parsed, email)
+    greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
     row = Lookup(
@@ -221,10 +238,8 @@ def run_lookup(
     session.add(row)
     session.flush()
     if needs_verification(svc, email):
-        from backend.tasks import verify_lookup_email
-
         session.commit()  # the task reads the stored lookup
-        verify_lookup_email(row.id)
+        later.verify_email(row.id)
     return {
         "id": row.id,
         "profile": profile_data,

@@ -1,4 +1,4 @@
-"""Marshmallow schemas of the HTTP API (request and response shapes, and the OpenAPI document)."""
+"""Request and response shapes of the Greenhouse integration resource (`integrations.py`)."""
 
 from __future__ import annotations
 
@@ -9,27 +9,6 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
-
-
-class HealthSchema(Schema):
-    status = fields.String()
-    checks = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class AccountRefSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
-class MeSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    role = fields.String()
-    account = fields.Nested(AccountRefSchema)
-    greenhouse_connected = fields.Boolean()
-
-
-# --- Greenhouse integration ----------------------------------------------------------------------
 
 
 class TargetSchema(Schema):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,13 +16,11 @@ from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.client import client_from_settings
 from backend.greenhouse.transport import DEFAULT_TIMEOUT
-from backend.secrets_box import SecretBox
-from backend.secrets_box import SecretUnreadable
+from backend.infra.secrets_box import SecretBox
+from backend.infra.secrets_box import SecretUnreadable
+from backend.infra.services import Services
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
-
-if TYPE_CHECKING:
-    from backend.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +46,18 @@ def integration_row(session: Session, account_id: int) -> GreenhouseIntegration:
     return row
 
 
-def _settings() -> dict[str, Any]:
-    from backend.services import services
-
-    return services().settings
-
-
 def connection_for(
     session: Session,
     account_id: int,
     *,
-    settings: dict[str, Any] | None = None,
-    secrets: SecretBox | None = None,
+    settings: dict[str, Any],
+    secrets: SecretBox,
 ) -> Connection | None:
     """The credentials to act for this account, or None when it is not connected."""
-    settings = settings if settings is not None else _settings()
     row = session.get(GreenhouseIntegration, account_id)
     if row is not None and row.client_id and row.client_secret_encrypted:
-        box = secrets or SecretBox(settings["SECRET_KEY"])
         try:
-            secret = box.decrypt(row.client_secret_encrypted)
+            secret = secrets.decrypt(row.client_secret_encrypted)
         except SecretUnreadable:
             log.error(
                 "account %s: saved Greenhouse secret unreadable (SECRET_KEY changed?)", account_id

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.candidate_index import buried
-from backend.candidate_index import parse_time
-from backend.candidate_index import remove_candidates
-from backend.candidate_index import upsert_candidates
-from backend.matching import candidate_id_of
+from backend.gh_index.index import buried
+from backend.gh_index.index import parse_time
+from backend.gh_index.index import remove_candidates
+from backend.gh_index.index import upsert_candidates
+from backend.gh_index.matching import candidate_id_of
 from backend.store.models import IndexedCandidate
 
 

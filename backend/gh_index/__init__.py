@@ -1,0 +1,1 @@
+"""Feature: the Greenhouse candidate index, its webhook events, and the duplicate check on it."""

@@ -1,0 +1,1 @@
+"""Library: what the rest shares: cache, rate limiter, secret box, request bodies, services."""
