@@ -17,6 +17,7 @@ from backend.api.auth import require_token
 from backend.config import load_settings
 from backend.infra.bodies import GzipBodyMiddleware
 from backend.infra.bodies import reject_bad_body
+from backend.infra.bodies import reject_unbounded_json
 from backend.infra.services import build_services
 from backend.infra.services import close_db_session
 from backend.infra.services import commit_db_session
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.before_request(reject_bad_body)
     app.before_request(require_token)
+    app.before_request(reject_unbounded_json)
 
     @app.after_request
     def _echo_request_id(response):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from backend import defaults
+from backend.infra.ratelimit import parse_limit
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -78,11 +79,16 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "ALLOW_PRIVATE_NETWORKS": _bool(get("ALLOW_PRIVATE_NETWORKS", False)),
         "CORS_ORIGINS": [o for o in (get("CORS_ORIGINS", "") or "").split(",") if o.strip()],
         "MAX_CONTENT_LENGTH": int(get("MAX_REQUEST_BYTES", defaults.MAX_REQUEST_BYTES)),
+        "API_RATE_LIMIT": get("API_RATE_LIMIT", defaults.API_RATE_LIMIT),
         "LOG_LEVEL": get("LOG_LEVEL", "INFO"),
         "TESTING": _bool(get("TESTING", False)),
     }
     settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
     settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)
+    try:
+        parse_limit(settings["API_RATE_LIMIT"])
+    except ValueError:
+        raise ValueError("API_RATE_LIMIT must be a rate such as '300/minute'") from None
     if settings["EMAIL_VERIFY"] not in ("off", "smtp"):
         raise ValueError("EMAIL_VERIFY must be 'off' or 'smtp'")
     # Keep anything else the caller passed (tests set extra keys).

@@ -41,6 +41,14 @@ costs a buffer here, not a thread."""
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 """A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
 
+API_RATE_LIMIT = "300/minute"
+"""Requests per API token (fixed window, shared in Redis when configured); a 429 with
+Retry-After beyond it. Benchmarks raise it (API_RATE_LIMIT)."""
+
+MAX_JSON_DEPTH = 64
+"""Levels of nesting a JSON body may have (a profile or a sequence needs under 10; Python's
+parser fails near 1,000)."""
+
 MAX_DATABASE_ID = 2**63 - 1
 """Largest id a path may carry (a BIGINT); a larger one is a 404 before any query."""
 

@@ -130,6 +130,7 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
         DNS_NAMESERVERS=dns.address,
         ALLOW_PRIVATE_NETWORKS="true",
         LOG_LEVEL="WARNING",
+        API_RATE_LIMIT="10000000/minute",  # load from one token: the per-token limit out of the way
         **{k: str(v) for k, v in sandbox.settings().items()},
     )
     env.update(extra_env)

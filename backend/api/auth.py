@@ -7,7 +7,9 @@ from flask import request
 from flask_smorest import abort
 
 from backend.accounts.users import authenticate
+from backend.accounts.users import hash_token
 from backend.infra.services import db_session
+from backend.infra.services import services
 
 PUBLIC_API_PATHS = {"/api/openapi.json"}
 
@@ -26,6 +28,20 @@ def require_token() -> None:
     if user is None:
         abort(401, message="The API token is not valid (unknown or revoked).")
     g.user = user
+    limit_token(token.strip())
+
+
+def limit_token(token: str) -> None:
+    """At most API_RATE_LIMIT requests per token, counted across every worker (Redis)."""
+    svc = services()
+    limit = svc.settings["API_RATE_LIMIT"]
+    retry_after = svc.limiter.hit(f"api-token:{hash_token(token)[:32]}", limit)
+    if retry_after:
+        abort(
+            429,
+            message=f"Too many requests for this API token (limit {limit}); retry later.",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def require_admin() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from flask import request
@@ -14,9 +13,12 @@ from marshmallow import Schema
 from marshmallow import fields
 from sqlalchemy import select
 
+from backend import defaults
 from backend.accounts.integration import saved_webhook_secret
 from backend.gh_index.webhook_events import apply_event
 from backend.gh_index.webhook_events import signature_valid
+from backend.infra.json_limits import JsonRejected
+from backend.infra.json_limits import load_bounded_json
 from backend.infra.secrets_box import SecretUnreadable
 from backend.infra.services import db_session
 from backend.infra.services import services
@@ -66,10 +68,12 @@ class GreenhouseWebhook(MethodView):
         if account_id is None:
             abort(401, message="Webhook signature is missing or does not match any secret.")
         try:
-            envelope = json.loads(body)
+            envelope = load_bounded_json(body, max_depth=defaults.MAX_JSON_DEPTH)
             action = str(envelope["action"])
             payload = envelope.get("payload") or {}
-        except (ValueError, KeyError, TypeError):
+        except JsonRejected as exc:
+            abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
+        except (ValueError, KeyError, TypeError, AttributeError):
             abort(400, message="Webhook body is not a Greenhouse envelope {action, payload}.")
         if action == "ping":
             return {"status": "ping", "action": action}

@@ -15,6 +15,10 @@ from typing import Any
 from flask import request
 from flask_smorest import abort
 
+from backend import defaults
+from backend.infra.json_limits import JsonRejected
+from backend.infra.json_limits import load_bounded_json
+
 BODY_ERROR = "sourcebridge.body_error"
 READ_PIECE = 64 * 1024  # bytes read at a time from a chunked body
 
@@ -83,3 +87,20 @@ def reject_bad_body() -> None:
     if problem:
         status, message = problem
         abort(status, message=message)
+
+
+def reject_unbounded_json() -> None:
+    """`before_request` hook (after authentication): a JSON body under `/api/` nested too deep or
+    holding a lone surrogate is a 422 naming the field, before any view parses it. Malformed
+    JSON is left to the view's parser (its 400)."""
+    if not request.path.startswith("/api/") or not request.is_json:
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    try:
+        load_bounded_json(raw, max_depth=defaults.MAX_JSON_DEPTH)
+    except JsonRejected as exc:
+        abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
+    except ValueError:
+        return

@@ -7,11 +7,16 @@ stricter than Greenhouse's fixed window, so staying under it never earns a 429.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
+from limits import RateLimitItem
 from limits import RateLimitItemPerSecond
+from limits import parse
 from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from limits.strategies import MovingWindowRateLimiter
 
 
@@ -27,6 +32,8 @@ class RateLimiter:
         options = {"key_prefix": prefix} if redis_url else {}
         self._storage = storage_from_string(uri, **options)
         self._strategy = MovingWindowRateLimiter(self._storage)
+        # Request limits count every request, so they take the cheap fixed window (one INCR).
+        self._fixed = FixedWindowRateLimiter(self._storage)
 
     @staticmethod
     def _item(limit: int, window_seconds: float) -> RateLimitItemPerSecond:
@@ -73,6 +80,21 @@ class RateLimiter:
             waited += delay
         return waited
 
+    def hit(self, key: str, limit: str) -> int:
+        """Count one request against `limit` ("300/minute", fixed windows): 0 when it is within
+        the limit, else the whole seconds until the window resets (for `Retry-After`)."""
+        item = parse_limit(limit)
+        if self._fixed.hit(item, key):
+            return 0
+        reset_at = self._fixed.get_window_stats(item, key).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
     def reset(self, key: str | None = None) -> None:
         """Forget every counter (tests)."""
         self._storage.reset()
+
+
+@lru_cache(maxsize=16)
+def parse_limit(limit: str) -> RateLimitItem:
+    """ "300/minute" -> the limits item (raises ValueError when it is not a rate)."""
+    return parse(limit)

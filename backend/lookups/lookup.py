@@ -28,10 +28,12 @@ from backend.gh_index.index import is_fresh
 from backend.gh_index.matching import PersonKeys
 from backend.greenhouse.links import candidate_url
 from backend.infra.services import Services
+from backend.linkedin_parse import NotAProfilePage
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
+from backend.linkedin_parse.urls import page_id
 from backend.lookups.known_emails import SqlKnowledge
 from backend.lookups.known_emails import record_confirmed
 from backend.store.models import Contact
@@ -58,7 +60,12 @@ NO_EMAIL = {"address": None, "confidence": "unknown", "domain": None, "alternati
 
 
 def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) -> Profile:
-    """The Profile from a snapshot or from structured data (raises the parser's ParseError)."""
+    """The Profile from a snapshot or from structured data (raises the parser's ParseError).
+
+    A structured profile's URL is held to the snapshot's rule (a LinkedIn profile page): it is
+    stored and shown back, so `javascript:` or any other page never gets in that way either."""
+    if html is None and page_id(url) is None:
+        raise NotAProfilePage(f"The URL {url[:200]!r} is not a LinkedIn profile page.")
     parsed = parse_profile(html, url) if html is not None else profile_from_dict(profile or {}, url)
     if not (parsed.full_name or parsed.first_name or parsed.last_name):
         raise NoPersonFound(
