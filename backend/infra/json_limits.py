@@ -29,10 +29,10 @@ def load_bounded_json(raw: bytes, *, max_depth: int) -> Any:
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise JsonRejected("json", f"nested deeper than {max_depth} levels") from None
+        raise JsonRejected("body", f"nested deeper than {max_depth} levels") from None
     # Only bodies with enough brackets to be that deep are walked.
     if raw.count(b"[") + raw.count(b"{") > max_depth and deeper_than(value, max_depth):
-        raise JsonRejected("json", f"nested deeper than {max_depth} levels")
+        raise JsonRejected("body", f"nested deeper than {max_depth} levels")
     if SURROGATE_ESCAPE.search(raw):
         where = lone_surrogate_at(value)
         if where is not None:
@@ -59,12 +59,12 @@ def lone_surrogate_at(value: Any) -> str | None:
         node, path = stack.pop()
         if isinstance(node, str):
             if not _is_text(node):
-                return path or "json"
+                return path or "body"
         elif isinstance(node, dict):
             for key, child in node.items():
                 child_path = f"{path}.{key}" if path else str(key)
                 if not _is_text(key):
-                    return path or "json"
+                    return path or "body"
                 stack.append((child, child_path))
         elif isinstance(node, list):
             stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(node))
