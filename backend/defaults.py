@@ -41,6 +41,10 @@ costs a buffer here, not a thread."""
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 """A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
 
+LOOKUP_TIME_BUDGET = timedelta(seconds=3)
+"""A lookup starts no new DNS guess or live Greenhouse question after this long; one already
+asked finishes within its own timeout (DNS 3 s, Greenhouse interactive 4 s)."""
+
 API_RATE_LIMIT = "300/minute"
 """Requests per API token (fixed window, shared in Redis when configured); a 429 with
 Retry-After beyond it. Benchmarks raise it (API_RATE_LIMIT)."""

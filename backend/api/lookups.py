@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import g
@@ -26,6 +27,13 @@ from backend.lookups.lookup import contact_view
 from backend.lookups.lookup import find_contact
 from backend.lookups.lookup import run_lookup
 from backend.store.models import Lookup
+
+
+def lookup_budget(settings: dict[str, Any]) -> float:
+    """Seconds a lookup may spend before it answers with what it has (tests shorten it)."""
+    configured = settings.get("LOOKUP_BUDGET_SECONDS")
+    return float(configured or defaults.LOOKUP_TIME_BUDGET.total_seconds())
+
 
 blp = Blueprint("lookups", __name__, url_prefix="/api/v1/lookups", description="Profile lookups")
 
@@ -98,6 +106,7 @@ class Lookups(MethodView):
                 url=body["url"],
                 html=html,
                 profile=body.get("profile"),
+                deadline=time.monotonic() + lookup_budget(svc.settings),
             )
         except NotAProfilePage as exc:
             abort(422, message=str(exc), errors={"url": [str(exc)]})

@@ -183,13 +183,15 @@ class EmailFinder:
         domain: str | None = None,
         company: str | None = None,
         full_name: str | None = None,
+        deadline: float | None = None,
     ) -> EmailResult:
+        """`deadline` (`time.monotonic()` seconds): no domain guess is checked after it."""
         variants = name_variants(first or "", last or "", full_name)
         if not variants:
             raise LookupInputError("a first and a last name (in Latin script) are needed")
         if not (domain or "").strip() and not (company or "").strip():
             raise LookupInputError("a domain or a company is needed")
-        chosen = self._choose_domain(domain, company)
+        chosen = self._choose_domain(domain, company, deadline)
         if chosen.domain is None:
             return EmailResult(None, UNKNOWN, None, reason=chosen.note)
         d = chosen.domain
@@ -362,7 +364,9 @@ class EmailFinder:
         return res, ttl
 
     # -- domain choice ---------------------------------------------------------------------------
-    def _choose_domain(self, domain: str | None, company: str | None) -> _Domain:
+    def _choose_domain(
+        self, domain: str | None, company: str | None, deadline: float | None = None
+    ) -> _Domain:
         if (domain or "").strip():
             d = clean_domain(domain or "")
             if d is None:
@@ -375,12 +379,12 @@ class EmailFinder:
         name = (company or "").strip()
         key = company_key(name)
         if key is None:  # no words left to name a company by: nothing to cache under
-            return self._company_domain(name)
+            return self._company_domain(name, deadline)
         ckey = f"email:company:{self.scope}:{key}"
         cached = self._cache_get(ckey)
         if cached is not None:
             return _Domain(**cached)
-        chosen = self._company_domain(name)
+        chosen = self._company_domain(name, deadline)
         if not chosen.dns_unknown:
             self._cache_set(
                 ckey,
@@ -389,7 +393,7 @@ class EmailFinder:
             )
         return chosen
 
-    def _company_domain(self, company: str) -> _Domain:
+    def _company_domain(self, company: str, deadline: float | None = None) -> _Domain:
         seen = [
             (d, n)
             for d, n in self.knowledge.domains_for_company(company)
@@ -402,6 +406,9 @@ class EmailFinder:
         implicit: str | None = None
         unknown = False
         for g in guesses:
+            if deadline is not None and time.monotonic() >= deadline:
+                unknown = True  # out of time: not cached, so the next lookup guesses again
+                break
             mh = self.resolver.mail_hosts(g)
             if mh.status == MAIL_OK and not mh.implicit:
                 return _Domain(g, "guessed", f"domain {g} guessed from the company name (has MX)")
@@ -416,7 +423,10 @@ class EmailFinder:
             )
         if unknown:
             return _Domain(
-                None, "none", f"could not check domains for {company!r} (DNS did not answer)", True
+                None,
+                "none",
+                f"could not check domains for {company!r} (DNS did not answer in time)",
+                True,
             )
         return _Domain(None, "none", f"no mail domain found for {company!r}")
 

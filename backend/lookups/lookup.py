@@ -80,7 +80,13 @@ class NoPersonFound(ParseError):
 
 
 def find_email(
-    session: Session, svc: Services, account_id: int, profile: Profile, *, verify: bool = False
+    session: Session,
+    svc: Services,
+    account_id: int,
+    profile: Profile,
+    *,
+    verify: bool = False,
+    deadline: float | None = None,
 ) -> dict:
     """The `email` object. A page view never probes SMTP (`verify=False`): that is queued."""
     if not (profile.first_name and profile.last_name and profile.company):
@@ -107,6 +113,7 @@ def find_email(
             profile.last_name,
             company=profile.company,
             full_name=profile.full_name,
+            deadline=deadline,
         )
     except LookupInputError as exc:
         return {**NO_EMAIL, "reason": str(exc)}
@@ -139,6 +146,8 @@ def greenhouse_check(
     profile: Profile,
     email: dict,
     later: LaterWork,
+    *,
+    deadline: float | None = None,
 ) -> dict:
     settings = integration_row(session, account_id)
     connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
@@ -166,6 +175,7 @@ def greenhouse_check(
         cache=svc.cache,
         app_url=svc.settings["GREENHOUSE_APP_URL"],
         index_fresh=is_fresh(state),
+        deadline=deadline,
     )
 
 
@@ -226,12 +236,16 @@ def run_lookup(
     url: str,
     html: str | None = None,
     profile: Mapping[str, Any] | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """Parse, find the email, check Greenhouse, store the lookup: the LookupResult."""
+    """Parse, find the email, check Greenhouse, store the lookup: the LookupResult.
+
+    `deadline` (a `time.monotonic()` value) is the request's time budget: past it no new domain
+    guess or live Greenhouse question is started, and the answer says what is missing."""
     parsed = read_profile(url, html, profile)
     account_id = user.account_id
-    email = find_email(session, svc, account_id, parsed)
-    greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later)
+    email = find_email(session, svc, account_id, parsed, deadline=deadline)
+    greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later, deadline=deadline)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
     row = Lookup(
