@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from dotenv import dotenv_values
+from limits import parse as parse_rate
 
 from backend import defaults
-from backend.infra.ratelimit import parse_limit
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -86,7 +86,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings["SECRET_KEY_FROM_ENV"] = bool(get("SECRET_KEY"))
     settings["SECRET_KEY"] = get("SECRET_KEY") or _secret_key(instance_dir)
     try:
-        parse_limit(settings["API_RATE_LIMIT"])
+        parse_rate(settings["API_RATE_LIMIT"])
     except ValueError:
         raise ValueError("API_RATE_LIMIT must be a rate such as '300/minute'") from None
     if settings["EMAIL_VERIFY"] not in ("off", "smtp"):
