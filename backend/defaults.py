@@ -56,6 +56,13 @@ parser fails near 1,000)."""
 MAX_DATABASE_ID = 2**63 - 1
 """Largest id a path may carry (a BIGINT); a larger one is a 404 before any query."""
 
+TOKEN_CACHE_TTL = timedelta(seconds=5)
+"""How long a worker reuses a token -> user answer without a query: a revoked token, or a
+user's changed role, takes effect within this long."""
+
+TOKEN_CACHE_MAX_ENTRIES = 10_000
+"""Tokens remembered per worker at most (the cache is emptied when full)."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
 

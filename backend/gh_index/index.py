@@ -182,39 +182,45 @@ def find_candidates(session: Session, account_id: int, person: PersonKeys) -> li
 
 
 def load_keys(session: Session, account_id: int, ids: list[int]) -> list[CandidateKeys]:
+    """The match keys of these candidates: plain rows (no ORM objects; this runs per page view)."""
     if not ids:
         return []
-    rows = session.scalars(
-        select(IndexedCandidate).where(
-            IndexedCandidate.account_id == account_id, IndexedCandidate.candidate_id.in_(ids)
-        )
+    rows = session.execute(
+        select(
+            IndexedCandidate.candidate_id,
+            IndexedCandidate.first_name,
+            IndexedCandidate.last_name,
+            IndexedCandidate.name_key,
+            IndexedCandidate.company_key,
+            IndexedCandidate.updated_at,
+        ).where(IndexedCandidate.account_id == account_id, IndexedCandidate.candidate_id.in_(ids))
     ).all()
     emails: dict[int, list[tuple[str, str | None]]] = {}
-    for row in session.scalars(
-        select(IndexedEmail).where(
+    for candidate_id, email, email_type in session.execute(
+        select(IndexedEmail.candidate_id, IndexedEmail.email, IndexedEmail.email_type).where(
             IndexedEmail.account_id == account_id, IndexedEmail.candidate_id.in_(ids)
         )
     ):
-        emails.setdefault(row.candidate_id, []).append((row.email, row.email_type))
+        emails.setdefault(candidate_id, []).append((email, email_type))
     urls: dict[int, list[str]] = {}
-    for row in session.scalars(
-        select(IndexedLinkedin).where(
+    for candidate_id, url in session.execute(
+        select(IndexedLinkedin.candidate_id, IndexedLinkedin.linkedin_url).where(
             IndexedLinkedin.account_id == account_id, IndexedLinkedin.candidate_id.in_(ids)
         )
     ):
-        urls.setdefault(row.candidate_id, []).append(row.linkedin_url)
+        urls.setdefault(candidate_id, []).append(url)
     return [
         CandidateKeys(
-            candidate_id=row.candidate_id,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            name_key=row.name_key,
-            company_key=row.company_key,
-            emails=tuple(emails.get(row.candidate_id, ())),
-            linkedin_urls=tuple(urls.get(row.candidate_id, ())),
-            updated_at=row.updated_at.isoformat() if row.updated_at else None,
+            candidate_id=candidate_id,
+            first_name=first_name,
+            last_name=last_name,
+            name_key=name_key,
+            company_key=company_key,
+            emails=tuple(emails.get(candidate_id, ())),
+            linkedin_urls=tuple(urls.get(candidate_id, ())),
+            updated_at=updated_at.isoformat() if updated_at else None,
         )
-        for row in rows
+        for candidate_id, first_name, last_name, name_key, company_key, updated_at in rows
     ]
 
 

@@ -36,8 +36,10 @@ from backend.linkedin_parse import profile_from_dict
 from backend.linkedin_parse.urls import page_id
 from backend.lookups.known_emails import SqlKnowledge
 from backend.lookups.known_emails import record_confirmed
+from backend.store.models import CandidateIndexState
 from backend.store.models import Contact
 from backend.store.models import Enrollment
+from backend.store.models import GreenhouseIntegration
 from backend.store.models import Lookup
 from backend.store.models import User
 
@@ -139,6 +141,19 @@ def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dic
     return row.email
 
 
+def load_account_context(session: Session, account_id: int) -> None:
+    """Read the account's integration row and index state in one query: the reads that follow
+    (`integration_row`, `connection_for`, `index_state`) find them in the session, no query."""
+    session.execute(
+        select(GreenhouseIntegration, CandidateIndexState)
+        .outerjoin(
+            CandidateIndexState,
+            CandidateIndexState.account_id == GreenhouseIntegration.account_id,
+        )
+        .where(GreenhouseIntegration.account_id == account_id)
+    ).first()
+
+
 def greenhouse_check(
     session: Session,
     svc: Services,
@@ -149,6 +164,7 @@ def greenhouse_check(
     *,
     deadline: float | None = None,
 ) -> dict:
+    load_account_context(session, account_id)
     settings = integration_row(session, account_id)
     connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
     if connection is None:

@@ -275,3 +275,20 @@ def test_the_instance_folder_and_its_files_are_private(tmp_path: Path):
     assert {"sourcebridge.db", "secret_key", "old.db"} <= {p.name for p in files}
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_revoked_token_stops_working_within_the_token_cache_time(make_app, app_config):
+    from backend.store.models import ApiToken
+    from backend.store.models import utcnow
+
+    app = make_app({**app_config, "TOKEN_CACHE_SECONDS": 0.5})
+    token = make_user(app, "soon-revoked@example.com")[1]
+    auth = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
+    assert client.get("/api/v1/me", headers=auth).json["email"] == "soon-revoked@example.com"
+    with app.extensions["sourcebridge"].db.session() as session:
+        for row in session.query(ApiToken):
+            row.revoked_at = utcnow()
+    time.sleep(0.6)
+    assert assert_refused(client.get("/api/v1/me", headers=auth), 401)["code"] == 401
