@@ -11,6 +11,7 @@ same run: the CPU of `GET /healthz` through the same client. Goal: CPU per warm 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import statistics
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROUNDS = 20 if QUICK else 100
+FREEZE = os.environ.get("BENCH_GC_FREEZE", "1") == "1"
 CASES = [
     "recruiter_grouped_roles",
     "recruiter_profile_page",
@@ -126,6 +128,10 @@ def main() -> None:
     try:
         for body in bodies * 3:  # warm every cache
             assert client.post("/api/v1/lookups", json=body, headers=headers).status_code == 200
+        if os.environ.get("BENCH_GC_OFF") == "1":
+            gc.disable()
+        if FREEZE:
+            gc.freeze()  # as a gunicorn worker does after loading the app (backend/server.py)
         healthz = []
         for _ in range(ROUNDS * len(bodies)):
             started = time.thread_time()
