@@ -144,7 +144,7 @@ def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dic
 def load_account_context(session: Session, account_id: int) -> None:
     """Read the account's integration row and index state in one query: the reads that follow
     (`integration_row`, `connection_for`, `index_state`) find them in the session, no query."""
-    session.execute(
+    row = session.execute(
         select(GreenhouseIntegration, CandidateIndexState)
         .outerjoin(
             CandidateIndexState,
@@ -152,6 +152,8 @@ def load_account_context(session: Session, account_id: int) -> None:
         )
         .where(GreenhouseIntegration.account_id == account_id)
     ).first()
+    # The session's identity map holds objects weakly: keep them for the session's lifetime.
+    session.info["account_context"] = tuple(row) if row is not None else ()
 
 
 def greenhouse_check(
