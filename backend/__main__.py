@@ -23,6 +23,7 @@ from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
 from backend.linkedin_parse.cli import linkedin
 from backend.lookups.cli import email
+from backend.mailboxes.cli import mailboxes
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -64,9 +65,9 @@ def migrate() -> None:
     """Apply database migrations."""
 
     settings = load_settings()
-    secure_instance_dir(settings["INSTANCE_DIR"])
+    secure_instance_dir(settings.instance_dir)
     try:
-        upgrade(settings["DATABASE_URL"])
+        upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")
@@ -85,8 +86,8 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
     """Create a user and print its API token once."""
 
     settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
-    db = Database(settings["DATABASE_URL"])
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             user, token = create_user(session, email, admin=admin, account_name=account_name)
@@ -98,7 +99,7 @@ def users_create(email: str, admin: bool, account_name: str | None) -> None:
 
 def _register_feature_groups() -> None:
     greenhouse.add_command(greenhouse_index)
-    for group in (greenhouse, linkedin, email, sandbox):
+    for group in (greenhouse, linkedin, email, sandbox, mailboxes):
         main.add_command(group)
 
 

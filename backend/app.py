@@ -45,19 +45,19 @@ OPENAPI = {
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure the Sourcebridge API app (settings: `config` > env > `.env`)."""
     settings = load_settings(config)
-    configure_logging(settings["LOG_LEVEL"])
+    configure_logging(settings.log_level)
 
-    app = Flask(__name__, instance_path=str(settings["INSTANCE_DIR"]))
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
     # Ids in paths are database integers: one above 2**63 matches no route (404), not a 500.
     app.url_map.converters["int"] = DatabaseIdConverter
-    app.config.update(settings)
+    app.config.update(settings.flask_config())
     app.config.update(OPENAPI)
     app.json.sort_keys = False  # keep the documented key order
 
     app.extensions["sourcebridge"] = build_services(settings)
 
-    if settings["CORS_ORIGINS"]:
-        CORS(app, origins=settings["CORS_ORIGINS"], resources={r"/api/*": {}})
+    if settings.cors_origins:
+        CORS(app, origins=list(settings.cors_origins), resources={r"/api/*": {}})
 
     app.wsgi_app = GzipBodyMiddleware(
         app.wsgi_app, limit=lambda: int(app.config["MAX_CONTENT_LENGTH"])

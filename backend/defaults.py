@@ -315,3 +315,151 @@ LINKEDIN_MAX_JSON_ENTITIES = 20_000
 
 LINKEDIN_MAX_DEPTH = 2000
 """Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
+
+# --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
+SEQUENCE_DEFAULT_SCHEDULE = {
+    "timezone": None,
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "windows": [["09:00", "17:00"]],
+    "holidays": None,
+}
+"""A sequence's send schedule when none is given (DESIGN.md): weekdays 09:00-17:00 in the
+recipient's zone (else the mailbox's, else the team's)."""
+
+SEQUENCE_SCHEDULE_HORIZON_DAYS = 400
+"""Days searched for an open window before a schedule is called closed (a year of holidays and
+one open weekday still finds one)."""
+
+SEQUENCE_OPENING_SPREAD = timedelta(minutes=20)
+"""Sends that fall due at a window's opening are spread over this much of its start (reference
+§5.4: 0-20 min, against top-of-the-hour bursts)."""
+
+SEQUENCE_TICK_SECONDS = 30
+"""Seconds between dispatcher ticks (claims due sends and tasks); `SEQUENCE_TICK_SECONDS`."""
+
+SEQUENCE_CLAIM_BATCH = 50
+"""Sends claimed per dispatcher tick and consumer, at most."""
+
+SEQUENCE_LEASE = timedelta(minutes=5)
+"""How long a claimed send belongs to the consumer that claimed it (one SMTP submission fits)."""
+
+SEQUENCE_RECONCILE_GRACE = timedelta(minutes=15)
+"""An ambiguous send not found in the Sent folder after this long is sent again, same Message-ID
+(reference §5.6: the Sent copy can lag)."""
+
+SEQUENCE_RETRY_DELAY = timedelta(minutes=10)
+"""Delay before a send that failed before the message was accepted is tried again."""
+
+SEQUENCE_MAX_ATTEMPTS = 5
+"""Attempts of one send (retry outcomes) before the enrollment finishes as failed."""
+
+SEQUENCE_SOFT_BOUNCE_DELAY = timedelta(hours=4)
+"""Delay before an email that soft-bounced is sent again."""
+
+SEQUENCE_SOFT_BOUNCES_AS_HARD = 3
+"""Soft bounces of one address that count as a hard bounce (reference §5.3)."""
+
+SEQUENCE_OOO_PAUSE = timedelta(days=7)
+"""Pause after an out-of-office reply that gives no return date (Interseller: one week)."""
+
+SEQUENCE_OOO_MAX_PAUSE = timedelta(days=60)
+"""A return date further away than this is capped (a typo year must not park someone forever)."""
+
+MAILBOX_CAP_WINDOW = timedelta(hours=24)
+"""The rolling window a mailbox's daily cap counts over (Google counts a rolling 24 h)."""
+
+MAILBOX_GAP_JITTER = 0.5
+"""Fraction of the minimum gap added at most as jitter between two sends (reference §5.4)."""
+
+PAGE_LIMIT_DEFAULT = 50
+PAGE_LIMIT_MAX = 500
+"""Rows per page of a list endpoint: default and maximum (DESIGN.md)."""
+
+CSV_IMPORT_MAX_ROWS = 5000
+"""Rows accepted in one CSV contact upload."""
+
+TEMPLATE_MAX_CHARS = 20_000
+"""Characters. Longest subject or body template a step accepts."""
+
+TEMPLATE_MAX_OUTPUT_CHARS = 100_000
+"""Characters. A rendered email longer than this is refused (loops in a sandbox still cost)."""
+
+
+# --- Process settings' defaults (config.Settings reads the environment over these) -------------
+
+PUBLIC_URL = "http://127.0.0.1:5000"
+"""Where people and mail reach the backend; `PUBLIC_URL`."""
+API_RATE_LIMIT = "300/minute"
+"""Requests per API token; `API_RATE_LIMIT` (a `limits` rate string)."""
+IMPORT_INTERVAL_SECONDS = 3600
+"""Seconds between runs of a recurring Greenhouse import; `IMPORT_INTERVAL_SECONDS`."""
+# --- Mailboxes (backend/mailboxes, issue 13) ----------------------------------------------
+MAILBOX_POLL_SECONDS = 60
+"""Seconds between two reads of each mailbox (replies, bounces, out-of-office, Sent copies)."""
+
+MAILBOX_DAILY_CAP = 200
+"""Sequence emails per mailbox per rolling 24 h (Greenhouse's and Interseller's default)."""
+
+MAILBOX_MIN_GAP_SECONDS = 100
+"""Seconds between two sequence emails from one mailbox at least (Greenhouse's default)."""
+
+MAIL_SMTP_TIMEOUT = timedelta(seconds=30)
+"""Timeout of one SMTP submission command (the end of DATA included)."""
+
+MAIL_IMAP_TIMEOUT = timedelta(seconds=30)
+"""Timeout of one IMAP command."""
+
+MAIL_SEND_RETRY_DELAY = timedelta(minutes=10)
+"""Wait before a send that failed before the message was accepted is tried again."""
+
+MAIL_QUOTA_PAUSE = timedelta(hours=24)
+"""A provider's quota or policy refusal pauses the mailbox this long (Google and Microsoft count
+sending limits over a rolling 24 h, so the window has freed by then)."""
+
+MAIL_MAX_MESSAGE_BYTES = 1024 * 1024
+"""Bytes of one inbound message read for classification (a partial IMAP fetch): headers, the
+reply text and a bounce report sit at the start; attachments beyond this are never read."""
+
+MAIL_MAX_MIME_PARTS = 200
+"""MIME parts in one inbound message at most (real mail has a handful; more is a parser bomb, and
+the message is stored as unreadable)."""
+
+MAIL_REPLY_SCAN_CHARS = 100_000
+"""Characters of a message's text searched for the end of the reply (its own words come first)."""
+
+MAIL_REPLY_TEXT_MAX_CHARS = 10_000
+"""Characters of a reply's trimmed text kept (it goes to the activity feed and Greenhouse)."""
+
+MAIL_POLL_BATCH = 200
+"""Messages fetched per IMAP FETCH while catching up on a folder."""
+
+MAIL_POLL_MAX_MESSAGES = 2000
+"""Messages read per folder in one poll at most; the next poll continues from the cursor."""
+
+MAIL_RESYNC_LOOKBACK = timedelta(days=3)
+"""When a folder's UIDVALIDITY changes, messages this recent are read again (deduplicated by
+Message-ID) instead of trusting old UIDs."""
+
+OOO_RETURN_MAX_AHEAD = timedelta(days=180)
+"""A date further ahead than this in an out-of-office reply is not taken as the return date."""
+
+OAUTH_REFRESH_EARLY = timedelta(minutes=5)
+"""A mailbox's OAuth access token is refreshed this long before it expires."""
+
+OAUTH_TIMEOUT = timedelta(seconds=15)
+"""Timeout of one request to an OAuth token endpoint."""
+
+GOOGLE_OAUTH_AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_OAUTH_TOKEN_URL = "https://oauth2.googleapis.com/token"
+GOOGLE_OAUTH_SCOPES = ("https://mail.google.com/",)
+MICROSOFT_OAUTH_URL = "https://login.microsoftonline.com"
+MICROSOFT_OAUTH_TENANT = "organizations"
+MICROSOFT_OAUTH_SCOPES = (
+    "https://outlook.office.com/IMAP.AccessAsUser.All",
+    "https://outlook.office.com/SMTP.Send",
+    "offline_access",
+)
+"""OAuth endpoints and scopes for XOAUTH2 on IMAP and SMTP (reference/sequences.md §3.6)."""
+
+DKIM_SELECTORS = ("google", "selector1", "selector2", "default", "k1", "s1", "s2", "dkim", "mail")
+"""DKIM selectors tried by a mailbox "Test" (Google, Microsoft 365, common hosts)."""

@@ -19,6 +19,7 @@ from backend.accounts.users import create_user
 from backend.accounts.users import user_count
 from backend.app import create_app
 from backend.cli import DependencyFailed
+from backend.config import Settings
 from backend.config import load_settings
 from backend.config import secure_instance_dir
 from backend.store import Database
@@ -48,9 +49,9 @@ def freeze_startup_objects(_worker: Any) -> None:
     gc.freeze()
 
 
-def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
+def first_run_admin(settings: Settings, host: str, port: int) -> None:
     """With no users yet, make an admin and print its token once, with the next steps."""
-    db = Database(settings["DATABASE_URL"])
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             if user_count(session):
@@ -74,27 +75,27 @@ def first_run_admin(settings: dict[str, Any], host: str, port: int) -> None:
     )
 
 
-def warn_unshared_secret_key(settings: dict[str, Any]) -> None:
+def warn_unshared_secret_key(settings: Settings) -> None:
     """Scaled out, every machine must share SECRET_KEY: it decrypts the stored secrets."""
-    if settings["REDIS_URL"] and not settings["SECRET_KEY_FROM_ENV"]:
+    if settings.redis_url and not settings.secret_key_from_env:
         click.echo(
             "warning: REDIS_URL is set but SECRET_KEY is not: this machine generated its own "
-            f"key in {settings['INSTANCE_DIR']}; set the same SECRET_KEY on every machine",
+            f"key in {settings.instance_dir}; set the same SECRET_KEY on every machine",
             err=True,
         )
 
 
 def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None = None) -> None:
     settings = load_settings()
-    secure_instance_dir(settings["INSTANCE_DIR"])
+    secure_instance_dir(settings.instance_dir)
     warn_unshared_secret_key(settings)
     try:
-        upgrade(settings["DATABASE_URL"])
+        upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"database migration failed: {exc}") from exc
     first_run_admin(settings, host, port)
 
-    embedded = not settings["REDIS_URL"]
+    embedded = not settings.redis_url
     consumer = None
     if embedded:
         # The embedded default runs its queue consumer beside the API.
@@ -115,7 +116,7 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
-        "loglevel": settings["LOG_LEVEL"].lower(),
+        "loglevel": settings.log_level.lower(),
     }
     where = unix_socket or f"http://{host}:{port}"
     click.echo(f"Sourcebridge API on {where} ({'embedded' if embedded else 'redis'})")
@@ -132,7 +133,7 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
 
 def run_worker(*, threads: int | None) -> None:
     """A queue consumer: every task registered (by importing `backend.jobs`), one app bound."""
-    secure_instance_dir(load_settings()["INSTANCE_DIR"])
+    secure_instance_dir(load_settings().instance_dir)
     app = create_app()
     warn_unshared_secret_key(app.extensions["sourcebridge"].settings)
     jobs.bind_app(app)

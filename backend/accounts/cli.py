@@ -10,23 +10,26 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
-from typing import Any
 
 import click
 from sqlalchemy import select
 
-from backend.accounts.integration import Connection
 from backend.accounts.integration import connection_for
+from backend.accounts.integration import endpoints_of
+from backend.accounts.integration import environment_connection
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
+from backend.config import Settings
 from backend.config import load_settings
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
+from backend.greenhouse.client import Connection
 from backend.greenhouse.client import GreenhouseClient
-from backend.greenhouse.client import MissingCredentials
-from backend.greenhouse.client import client_from_settings
+from backend.greenhouse.client import connect
 from backend.greenhouse.errors import GreenhouseError
+from backend.infra.cache import make_cache
+from backend.infra.ratelimit import RateLimiter
 from backend.infra.secrets_box import SecretBox
 from backend.store import Database
 from backend.store.models import GreenhouseIntegration
@@ -36,28 +39,30 @@ ACCOUNT = click.option("--account", type=int, default=None, help="use this team'
 
 def build_client(account: int | None = None) -> GreenhouseClient:
     settings = load_settings()
-    if account is None:
-        try:
-            return client_from_settings(settings)
-        except MissingCredentials as exc:
-            missing = exc
-    connection = _saved_connection(settings, account)
+    connection = environment_connection(settings) if account is None else None
+    if connection is None:
+        connection = _saved_connection(settings, account)
     if connection is None:
         if account is not None:
             raise BadInput(f"team {account} has no saved Greenhouse connection")
-        raise BadInput(f"{missing} (set them in the environment or .env, or save a connection)")
-    return client_from_settings(
-        {
-            **settings,
-            "GREENHOUSE_CLIENT_ID": connection.client_id,
-            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
-            "GREENHOUSE_USER_ID": connection.user_id,
+        needed = {
+            "GREENHOUSE_CLIENT_ID": settings.greenhouse_client_id,
+            "GREENHOUSE_CLIENT_SECRET": settings.greenhouse_client_secret,
         }
+        missing = ", ".join(name for name, value in needed.items() if not value)
+        raise BadInput(
+            f"missing {missing} (set them in the environment or .env, or save a connection)"
+        )
+    return connect(
+        connection,
+        endpoints_of(settings),
+        cache=make_cache(settings.redis_url),
+        limiter=RateLimiter(settings.redis_url),
     )
 
 
-def _saved_connection(settings: dict[str, Any], account: int | None) -> Connection | None:
-    db = Database(settings["DATABASE_URL"])
+def _saved_connection(settings: Settings, account: int | None) -> Connection | None:
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             if account is None:
@@ -67,7 +72,7 @@ def _saved_connection(settings: dict[str, Any], account: int | None) -> Connecti
                 account = session.scalars(query.order_by(GreenhouseIntegration.account_id)).first()
             if account is None:
                 return None
-            box = SecretBox(settings["SECRET_KEY"])
+            box = SecretBox(settings.secret_key)
             connection = connection_for(session, account, settings=settings, secrets=box)
             return connection if connection and connection.source == "saved" else None
     except Exception as exc:  # noqa: BLE001 - no database means no saved connection

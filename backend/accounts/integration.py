@@ -7,14 +7,16 @@ the environment connect every account (the single-team, self-hosted case).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.config import Settings
+from backend.greenhouse.client import Connection
+from backend.greenhouse.client import Endpoints
 from backend.greenhouse.client import GreenhouseClient
-from backend.greenhouse.client import client_from_settings
+from backend.greenhouse.client import connect
 from backend.greenhouse.transport import DEFAULT_TIMEOUT
 from backend.infra.secrets_box import SecretBox
 from backend.infra.secrets_box import SecretUnreadable
@@ -23,17 +25,6 @@ from backend.store.models import GreenhouseIntegration
 from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Connection:
-    client_id: str
-    client_secret: str
-    user_id: int | None
-    source: str  # "saved" | "environment"
-
-    def __repr__(self) -> str:  # never show the secret
-        return f"Connection(client_id={self.client_id!r}, user_id={self.user_id}, {self.source})"
 
 
 def integration_row(session: Session, account_id: int) -> GreenhouseIntegration:
@@ -47,11 +38,7 @@ def integration_row(session: Session, account_id: int) -> GreenhouseIntegration:
 
 
 def connection_for(
-    session: Session,
-    account_id: int,
-    *,
-    settings: dict[str, Any],
-    secrets: SecretBox,
+    session: Session, account_id: int, *, settings: Settings, secrets: SecretBox
 ) -> Connection | None:
     """The credentials to act for this account, or None when it is not connected."""
     row = session.get(GreenhouseIntegration, account_id)
@@ -64,15 +51,27 @@ def connection_for(
             )
             return None
         return Connection(row.client_id, secret, row.user_id, source="saved")
-    if settings.get("GREENHOUSE_CLIENT_ID") and settings.get("GREENHOUSE_CLIENT_SECRET"):
-        user_id = settings.get("GREENHOUSE_USER_ID")
+    return environment_connection(settings)
+
+
+def environment_connection(settings: Settings) -> Connection | None:
+    """GREENHOUSE_CLIENT_ID / _SECRET / _USER_ID, when both the id and the secret are set."""
+    if settings.greenhouse_client_id and settings.greenhouse_client_secret:
         return Connection(
-            client_id=settings["GREENHOUSE_CLIENT_ID"],
-            client_secret=settings["GREENHOUSE_CLIENT_SECRET"],
-            user_id=int(user_id) if user_id else None,
+            client_id=settings.greenhouse_client_id,
+            client_secret=settings.greenhouse_client_secret,
+            user_id=settings.greenhouse_user_id,
             source="environment",
         )
     return None
+
+
+def endpoints_of(settings: Settings) -> Endpoints:
+    return Endpoints(
+        api_url=settings.greenhouse_api_url,
+        auth_url=settings.greenhouse_auth_url,
+        app_url=settings.greenhouse_app_url,
+    )
 
 
 def save_connection(
@@ -127,12 +126,12 @@ def greenhouse_client(
                 DEFAULT_TIMEOUT[0],
                 defaults.GREENHOUSE_INTERACTIVE_TIMEOUT.total_seconds(),
             )
-        settings = {
-            **svc.settings,
-            "GREENHOUSE_CLIENT_ID": connection.client_id,
-            "GREENHOUSE_CLIENT_SECRET": connection.client_secret,
-            "GREENHOUSE_USER_ID": connection.user_id,
-        }
-        client = client_from_settings(settings, svc.cache, svc.limiter, **patience)
+        client = connect(
+            connection,
+            endpoints_of(svc.settings),
+            cache=svc.cache,
+            limiter=svc.limiter,
+            **patience,
+        )
         svc.extras[key] = client
     return client

@@ -7,14 +7,34 @@ from __future__ import annotations
 
 from flask import Flask
 
+from backend.api import contacts
+from backend.api import enrollments
 from backend.api import health
 from backend.api import integrations
 from backend.api import lookups
+from backend.api import mailboxes
 from backend.api import me
+from backend.api import sequences
+from backend.api import suppressions
+from backend.api import tasks
+from backend.api import unsubscribe
 from backend.api import webhooks
 from backend.api.errors import Api
 
-BLUEPRINTS = (health.blp, me.blp, integrations.blp, lookups.blp, webhooks.blp)
+BLUEPRINTS = (
+    health.blp,
+    me.blp,
+    integrations.blp,
+    lookups.blp,
+    webhooks.blp,
+    sequences.blp,
+    contacts.blp,
+    enrollments.blp,
+    tasks.blp,
+    suppressions.blp,
+    mailboxes.blp,
+    unsubscribe.blp,
+)
 
 
 def init_api(app: Flask) -> Api:

@@ -49,7 +49,7 @@ def token_user(digest: str, token: str) -> User:
     user = authenticate(db_session(), token)
     if user is None:
         abort(401, message="The API token is not valid (unknown or revoked).")
-    ttl = float(svc.settings.get("TOKEN_CACHE_SECONDS") or defaults.TOKEN_CACHE_TTL.total_seconds())
+    ttl = svc.settings.token_cache_seconds
     users.put(digest, user_values(user), now + ttl)
     return user
 
@@ -87,7 +87,7 @@ def attach_user(session: Session, values: dict[str, Any]) -> User:
 def limit_token(digest: str) -> None:
     """At most API_RATE_LIMIT requests per token, counted across every worker (Redis)."""
     svc = services()
-    limit = svc.settings["API_RATE_LIMIT"]
+    limit = svc.settings.api_rate_limit
     retry_after = svc.limiter.hit(f"api-token:{digest[:32]}", limit)
     if retry_after:
         abort(

@@ -39,7 +39,7 @@ class Ready(MethodView):
             checks["database"] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             abort(503, message=f"database unavailable: {type(exc).__name__}")
-        if svc.settings.get("REDIS_URL"):
+        if svc.settings.redis_url:
             try:
                 svc.extras["redis"].ping()
                 checks["redis"] = "ok"

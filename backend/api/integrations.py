@@ -10,7 +10,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort
 
-from backend.accounts.integration import Connection
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
@@ -19,9 +18,11 @@ from backend.api.auth import require_admin
 from backend.api.integrations_schemas import ConnectionTestSchema
 from backend.api.integrations_schemas import IntegrationInSchema
 from backend.api.integrations_schemas import IntegrationOutSchema
+from backend.gh_index.index import IndexStatus
 from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
+from backend.greenhouse.client import Connection
 from backend.greenhouse.errors import GreenhouseError
 from backend.infra.services import db_session
 from backend.infra.services import services
@@ -82,7 +83,7 @@ def integration_view(account_id: int) -> dict[str, Any]:
             "has_webhook_secret": bool(row.webhook_secret_encrypted),
         },
         "settings": {name: getattr(row, name) for name in SETTING_FIELDS},
-        "index": index or {"status": "cold", "candidates_indexed": 0},
+        "index": index or {"status": IndexStatus.COLD, "candidates_indexed": 0},
     }
 
 

@@ -28,13 +28,6 @@ from backend.lookups.lookup import find_contact
 from backend.lookups.lookup import run_lookup
 from backend.store.models import Lookup
 
-
-def lookup_budget(settings: dict[str, Any]) -> float:
-    """Seconds a lookup may spend before it answers with what it has (tests shorten it)."""
-    configured = settings.get("LOOKUP_BUDGET_SECONDS")
-    return float(configured or defaults.LOOKUP_TIME_BUDGET.total_seconds())
-
-
 blp = Blueprint("lookups", __name__, url_prefix="/api/v1/lookups", description="Profile lookups")
 
 
@@ -106,7 +99,7 @@ class Lookups(MethodView):
                 url=body["url"],
                 html=html,
                 profile=body.get("profile"),
-                deadline=time.monotonic() + lookup_budget(svc.settings),
+                deadline=time.monotonic() + svc.settings.lookup_budget_seconds,
             )
         except NotAProfilePage as exc:
             abort(422, message=str(exc), errors={"url": [str(exc)]})

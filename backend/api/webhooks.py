@@ -51,7 +51,7 @@ def _signing_account(body: bytes, signature: str | None) -> int | None:
             continue
         if secret and signature_valid(secret, body, signature):
             return account_id
-    shared = svc.settings.get("GREENHOUSE_WEBHOOK_SECRET")
+    shared = svc.settings.greenhouse_webhook_secret
     if shared and len(accounts) == 1 and wanted in (None, accounts[0]):
         if signature_valid(shared, body, signature):
             return accounts[0]

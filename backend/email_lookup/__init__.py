@@ -2,9 +2,8 @@
 
 Public interface (what the API and the queue call):
 
-- `build_finder(settings, cache, knowledge, **overrides) -> EmailFinder`: resolver from
-  DNS_NAMESERVERS, SMTP verification when EMAIL_VERIFY=smtp (SMTP_PROBE_PORT,
-  ALLOW_PRIVATE_NETWORKS, optional SMTP_HELO_NAME, SMTP_MAIL_FROM, SMTP_STARTTLS, DNS_TIMEOUT).
+- `build_finder(FinderSettings(...), cache, knowledge, **overrides) -> EmailFinder`: the resolver
+  and, with `verify_smtp`, the SMTP verifier those settings describe.
 - `EmailFinder.find(first, last, *, domain=None, company=None, full_name=None) -> EmailResult`
   (raises `LookupInputError` for unusable names or neither domain nor company);
   `EmailFinder.address_confirmed(address)` after a confirmed address was stored;
@@ -17,8 +16,10 @@ Public interface (what the API and the queue call):
   `learn_domain(known) -> DomainModel`, `GLOBAL_PRIOR`.
 """
 
+from backend.email_lookup.finder import Confidence
 from backend.email_lookup.finder import EmailFinder
 from backend.email_lookup.finder import EmailResult
+from backend.email_lookup.finder import FinderSettings
 from backend.email_lookup.finder import LookupInputError
 from backend.email_lookup.finder import build_finder
 from backend.email_lookup.knowledge import DomainKnowledge
@@ -30,6 +31,8 @@ from backend.email_lookup.patterns import pattern_distribution
 from backend.email_lookup.ranking import learn_domain
 
 __all__ = [
+    "Confidence",
+    "FinderSettings",
     "GLOBAL_PRIOR",
     "DomainKnowledge",
     "EmailFinder",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from enum import StrEnum
 from typing import Any
 
 from backend import defaults
@@ -43,11 +44,16 @@ from backend.email_lookup.smtp_verify import SmtpConfig
 from backend.email_lookup.smtp_verify import SmtpVerifier
 from backend.email_lookup.smtp_verify import Verification
 
-VERIFIED = "verified"
-PROBABLE = "probable"
-POSSIBLE = "possible"
-UNKNOWN = "unknown"
-INVALID_C = "invalid"
+
+class Confidence(StrEnum):
+    """How sure a found address is; travels in the API's `email.confidence`."""
+
+    VERIFIED = "verified"  # the mail server accepted this mailbox (and is not catch-all)
+    PROBABLE = "probable"  # the domain's known pattern, or a strong prior
+    POSSIBLE = "possible"  # a guess among several
+    UNKNOWN = "unknown"  # no address to offer
+    INVALID = "invalid"  # the mail server refused this mailbox
+
 
 _MODEL_TTL = 60.0  # seconds an in-process domain model is reused before re-reading knowledge
 
@@ -59,14 +65,14 @@ class LookupInputError(ValueError):
 @dataclass(slots=True)
 class Alternative:
     address: str
-    confidence: str
+    confidence: Confidence
     score: float
 
 
 @dataclass(slots=True)
 class EmailResult:
     address: str | None
-    confidence: str
+    confidence: Confidence
     domain: str | None
     alternatives: list[Alternative] = field(default_factory=list)
     catch_all: bool | None = None
@@ -193,7 +199,7 @@ class EmailFinder:
             raise LookupInputError("a domain or a company is needed")
         chosen = self._choose_domain(domain, company, deadline)
         if chosen.domain is None:
-            return EmailResult(None, UNKNOWN, None, reason=chosen.note)
+            return EmailResult(None, Confidence.UNKNOWN, None, reason=chosen.note)
         d = chosen.domain
         # A verified answer beats a guess: a finder without a verifier also reads what an
         # SMTP-verifying finder (e.g. a queued verification) stored for this person.
@@ -204,7 +210,11 @@ class EmailFinder:
                 return EmailResult._load(cached)
         key = self._result_key(d, variants)
         result, ttl = self._lookup(variants, chosen)
-        if result.confidence == VERIFIED and result.verified_by_smtp and self.on_verified:
+        if (
+            result.confidence == Confidence.VERIFIED
+            and result.verified_by_smtp
+            and self.on_verified
+        ):
             # Feed the find back as evidence: the domain's pattern distribution learns from it.
             self.on_verified(KnownAddress(first, last, result.address or ""))
             self.address_confirmed(result.address or "")
@@ -224,7 +234,7 @@ class EmailFinder:
                 MAIL_NO_HOST: f"{d} has no mail server (no MX, no address)",
             }[mail.status]
             return EmailResult(
-                None, INVALID_C, d, reason=why
+                None, Confidence.INVALID, d, reason=why
             ), defaults.DNS_NEGATIVE_TTL.total_seconds()
         model = self.domain_model(d)
         ranked = rank_candidates(variants, d, model)
@@ -232,15 +242,15 @@ class EmailFinder:
         role = bool(ranked) and ranked[0].role
         if not people:
             why = "every candidate is a role (shared) address"
-            return EmailResult(None, UNKNOWN, d, role=role, reason=why), 0
+            return EmailResult(None, Confidence.UNKNOWN, d, role=role, reason=why), 0
         confirmed = known_address_of(model, variants)
         evidence = _pattern_evidence(model, people[0].pattern, d)
         if confirmed is not None:
-            alts = [Alternative(c.address, POSSIBLE, round(c.score, 3)) for c in people]
+            alts = [Alternative(c.address, Confidence.POSSIBLE, round(c.score, 3)) for c in people]
             alts = [a for a in alts if a.address != confirmed][: defaults.EMAIL_ALTERNATIVES]
             res = EmailResult(
                 confirmed,
-                VERIFIED,
+                Confidence.VERIFIED,
                 d,
                 alts,
                 None,
@@ -252,7 +262,7 @@ class EmailFinder:
         notes = [evidence] + ([chosen.note] if chosen.note else [])
         if mail.status == MAIL_UNKNOWN:
             notes.append(f"DNS did not answer for {d} ({mail.detail}): mail server not confirmed")
-            return self._pattern_only(d, people, UNKNOWN, notes, role), 0
+            return self._pattern_only(d, people, Confidence.UNKNOWN, notes, role), 0
         if mail.implicit:
             notes.append(f"{d} has no MX; mail goes to its own address record")
         if self.verifier is None:
@@ -273,7 +283,11 @@ class EmailFinder:
         catch_all: bool | None = None,
     ) -> EmailResult:
         best, rest = people[0], people[1 : 1 + defaults.EMAIL_ALTERNATIVES]
-        alt_conf = POSSIBLE if confidence in (PROBABLE, POSSIBLE) else confidence
+        alt_conf = (
+            Confidence.POSSIBLE
+            if confidence in (Confidence.PROBABLE, Confidence.POSSIBLE)
+            else confidence
+        )
         alts = [Alternative(c.address, alt_conf, round(c.score, 3)) for c in rest]
         return EmailResult(
             best.address,
@@ -303,7 +317,7 @@ class EmailFinder:
         accepted = any(o.status == EXISTS for o in check.outcomes.values())
         if (check.blocked or check.greylisted) and not accepted:
             notes.append(check.detail or "verification deferred")
-            res = self._pattern_only(d, people, UNKNOWN, notes, role, check.catch_all)
+            res = self._pattern_only(d, people, Confidence.UNKNOWN, notes, role, check.catch_all)
             res.retry_at = check.retry_at
             if check.retry_at:
                 ttl = check.retry_at - self.clock()
@@ -318,14 +332,14 @@ class EmailFinder:
         for c in people:
             o = check.outcomes.get(c.address)
             if o is not None and o.status == EXISTS:
-                conf = PROBABLE if o.full else VERIFIED
+                conf = Confidence.PROBABLE if o.full else Confidence.VERIFIED
                 scored.append((1 if o.full else 0, 0.97 + 0.02 * c.score, c, conf))
             elif o is not None and o.status == INVALID:
-                scored.append((4, 0.0, c, INVALID_C))
+                scored.append((4, 0.0, c, Confidence.INVALID))
             elif o is not None and check.sessions:
-                scored.append((2, c.score, c, UNKNOWN))
+                scored.append((2, c.score, c, Confidence.UNKNOWN))
             else:
-                scored.append((3, c.score, c, POSSIBLE if check.sessions else base))
+                scored.append((3, c.score, c, Confidence.POSSIBLE if check.sessions else base))
         scored.sort(key=lambda t: (t[0], -t[1]))
         top = scored[0]
         rejected = sum(1 for t in scored if t[0] == 4)
@@ -346,11 +360,15 @@ class EmailFinder:
             if rejected:
                 notes.append(f"{rejected} candidates rejected")
             notes.append(check.detail or "mailbox not confirmed")
-            confidence, ttl = UNKNOWN, _first_retry()
+            confidence, ttl = Confidence.UNKNOWN, _first_retry()
         else:
             # Every tested address was rejected; what is left was never likely enough to test.
             notes.append(f"all {rejected} most likely addresses rejected by the mail server; {ca}")
-            confidence, ttl, address = INVALID_C, defaults.EMAIL_INVALID_TTL.total_seconds(), None
+            confidence, ttl, address = (
+                Confidence.INVALID,
+                defaults.EMAIL_INVALID_TTL.total_seconds(),
+                None,
+            )
         alts = [
             Alternative(c.address, conf, round(score, 3))
             for _, score, c, conf in scored
@@ -471,43 +489,55 @@ def _pattern_evidence(model: DomainModel, pattern: str, domain: str) -> str:
 
 def _pattern_confidence(model: DomainModel, best: Candidate, chosen: _Domain) -> str:
     if chosen.source == "guessed":
-        return POSSIBLE
+        return Confidence.POSSIBLE
     if model.known >= 2 and model.share_of(best.pattern) >= defaults.EMAIL_PROBABLE_SHARE:
-        return PROBABLE
-    return POSSIBLE
+        return Confidence.PROBABLE
+    return Confidence.POSSIBLE
+
+
+@dataclass(frozen=True)
+class FinderSettings:
+    """How a finder resolves and verifies (the process's settings, or a test's)."""
+
+    dns_nameservers: str | None = None  # host[:port], comma-separated; None: the system's
+    dns_timeout: float = defaults.DNS_TIMEOUT.total_seconds()
+    verify_smtp: bool = False
+    smtp_probe_port: int = 25
+    allow_private_networks: bool = False
+    helo_name: str | None = None  # None: this machine's FQDN
+    mail_from: str | None = None  # None: verify@{helo_name}
+    opportunistic_tls: bool = False  # STARTTLS whenever offered, not only when required
 
 
 def build_finder(
-    settings: dict[str, Any],
+    config: FinderSettings,
     cache: Any,
     knowledge: DomainKnowledge,
     **overrides: Any,
 ) -> EmailFinder:
-    """The finder the settings describe: resolver from DNS_NAMESERVERS, SMTP verification when
-    EMAIL_VERIFY=smtp (SMTP_PROBE_PORT, ALLOW_PRIVATE_NETWORKS, SMTP_HELO_NAME, SMTP_MAIL_FROM,
-    SMTP_STARTTLS=opportunistic to use STARTTLS whenever offered, not only when required).
+    """The finder the settings describe: SMTP verification only with `verify_smtp`.
     `overrides`: SmtpConfig fields (tests: timeouts, pacing, tls_context), `clock`, `rng` and
     `on_verified` (see EmailFinder)."""
     clock = overrides.pop("clock", time.time)
     rng = overrides.pop("rng", None)
     on_verified = overrides.pop("on_verified", None)
-    dns_timeout = float(settings.get("DNS_TIMEOUT") or defaults.DNS_TIMEOUT.total_seconds())
     resolver = DomainResolver(
-        make_resolver(settings.get("DNS_NAMESERVERS"), dns_timeout), cache, timeout=dns_timeout
+        make_resolver(config.dns_nameservers, config.dns_timeout),
+        cache,
+        timeout=config.dns_timeout,
     )
     verifier = None
-    if settings.get("EMAIL_VERIFY", "off") == "smtp":
-        helo = settings.get("SMTP_HELO_NAME") or socket.getfqdn()
-        config = SmtpConfig(
-            port=int(settings.get("SMTP_PROBE_PORT") or 25),
+    if config.verify_smtp:
+        helo = config.helo_name or socket.getfqdn()
+        smtp = SmtpConfig(
+            port=config.smtp_probe_port,
             helo_name=helo,
-            mail_from=settings.get("SMTP_MAIL_FROM") or f"verify@{helo}",
-            allow_private=bool(settings.get("ALLOW_PRIVATE_NETWORKS")),
-            opportunistic_tls=str(settings.get("SMTP_STARTTLS", "")).lower()
-            in ("1", "true", "yes", "on", "opportunistic"),
+            mail_from=config.mail_from or f"verify@{helo}",
+            allow_private=config.allow_private_networks,
+            opportunistic_tls=config.opportunistic_tls,
             **{k: v for k, v in overrides.items() if k in SmtpConfig.__dataclass_fields__},
         )
-        verifier = SmtpVerifier(resolver, config, cache, clock=clock, rng=rng)
+        verifier = SmtpVerifier(resolver, smtp, cache, clock=clock, rng=rng)
     return EmailFinder(
         knowledge,
         resolver=resolver,

@@ -19,6 +19,7 @@ from backend import defaults
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.gh_index import index as candidate_index
+from backend.gh_index.index import IndexStatus
 from backend.greenhouse.client import GreenhouseClient
 from backend.infra.services import Services
 from backend.store.models import utcnow
@@ -86,7 +87,7 @@ def claim_backfill(session: Session, account_id: int) -> bool:
     state = candidate_index.index_state(session, account_id)
     since = state.backfill_started_at  # set when queued, then again when it starts
     stalled = since is not None and utcnow() - since > defaults.INDEX_BACKFILL_STALLED
-    if state.status in ("queued", "backfilling") and not stalled:
+    if state.status in (IndexStatus.QUEUED, IndexStatus.BACKFILLING) and not stalled:
         return False
-    state.status, state.backfill_started_at = "queued", utcnow()
+    state.status, state.backfill_started_at = IndexStatus.QUEUED, utcnow()
     return True

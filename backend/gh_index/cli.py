@@ -25,7 +25,7 @@ from backend.store.migrations import upgrade
 def index(account: int) -> None:
     """Fill a team's candidate index now (the duplicate check's copy), with a progress bar."""
     settings = load_settings()
-    upgrade(settings["DATABASE_URL"])
+    upgrade(settings.database_url)
     svc = build_services(settings)
     with tqdm(unit=" candidates", desc="indexing", file=sys.stderr) as bar:
 

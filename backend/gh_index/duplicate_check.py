@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from enum import StrEnum
 from typing import Any
 from typing import Protocol
 
@@ -26,13 +27,29 @@ from backend.infra.cache import Cache
 
 log = logging.getLogger(__name__)
 
+
+class GreenhouseStatus(StrEnum):
+    """A LookupResult's `greenhouse.status`."""
+
+    DUPLICATE = "duplicate"
+    NO_DUPLICATES = "no_duplicates"
+    NOT_CONNECTED = "not_connected"
+    UNAVAILABLE = "unavailable"
+    INDEXING = "indexing"
+    DISABLED = "disabled"
+
+
 LABELS = {
-    "duplicate": "Duplicate found in Greenhouse",
-    "no_duplicates": "No duplicates found in Greenhouse",
-    "not_connected": "Greenhouse is not connected: an admin can connect it in Sourcebridge",
-    "unavailable": "Greenhouse is unavailable: could not check for duplicates",
-    "indexing": "Still reading Greenhouse: no match by email yet, check again shortly",
-    "disabled": "Duplicate check is turned off for this team",
+    GreenhouseStatus.DUPLICATE: "Duplicate found in Greenhouse",
+    GreenhouseStatus.NO_DUPLICATES: "No duplicates found in Greenhouse",
+    GreenhouseStatus.NOT_CONNECTED: (
+        "Greenhouse is not connected: an admin can connect it in Sourcebridge"
+    ),
+    GreenhouseStatus.UNAVAILABLE: "Greenhouse is unavailable: could not check for duplicates",
+    GreenhouseStatus.INDEXING: (
+        "Still reading Greenhouse: no match by email yet, check again shortly"
+    ),
+    GreenhouseStatus.DISABLED: "Duplicate check is turned off for this team",
 }
 NOTHING_TO_MATCH = "Could not check Greenhouse: no email, LinkedIn URL or company on this profile"
 
@@ -42,7 +59,7 @@ class CandidateFinder(Protocol):
 
 
 def status(
-    kind: str, matches: list[dict[str, Any]] | None = None, *, label: str | None = None
+    kind: GreenhouseStatus, matches: list[dict[str, Any]] | None = None, *, label: str | None = None
 ) -> dict[str, Any]:
     return {"status": kind, "label": label or LABELS[kind], "matches": matches or []}
 
@@ -78,9 +95,11 @@ def check_duplicates(
     question is started: the check answers from what it has, "unavailable" if that proves
     nothing."""
     if finder is None:
-        return status("not_connected")
+        return status(GreenhouseStatus.NOT_CONNECTED)
     if not (person.emails or person.linkedin_url or (person.name_key and person.company_key)):
-        return status("unavailable", label=NOTHING_TO_MATCH)  # a miss would prove nothing
+        return status(
+            GreenhouseStatus.UNAVAILABLE, label=NOTHING_TO_MATCH
+        )  # a miss would prove nothing
     known = {c.candidate_id: c for c in find_candidates(session, account_id, person)}
     strong = any(
         {"email", "linkedin_url"} & set(m.matched_on) for m in match_person(person, known.values())
@@ -119,8 +138,8 @@ def check_duplicates(
             ],
         )
     if live_failed and not index_fresh:
-        return status("unavailable")
+        return status(GreenhouseStatus.UNAVAILABLE)
     if not index_fresh:
         # Live answers cover only guessed addresses; the LinkedIn URL and name need the index.
-        return status("indexing")
-    return status("no_duplicates")
+        return status(GreenhouseStatus.INDEXING)
+    return status(GreenhouseStatus.NO_DUPLICATES)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from datetime import datetime
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete
@@ -34,6 +35,16 @@ from backend.store.models import IndexTombstone
 from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
+
+
+class IndexStatus(StrEnum):
+    """An account's index (`CandidateIndexState.status`, shown by the integration API)."""
+
+    COLD = "cold"  # never filled, or cleared for another Greenhouse
+    QUEUED = "queued"  # a backfill is queued
+    BACKFILLING = "backfilling"
+    READY = "ready"  # filled; kept fresh by refreshes and webhooks
+    FAILED = "failed"  # the last backfill failed (`last_error`)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -147,7 +158,7 @@ def clear_index(session: Session, account_id: int) -> None:
     for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate, IndexTombstone):
         session.execute(delete(model).where(model.account_id == account_id))
     state = index_state(session, account_id)
-    state.status, state.candidates_indexed, state.refreshed_through = "cold", 0, None
+    state.status, state.candidates_indexed, state.refreshed_through = IndexStatus.COLD, 0, None
 
 
 def find_candidates(session: Session, account_id: int, person: PersonKeys) -> list[CandidateKeys]:
@@ -252,7 +263,9 @@ def known_work_emails(
 def index_state(session: Session, account_id: int) -> CandidateIndexState:
     state = session.get(CandidateIndexState, account_id)
     if state is None:
-        state = CandidateIndexState(account_id=account_id, status="cold", candidates_indexed=0)
+        state = CandidateIndexState(
+            account_id=account_id, status=IndexStatus.COLD, candidates_indexed=0
+        )
         session.add(state)
         session.flush()
     return state
@@ -273,7 +286,11 @@ def backfill(
     started = utcnow()
     with session_factory() as session:
         state = index_state(session, account_id)
-        state.status, state.backfill_started_at, state.last_error = "backfilling", started, None
+        state.status, state.backfill_started_at, state.last_error = (
+            IndexStatus.BACKFILLING,
+            started,
+            None,
+        )
         state.candidates_indexed = 0
     seen: set[int] = set()
     try:
@@ -287,12 +304,15 @@ def backfill(
     except Exception as exc:
         with session_factory() as session:
             state = index_state(session, account_id)
-            state.status, state.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+            state.status, state.last_error = (
+                IndexStatus.FAILED,
+                f"{type(exc).__name__}: {exc}"[:500],
+            )
         raise
     with session_factory() as session:
         _drop_unseen(session, account_id, seen, before=started)
         state = index_state(session, account_id)
-        state.status, state.backfill_finished_at = "ready", utcnow()
+        state.status, state.backfill_finished_at = IndexStatus.READY, utcnow()
         # Changes made while we paged are caught by the first refresh from this point.
         state.refreshed_through = started - defaults.INDEX_REFRESH_OVERLAP
     return len(seen)
@@ -315,7 +335,7 @@ def _drop_unseen(session: Session, account_id: int, seen: set[int], *, before: d
 
 def is_fresh(state: CandidateIndexState, now: datetime | None = None) -> bool:
     """Ready, and refreshed recently enough to trust a miss."""
-    if state.status != "ready" or state.refreshed_through is None:
+    if state.status != IndexStatus.READY or state.refreshed_through is None:
         return False
     return (now or utcnow()) - state.refreshed_through <= defaults.INDEX_STALE_AFTER
 

@@ -1,6 +1,6 @@
 """Talk to Greenhouse Harvest v3.
 
-client.py      GreenhouseClient (one credential + acting user), client_from_settings()
+client.py      GreenhouseClient (one credential + acting user); connect(Connection, Endpoints)
 resources.py   candidates, applications, notes, employments, custom_fields, tags, jobs,
                prospect_pools, users: thin functions over the transport
 transport.py   the one place for HTTP: timeouts, retries, 401 re-mint, paging, write confirm

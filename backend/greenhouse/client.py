@@ -1,7 +1,7 @@
 """`GreenhouseClient`: one Harvest v3 connection (credential + acting user) and its resources.
 
-    client = GreenhouseClient(client_id, client_secret, user_id, api_url=…, auth_url=…, app_url=…,
-                              cache=make_cache(redis_url), limiter=RateLimiter(redis_url))
+    client = connect(Connection(client_id, client_secret, user_id), Endpoints(api_url=…),
+                     cache=make_cache(redis_url), limiter=RateLimiter(redis_url))
     client.candidates.find_by_email("pat@example.com")
     for row in client.candidates.iter(updated_at_gte=since): ...
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -40,7 +40,29 @@ from backend.infra.ratelimit import RateLimiter
 
 
 class MissingCredentials(ValueError):
-    """The settings lack what a Greenhouse connection needs."""
+    """A Greenhouse connection needs a client id and a secret."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One Harvest v3 credential and the Greenhouse user its calls act as (`sub`)."""
+
+    client_id: str
+    client_secret: str
+    user_id: int | None
+    source: str = "given"  # where it came from, for people: a team's is "saved" or "environment"
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Connection(client_id={self.client_id!r}, user_id={self.user_id}, {self.source})"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where Greenhouse is: the real service, the sandbox, or a test double."""
+
+    api_url: str = defaults.GREENHOUSE_API_URL
+    auth_url: str = defaults.GREENHOUSE_AUTH_URL
+    app_url: str = defaults.GREENHOUSE_APP_URL
 
 
 class GreenhouseClient:
@@ -128,36 +150,28 @@ class GreenhouseClient:
         return f"GreenhouseClient(client_id={self.client_id!r}, user_id={self.user_id!r})"
 
 
-def client_from_settings(
-    settings: Mapping[str, Any],
+def connect(
+    connection: Connection,
+    endpoints: Endpoints | None = None,
+    *,
     cache: Cache | None = None,
     limiter: RateLimiter | None = None,
     **options: Any,
 ) -> GreenhouseClient:
-    """The client for the `GREENHOUSE_*` settings (see `backend.config.load_settings`).
+    """The client for one connection at these endpoints (`options`: see GreenhouseClient).
 
-    Raises MissingCredentials naming what is missing. With `REDIS_URL` set and no cache or
-    limiter given, both are Redis-backed so that every process shares them.
+    Pass the process's shared cache and limiter (Redis-backed when scaled out) so that every
+    worker shares one token and one request budget per credential.
     """
-    needed = ("GREENHOUSE_CLIENT_ID", "GREENHOUSE_CLIENT_SECRET")
-    missing = [name for name in needed if not settings.get(name)]
-    if missing:
-        raise MissingCredentials(f"missing {', '.join(missing)}")
-    redis_url = settings.get("REDIS_URL")
-    if settings.get("GREENHOUSE_RATE_LIMIT"):
-        options.setdefault("rate_limit", int(settings["GREENHOUSE_RATE_LIMIT"]))
-    if settings.get("GREENHOUSE_MAX_RETRIES") not in (None, ""):
-        options.setdefault("max_retries", int(settings["GREENHOUSE_MAX_RETRIES"]))
-    if settings.get("GREENHOUSE_RATE_WINDOW_SECONDS"):
-        options.setdefault("rate_window_seconds", float(settings["GREENHOUSE_RATE_WINDOW_SECONDS"]))
+    endpoints = endpoints or Endpoints()
     return GreenhouseClient(
-        settings["GREENHOUSE_CLIENT_ID"],
-        settings["GREENHOUSE_CLIENT_SECRET"],
-        settings.get("GREENHOUSE_USER_ID") or None,  # None: the credential's service user
-        api_url=settings.get("GREENHOUSE_API_URL") or defaults.GREENHOUSE_API_URL,
-        auth_url=settings.get("GREENHOUSE_AUTH_URL") or defaults.GREENHOUSE_AUTH_URL,
-        app_url=settings.get("GREENHOUSE_APP_URL") or defaults.GREENHOUSE_APP_URL,
-        cache=cache if cache is not None else make_cache(redis_url),
-        limiter=limiter if limiter is not None else RateLimiter(redis_url),
+        connection.client_id,
+        connection.client_secret,
+        connection.user_id,  # None: the credential's service user
+        api_url=endpoints.api_url,
+        auth_url=endpoints.auth_url,
+        app_url=endpoints.app_url,
+        cache=cache,
+        limiter=limiter,
         **options,
     )

@@ -16,6 +16,7 @@ from flask import current_app
 from flask import g
 from sqlalchemy.orm import Session
 
+from backend.config import Settings
 from backend.infra.cache import Cache
 from backend.infra.cache import make_cache
 from backend.infra.ratelimit import RateLimiter
@@ -25,7 +26,7 @@ from backend.store import Database
 
 @dataclass
 class Services:
-    settings: dict[str, Any]
+    settings: Settings
     db: Database
     cache: Cache
     limiter: RateLimiter
@@ -33,15 +34,15 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def build_services(settings: dict[str, Any]) -> Services:
+def build_services(settings: Settings) -> Services:
     """The database, cache, rate limiter and secret box the settings describe."""
-    redis_url = settings["REDIS_URL"]
+    redis_url = settings.redis_url
     return Services(
         settings=settings,
-        db=Database(settings["DATABASE_URL"]),
+        db=Database(settings.database_url),
         cache=make_cache(redis_url),
         limiter=RateLimiter(redis_url),
-        secrets=SecretBox(settings["SECRET_KEY"]),
+        secrets=SecretBox(settings.secret_key),
         extras={"redis": redis.Redis.from_url(redis_url)} if redis_url else {},
     )
 

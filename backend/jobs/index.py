@@ -18,6 +18,7 @@ from backend.gh_index.backfill import claim_backfill
 from backend.gh_index.backfill import fetch_candidates
 from backend.gh_index.backfill import run_backfill
 from backend.gh_index.backfill import run_refresh
+from backend.gh_index.index import IndexStatus
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
@@ -72,7 +73,7 @@ def index_refresh_all() -> None:
 def refresh_account(svc: Services, account_id: int) -> None:
     with svc.db.session() as session:
         status = candidate_index.index_state(session, account_id).status
-    if status == "ready":
+    if status == IndexStatus.READY:
         run_refresh(svc, account_id)
-    elif status in ("cold", "failed", "queued", "backfilling") and account_client(svc, account_id):
+    elif status != IndexStatus.READY and account_client(svc, account_id):
         request_backfill(svc, account_id)  # a no-op while one is queued or running

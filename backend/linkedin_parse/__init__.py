@@ -4,6 +4,7 @@ Pure: no Flask, no database, no network. See ``parser.parse_profile``.
 """
 
 from backend.linkedin_parse.model import NotAProfilePage
+from backend.linkedin_parse.model import PageTooComplex
 from backend.linkedin_parse.model import ParseError
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
@@ -17,6 +18,7 @@ from backend.linkedin_parse.urls import normalize_linkedin_url
 
 __all__ = [
     "NotAProfilePage",
+    "PageTooComplex",
     "ParseError",
     "Position",
     "Profile",

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
+from backend.linkedin_parse.limits import MAX_DEPTH
+from backend.linkedin_parse.prescan import check_depth
 from backend.linkedin_parse.text import clean
 
 _SKIP_TAGS = frozenset(
@@ -26,8 +28,7 @@ _INLINE_TAGS = frozenset(
 _HIDDEN_CLASSES = frozenset({"visually-hidden", "a11y-text", "sr-only", "screen-reader-text"})
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: built for every line of the page, so cheap to build
     text: str
     node: LexborNode  # the element whose text this is
 
@@ -38,6 +39,7 @@ class Lines:
 
     lines: list[Line]
     spans: dict[int, tuple[int, int]]  # element mem_id -> [start, end) line indexes
+    inline: set[int]  # mem_ids of inline elements: their span is the lines they are part of
 
     def span(self, node: LexborNode) -> tuple[int, int] | None:
         span = self.spans.get(node.mem_id)
@@ -49,6 +51,30 @@ class Lines:
     def within(self, node: LexborNode) -> list[Line]:
         span = self.span(node)
         return self.lines[span[0] : span[1]] if span else []
+
+    def text_of(self, node: LexborNode | None) -> str:
+        """``text_of(node)`` from the lines already read: an element read as a block is its
+        lines; anything else (inline, skipped, outside) is read on its own."""
+        if node is None:
+            return ""
+        span = self.spans.get(node.mem_id)
+        if span is None or node.mem_id in self.inline:
+            return text_of(node)
+        return " ".join(line.text for line in self.lines[span[0] : span[1]])
+
+    def first_text(self, root: LexborNode | None, selectors: Iterable[str]) -> str:
+        """The visible text of the first selector that matches an element with visible text."""
+        if root is None:
+            return ""
+        for selector in selectors:
+            for node in root.css(selector):
+                text = self.text_of(node)
+                if text:
+                    return text
+        return ""
+
+
+_HIDDEN = "[hidden], " + ", ".join(f".{name}" for name in sorted(_HIDDEN_CLASSES))
 
 
 def is_hidden(node: LexborNode) -> bool:
@@ -63,48 +89,62 @@ def read_lines(root: LexborNode) -> Lines:
     """Walk ``root`` once (iteratively: hostile pages nest deeply) and cut it into lines."""
     lines: list[Line] = []
     spans: dict[int, tuple[int, int]] = {}
+    inline_ids: set[int] = set()
     buffer: list[str] = []
     hosts: list[LexborNode] = [root]
+    # One CSS query instead of reading every element's attributes.
+    hidden = {node.mem_id for node in root.css(_HIDDEN)}
 
-    def flush() -> None:
-        if buffer:
-            text = clean("".join(buffer))
-            buffer.clear()
-            if text:
-                lines.append(Line(text, hosts[-1]))
+    def flush() -> None:  # called only with text in the buffer
+        text = clean("".join(buffer))
+        buffer.clear()
+        if text:
+            lines.append(Line(text, hosts[-1]))
 
     # Each frame: (element, its children iterator, is inline, first line index).
     stack = [(root, root.iter(include_text=True), False, 0)]
+    skip, inline_tags = _SKIP_TAGS, _INLINE_TAGS
     while stack:
         node, children, inline, start = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:
+            tag = child.tag
+            if tag == "-text":
+                text = child.text_content
+                # Whitespace that starts a line is dropped by clean() anyway: most text nodes
+                # are the indentation between tags.
+                if text and (buffer or not text.isspace()):
+                    buffer.append(text)
+                continue
+            if not tag or tag[0] == "-" or tag in skip:
+                continue
+            if tag == "br" or tag == "hr":
+                if buffer:
+                    flush()
+                continue
+            if child.mem_id in hidden:
+                continue
+            if len(stack) >= MAX_DEPTH:
+                check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
+            child_inline = tag in inline_tags
+            if not child_inline:
+                if buffer:
+                    flush()
+                hosts.append(child)
+            stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
+            break
+        else:
             stack.pop()
             if inline:
                 spans[node.mem_id] = (start, len(lines) + 1)
+                inline_ids.add(node.mem_id)
             else:
-                flush()
+                if buffer:
+                    flush()
                 spans[node.mem_id] = (start, len(lines))
                 hosts.pop()
-            continue
-        if child.is_text_node:
-            buffer.append(child.text_content or "")
-            continue
-        tag = child.tag
-        if not tag or tag.startswith("-") or tag in _SKIP_TAGS:
-            continue
-        if tag == "br" or tag == "hr":
-            flush()
-            continue
-        if len(stack) >= MAX_DEPTH or is_hidden(child):
-            continue
-        child_inline = tag in _INLINE_TAGS
-        if not child_inline:
-            flush()
-            hosts.append(child)
-        stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
-    flush()
-    return Lines(lines, spans)
+    if buffer:
+        flush()
+    return Lines(lines, spans, inline_ids)
 
 
 def text_of(node: LexborNode | None) -> str:
@@ -123,18 +163,6 @@ def first(root: LexborNode | None, selectors: Iterable[str]) -> LexborNode | Non
         if node is not None:
             return node
     return None
-
-
-def first_text(root: LexborNode | None, selectors: Iterable[str]) -> str:
-    """The visible text of the first selector that matches an element with visible text."""
-    if root is None:
-        return ""
-    for selector in selectors:
-        for node in root.css(selector):
-            text = text_of(node)
-            if text:
-                return text
-    return ""
 
 
 def ancestors(node: LexborNode, stop: LexborNode) -> list[LexborNode]:

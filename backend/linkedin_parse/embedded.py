@@ -41,6 +41,7 @@ class Embedded:
     location: str | None = None
     linkedin_url: str | None = None
     positions: tuple[Position, ...] = ()
+    locale: str | None = None  # the profile's primary locale: "es", "pt_BR"
 
 
 def _islands(tree: LexborHTMLParser) -> Iterator[Any]:
@@ -254,9 +255,17 @@ def read_embedded(
             location=place(location) if location else None,
             linkedin_url=url,
             positions=tuple(own),
+            locale=_locale(mine.get("primaryLocale")),
         ),
         stale,
     )
+
+
+def _locale(value: Any) -> str | None:
+    """Voyager's ``primaryLocale`` ({"language": "es", "country": "ES"}) or a plain tag."""
+    if isinstance(value, dict):
+        value = value.get("language")
+    return value if isinstance(value, str) and 2 <= len(value) <= 12 else None
 
 
 def _with_positions(profiles: list[dict], positions: list[dict]) -> int:

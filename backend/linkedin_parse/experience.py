@@ -10,6 +10,7 @@ selector registry is asked first for each field; the lines are the fallback.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -20,7 +21,6 @@ from backend.linkedin_parse.dom import Line
 from backend.linkedin_parse.dom import Lines
 from backend.linkedin_parse.dom import ancestors
 from backend.linkedin_parse.dom import read_lines
-from backend.linkedin_parse.dom import text_of
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.text import DateRange
@@ -54,7 +54,7 @@ def _is_noise(text: str, strict: bool = True) -> bool:
     folded = fold(text)
     if folded in locales.EXPERIENCE_HEADINGS or folded in locales.OTHER_SECTION_HEADINGS:
         return True
-    return is_meta_line(text) and (strict or any(c in text for c in "·•|"))
+    return (strict or any(c in text for c in "·•|")) and is_meta_line(text)
 
 
 def _heading_rank(line: Line) -> int | None:
@@ -76,20 +76,19 @@ def _looks_like_place(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", ":")) and ":" not in text
 
 
-def _field(container: LexborNode, selectors: tuple[str, ...]) -> str:
-    for selector in selectors:
-        for node in container.css(selector):
-            text = text_of(node)
-            if text:
-                return text
-    return ""
-
-
 class _Section:
-    def __init__(self, section: LexborNode, registry: Registry) -> None:
+    def __init__(self, section: LexborNode, registry: Registry, doc: Lines | None) -> None:
         self.root = section
         self.registry = registry
-        self.doc: Lines = read_lines(section)
+        bounds = doc.span(section) if doc is not None else None
+        if doc is None or bounds is None or section.mem_id in doc.inline:
+            doc = read_lines(section)  # not part of the page's lines (a hidden ancestor)
+            bounds = (0, len(doc.lines))
+        self.doc: Lines = doc
+        self.bounds = bounds
+        self.noise: dict[tuple[int, bool], bool] = {}  # each line judged once per strictness
+        self.fields: dict[str, list[tuple[int, int, LexborNode]]] = {}
+        self.title_starts: list[int] | None = None  # line of every title hook, for counting
         self.excluded = self._description_lines()
         self.window = self._window()
         self.anchors = self._anchors()
@@ -97,32 +96,35 @@ class _Section:
 
     def _description_lines(self) -> set[int]:
         excluded: set[int] = set()
-        for selector in self.registry.description:
-            for node in self.root.css(selector):
-                span = self.doc.span(node)
-                if span:
-                    excluded.update(range(*span))
+        if not self.registry.description:
+            return excluded
+        # One query for the whole list: only the set of lines matters, not which selector.
+        for node in self.root.css(", ".join(self.registry.description)):
+            span = self.doc.span(node)
+            if span:
+                excluded.update(range(*span))
         return excluded
 
     def _window(self) -> tuple[int, int]:
         """Lines from the Experience heading (if any) to the next section's heading: a section
         found by its heading, or a card shared with Education, holds other dated entries."""
         lines = self.doc.lines
+        first, last = self.bounds
         start = next(
-            (i for i, line in enumerate(lines) if fold(line.text) in locales.EXPERIENCE_HEADINGS),
+            (i for i in range(first, last) if fold(lines[i].text) in locales.EXPERIENCE_HEADINGS),
             None,
         )
         # Only a heading of the same rank or higher ends the section ("Skills" inside a role
         # is a lower one); without an Experience heading, only h1/h2 do.
         rank = _heading_rank(lines[start]) if start is not None else None
         rank = rank or 2
-        begin = start if start is not None else 0
-        for i in range(begin + 1, len(lines)):
+        begin = start if start is not None else first
+        for i in range(begin + 1, last):
             if fold(lines[i].text) in locales.OTHER_SECTION_HEADINGS:
                 other = _heading_rank(lines[i])
                 if other is not None and other <= rank:
                     return begin, i
-        return begin, len(lines)
+        return begin, last
 
     def _anchors(self) -> list[_Anchor]:
         found = []
@@ -153,12 +155,50 @@ class _Section:
             anchors.append(_Anchor(index, dates, container, span))
         return anchors
 
+    def _is_noise(self, index: int, strict: bool) -> bool:
+        key = (index, strict)
+        found = self.noise.get(key)
+        if found is None:
+            found = self.noise[key] = _is_noise(self.doc.lines[index].text, strict)
+        return found
+
     def _usable(self, start: int, end: int, strict: bool = True) -> list[Line]:
         return [
             self.doc.lines[i]
             for i in range(start, end)
-            if i not in self.excluded and not _is_noise(self.doc.lines[i].text, strict)
+            if i not in self.excluded and not self._is_noise(i, strict)
         ]
+
+    def _matches(self, selector: str) -> list[tuple[int, int, LexborNode]]:
+        """Line spans of the section's elements matching ``selector``: one CSS query per
+        selector for the whole section, not one per position."""
+        found = self.fields.get(selector)
+        if found is None:
+            found = self.fields[selector] = []
+            for node in self.root.css(selector):
+                span = self.doc.span(node)
+                if span is not None and node.mem_id not in self.doc.inline:
+                    found.append((span[0], span[1], node))
+                else:
+                    found.append((-1, -1, node))  # inline or unread: checked by ancestry
+        return found
+
+    def _field(self, container: LexborNode, span: tuple[int, int], chain: tuple[str, ...]) -> str:
+        """``first_text(container, chain)`` from the section-wide matches. An element with
+        text whose lines fall within the container's lines is inside it (lines are disjoint)."""
+        exact = container.mem_id not in self.doc.inline
+        for selector in chain:
+            for start, end, node in self._matches(selector):
+                if start < 0 or not exact:
+                    inside = node.mem_id == container.mem_id or ancestors(node, container)
+                    if not inside:
+                        continue
+                elif not (span[0] <= start < end <= span[1]):
+                    continue
+                text = self.doc.text_of(node)
+                if text:
+                    return text
+        return ""
 
     def _group_header(self, anchor: _Anchor) -> tuple[LexborNode, list[Line]] | None:
         """The element holding several roles at one company, with its header lines."""
@@ -168,7 +208,8 @@ class _Section:
             span = self.doc.span(element)
             if span is None:
                 continue
-            first_role = next((s for s in self.starts if s >= span[0]), span[1])
+            after = bisect_left(self.starts, span[0])
+            first_role = self.starts[after] if after < len(self.starts) else span[1]
             header = self._usable(span[0], min(first_role, span[1]))
             if header:
                 return element, header
@@ -185,7 +226,7 @@ class _Section:
             node = element.css_first(selector)
             span = self.doc.span(node) if node is not None else None
             if node is not None and span and span[0] < first_role:
-                company = company_name(text_of(node))
+                company = company_name(self.doc.text_of(node))
                 if company:
                     break
         company = company or company_name(header[0].text)
@@ -199,7 +240,7 @@ class _Section:
             line = self.doc.lines[i]
             if _heading_rank(line) is not None:
                 break
-            if i not in self.excluded and not _is_noise(line.text, strict=False):
+            if i not in self.excluded and not self._is_noise(i, False):
                 return line.text
         return ""
 
@@ -207,8 +248,10 @@ class _Section:
         container, registry = anchor.container, self.registry
         before = self._usable(anchor.span[0], anchor.index, strict=False)
 
-        title = _field(container, registry.title) or (before[0].text if before else "")
-        company_line = _field(container, registry.company) or (
+        title = self._field(container, anchor.span, registry.title) or (
+            before[0].text if before else ""
+        )
+        company_line = self._field(container, anchor.span, registry.company) or (
             before[1].text if len(before) >= 2 else ""
         )
         company = company_name(company_line)
@@ -218,7 +261,7 @@ class _Section:
         if not company and company_line and not is_duration(company_line):
             # Outside a group, a lone "Freelance" / "Self-employed" is what the member wrote.
             company = strip_separators(company_line.split("·")[0]) or None
-        location = place(_field(container, registry.position_location))
+        location = place(self._field(container, anchor.span, registry.position_location))
         if not location:
             candidate = self._first_line_after(anchor)
             location = place(candidate) if candidate and _looks_like_place(candidate) else None
@@ -229,14 +272,80 @@ class _Section:
         dates = anchor.dates
         return Position(title, company, dates.start, dates.end, dates.current, location)
 
+    def undated(self) -> list[tuple[int, Position]]:
+        """Roles with no date line at all, found by the registry's title hook: a title outside
+        every dated role whose element sits beside the dated roles (in the same list), or on a
+        page without any. A group's header (its company) sits one level above its roles."""
+        anchors = self.anchors
+        dated = {index for anchor in anchors for index in range(*anchor.span)}
+        lists = {anchor.container.parent.mem_id for anchor in anchors if anchor.container.parent}
+        begin, end = self.window
+        found: list[tuple[int, Position]] = []
+        seen: set[int] = set()
+        for selector in self.registry.title:
+            for start, stop, node in self._matches(selector):
+                if not begin <= start < end or start in dated or start in self.excluded:
+                    continue
+                container = self._undated_container(node, dated)
+                parent = container.parent
+                if container.mem_id in seen or (anchors and parent and parent.mem_id not in lists):
+                    continue
+                seen.add(container.mem_id)
+                position = self._undated_position(node, container, (start, stop))
+                if position is not None:
+                    found.append((start, position))
+        return found
 
-def read_positions(section: LexborNode, registry: Registry) -> list[Position]:
-    """The positions of an experience section, in page order (LinkedIn lists newest first)."""
-    reader = _Section(section, registry)
+    def _undated_container(self, node: LexborNode, dated: set[int]) -> LexborNode:
+        """The largest element around a title that holds no dated line and no other title."""
+        container = node
+        for element in ancestors(node, self.root):
+            span = self.doc.span(element)
+            if element.mem_id == self.root.mem_id or span is None:
+                break
+            if any(i in dated for i in range(*span)) or self._titles_in(span) > 1:
+                break
+            container = element
+        return container
+
+    def _titles_in(self, span: tuple[int, int]) -> int:
+        if self.title_starts is None:
+            self.title_starts = sorted(
+                {start for sel in self.registry.title for start, _, _ in self._matches(sel)}
+            )
+        return bisect_left(self.title_starts, span[1]) - bisect_left(self.title_starts, span[0])
+
+    def _undated_position(
+        self, node: LexborNode, container: LexborNode, title_span: tuple[int, int]
+    ) -> Position | None:
+        span = self.doc.span(container) or title_span
+        title = strip_separators(self.doc.text_of(node)) or None
+        after = self._usable(title_span[1], span[1], strict=False)
+        company_line = self._field(container, span, self.registry.company)
+        if not company_line and after:
+            company_line = after.pop(0).text
+        company = company_name(company_line) if company_line else None
+        location = place(self._field(container, span, self.registry.position_location))
+        if not location:
+            texts = [line.text for line in after if line.text != company_line]
+            location = next((place(t) for t in texts if _looks_like_place(t)), None)
+        if not title:
+            return None
+        return Position(title, company, None, None, False, location)
+
+
+def read_positions(
+    section: LexborNode, registry: Registry, doc: Lines | None = None
+) -> list[Position]:
+    """The positions of an experience section, in page order (LinkedIn lists newest first),
+    dated or not. ``doc``: the page's lines already read, if the section is part of them."""
+    reader = _Section(section, registry, doc)
     positions: list[Position] = []
     seen: set[tuple] = set()
-    for anchor in reader.anchors[:MAX_POSITIONS]:
-        position = reader.position(anchor)
+    dated = [(anchor.span[0], anchor) for anchor in reader.anchors[:MAX_POSITIONS]]
+    entries = sorted([*dated, *reader.undated()], key=lambda entry: entry[0])
+    for _, entry in entries[:MAX_POSITIONS]:
+        position = reader.position(entry) if isinstance(entry, _Anchor) else entry
         if position is None:
             continue
         key = (position.title, position.company, position.start, position.end)

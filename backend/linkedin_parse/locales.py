@@ -233,12 +233,30 @@ CREDENTIALS = frozenset(
     """.split()
 )
 HONORIFICS = frozenset(
-    "dr doctor prof professor mr mrs ms miss mx mme mlle m herr frau sr sra srta dott ing".split()
+    "dr dra doctor prof profa professor mr mrs ms miss mx mme mlle m herr frau sr sra srta dott "
+    "ing lic".split()
 )
 NAME_PARTICLES = frozenset(
-    "van von der den de del della delle dei degli di da das do dos du le la lo ter ten te op "
-    "st st. saint sainte bin binti ibn al el y zu vander vom zum".split()
+    "van von der den de del della delle dei degli di da das do dos du le la lo los las ter ten "
+    "te op st st. saint sainte bin binti ibn al el y e i zu vander vom zum".split()
 )
+# Languages whose names carry two family names (father's and mother's): "García López".
+TWO_FAMILY_NAMES = frozenset({"es", "pt", "ca", "gl"})
+# The UI language an Experience heading is written in, when nothing else on the page says.
+# Portuguese "Experiência" folds like Spanish "Experiencia": both name with two family names.
+HEADING_LANGUAGES = {
+    "experience": "en",  # also French "Expérience": one family name as well
+    "work experience": "en",
+    "berufserfahrung": "de",
+    "erfahrung": "de",
+    "experiencia": "es",
+    "experiencia laboral": "es",
+    "experiencia profissional": "pt",
+    "esperienza": "it",
+    "esperienza lavorativa": "it",
+    "ervaring": "nl",
+    "werkervaring": "nl",
+}
 
 # Headings of the sections that follow Experience; their dates (schooling, projects,
 # volunteering) are not positions, so reading an experience section stops at them.

@@ -1,6 +1,7 @@
 """The parser's output types, its errors, and the validation of profiles sent by clients.
 
-Error tree: ``ParseError(ValueError) > {NotAProfilePage, SnapshotTooLarge, ProfileInvalid}``.
+Error tree: ``ParseError(ValueError) > {NotAProfilePage, SnapshotTooLarge, PageTooComplex,
+ProfileInvalid}``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class NotAProfilePage(ParseError):
 
 class SnapshotTooLarge(ParseError):
     """The HTML is larger than the parser accepts."""
+
+
+class PageTooComplex(ParseError):
+    """The HTML is nested deeper or holds more elements than the parser accepts (``limits``)."""
 
 
 class ProfileInvalid(ParseError):

@@ -18,19 +18,22 @@ from selectolax.lexbor import LexborNode
 from backend.defaults import MAX_SNAPSHOT_BYTES
 from backend.linkedin_parse import locales
 from backend.linkedin_parse.dom import Line
+from backend.linkedin_parse.dom import Lines
 from backend.linkedin_parse.dom import closest
 from backend.linkedin_parse.dom import first
-from backend.linkedin_parse.dom import first_text
 from backend.linkedin_parse.dom import read_lines
-from backend.linkedin_parse.dom import text_of
 from backend.linkedin_parse.embedded import read_embedded
 from backend.linkedin_parse.experience import read_positions
+from backend.linkedin_parse.limits import MAX_DEPTH
 from backend.linkedin_parse.model import NotAProfilePage
 from backend.linkedin_parse.model import ParseError
 from backend.linkedin_parse.model import Position
 from backend.linkedin_parse.model import Profile
 from backend.linkedin_parse.model import SnapshotTooLarge
 from backend.linkedin_parse.model import fill_current
+from backend.linkedin_parse.names import join_name
+from backend.linkedin_parse.names import split_name
+from backend.linkedin_parse.prescan import check_shape
 from backend.linkedin_parse.selectors import CONTACT_INFO_PATH
 from backend.linkedin_parse.selectors import EXPERIENCE_ANCHOR
 from backend.linkedin_parse.selectors import HEADINGS
@@ -41,11 +44,11 @@ from backend.linkedin_parse.selectors import SDUI_MARKERS
 from backend.linkedin_parse.selectors import Registry
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import fold
+from backend.linkedin_parse.text import has_digit
 from backend.linkedin_parse.text import is_meta_line
-from backend.linkedin_parse.text import join_name
 from backend.linkedin_parse.text import place
-from backend.linkedin_parse.text import split_name
 from backend.linkedin_parse.text import strip_separators
+from backend.linkedin_parse.trim import cut_lists
 from backend.linkedin_parse.urls import PageId
 from backend.linkedin_parse.urls import normalize_linkedin_url
 from backend.linkedin_parse.urls import page_id
@@ -100,6 +103,9 @@ class _Draft:
     title: str | None = None
     linkedin_url: str | None = None
     positions: list[Position] = field(default_factory=list)
+    name_text: str = ""  # the name as the top card shows it, split once its language is known
+    name_lang: str | None = None  # the nearest lang attribute (the UI language on a whole page)
+    locale: str | None = None  # the profile's own locale, from its embedded JSON
 
 
 def _root(tree: LexborHTMLParser, registry: Registry) -> tuple[LexborNode, bool]:
@@ -116,7 +122,7 @@ def _root(tree: LexborHTMLParser, registry: Registry) -> tuple[LexborNode, bool]
     return scope, node is not None
 
 
-def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | None:
+def _experience_section(root: LexborNode, registry: Registry, doc: Lines) -> LexborNode | None:
     section = first(root, registry.experience)
     if section is not None:
         return section
@@ -124,15 +130,15 @@ def _experience_section(root: LexborNode, registry: Registry) -> LexborNode | No
     if anchor is not None:
         return closest(anchor, _SECTION_TAGS) or anchor.parent
     for heading in root.css(HEADINGS):
-        if fold(text_of(heading)) in locales.EXPERIENCE_HEADINGS:
+        if fold(doc.text_of(heading)) in locales.EXPERIENCE_HEADINGS:
             # The reader starts at this heading and stops at the next section's heading.
             return closest(heading, _SECTION_TAGS) or root
     return None
 
 
-def _top_card_lines(card: LexborNode, name: str) -> list[Line]:
+def _top_card_lines(card: LexborNode, name: str, doc: Lines) -> list[Line]:
     """The top card's lines after the name (headline, "org · school", location, …)."""
-    lines = read_lines(card).lines
+    lines = doc.within(card) if doc.span(card) else read_lines(card).lines
     texts = [line.text for line in lines]
     if name in texts:
         lines = lines[texts.index(name) + 1 :]
@@ -165,7 +171,7 @@ def _place_after_headline(lines: list[Line], plain_first: bool) -> str:
 
 def _plain(line: Line) -> bool:
     text = line.text
-    if _in_link(line) or any(c in text for c in "·•|") or any(c.isdigit() for c in text):
+    if _in_link(line) or any(c in text for c in "·•|") or has_digit(text):
         return False
     return len(text) <= 60 and len(text.split()) <= 6 and not text.endswith(".")
 
@@ -173,41 +179,63 @@ def _plain(line: Line) -> bool:
 def _is_badge_line(text: str) -> bool:
     """Degree ("· 2nd", "3e et +"), pronouns ("She/Her") and similar short top-card badges."""
     bare = strip_separators(text)
-    return not bare or (len(bare) <= 14 and (any(c.isdigit() for c in bare) or "/" in bare))
+    return not bare or (len(bare) <= 14 and (has_digit(bare) or "/" in bare))
 
 
 def _is_place_line(text: str) -> bool:
     folded = fold(text)
     if "·" in text or any(word in folded for word in _CONNECTION_WORDS):
         return False
-    if len(text) > 80 or any(c.isdigit() for c in text):
+    if len(text) > 80 or has_digit(text):
         return False
     return "," in text or folded.endswith(_PLACE_ENDINGS)
 
 
-def _name(card: LexborNode, registry: Registry, found_card: bool) -> str:
+def _name(
+    card: LexborNode, registry: Registry, found_card: bool, doc: Lines
+) -> tuple[str, LexborNode | None]:
     for selector in registry.name:
         if not found_card and selector.isalnum():
             continue  # a bare "h1"/"h2" is the name only inside a top card
         for node in card.css(selector):
-            text = text_of(node)
+            text = doc.text_of(node)
             folded = fold(text)
             if text and folded not in _NOT_A_NAME and folded not in locales.EXPERIENCE_HEADINGS:
-                return text
-    return ""
+                return text, node
+    return "", None
 
 
-def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
+def _lang_of(node: LexborNode | None) -> str | None:
+    """The nearest ``lang`` attribute at or above ``node``."""
+    depth = 0
+    while node is not None and depth < MAX_DEPTH:
+        if node.is_element_node:
+            lang = node.attributes.get("lang")
+            if lang:
+                return lang
+        node, depth = node.parent, depth + 1
+    return None
+
+
+def _page_language(doc: Lines) -> str | None:
+    """The UI language as the page's Experience heading shows it."""
+    for line in doc.lines:
+        lang = locales.HEADING_LANGUAGES.get(fold(line.text))
+        if lang:
+            return lang
+    return None
+
+
+def _top_card(draft: _Draft, root: LexborNode, registry: Registry, doc: Lines) -> None:
     found = first(root, registry.top_card)
     card = found or root
-    name_text = _name(card, registry, found is not None)
-    name = split_name(name_text)
-    draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
+    name_text, name_node = _name(card, registry, found is not None, doc)
+    draft.name_text, draft.name_lang = name_text, _lang_of(name_node)
 
-    headline = first_text(card, registry.headline)
-    location = first_text(card, registry.location)
+    headline = doc.first_text(card, registry.headline)
+    location = doc.first_text(card, registry.location)
     if (not headline or not location) and found is not None and name_text:
-        rest = _top_card_lines(card, name_text)
+        rest = _top_card_lines(card, name_text, doc)
         if not headline and rest:
             headline = rest[0].text
         texts = [line.text for line in rest]
@@ -217,7 +245,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     draft.headline = strip_separators(headline) or None
     draft.location = place(location) if location else None
 
-    employer = first_text(card, registry.current_company)
+    employer = doc.first_text(card, registry.current_company)
     if not employer:
         button = first(root, registry.current_company)
         label = (button.attributes.get("aria-label") or "") if button is not None else ""
@@ -227,7 +255,7 @@ def _top_card(draft: _Draft, root: LexborNode, registry: Registry) -> None:
     for selector in registry.public_url:
         for node in root.css(selector):
             url = normalize_linkedin_url(node.attributes.get("href") or "") or (
-                normalize_linkedin_url(text_of(node))
+                normalize_linkedin_url(doc.text_of(node))
             )
             if url:
                 draft.linkedin_url = url
@@ -248,7 +276,7 @@ def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str
         return "recruiter.drawer" if drawer and scoped else "recruiter.page"
     if page.source == "sales_navigator":
         return "sales_navigator.lead"
-    sdui = first(body, SDUI_MARKERS) is not None
+    sdui = body.css_first(", ".join(SDUI_MARKERS)) is not None
     details = "/details/experience" in url.lower()
     return f"linkedin.{'details.' if details else ''}{'sdui' if sdui else 'gen2'}"
 
@@ -256,36 +284,45 @@ def _layout(page: PageId, url: str, tree: LexborHTMLParser, scoped: bool) -> str
 def parse_profile(html: str | bytes, url: str) -> Profile:
     """Read a LinkedIn profile page (Recruiter, regular profile or Sales Navigator).
 
-    Raises ``NotAProfilePage`` for any other URL and ``SnapshotTooLarge`` above the size cap;
-    any HTML at all gives a ``Profile`` whose ``warnings`` say what could not be found.
+    Raises ``NotAProfilePage`` for any other URL, ``SnapshotTooLarge`` above the size cap and
+    ``PageTooComplex`` past the nesting and element limits (``limits``); any other HTML gives
+    a ``Profile`` whose ``warnings`` say what could not be found.
     """
     page = page_id(url)
     if page is None:
         raise NotAProfilePage(f"The URL {str(url)[:200]!r} is not a LinkedIn profile page.")
     text = _check_size(html)
-    tree = LexborHTMLParser(text)
     registry = REGISTRIES[page.source]
+    text = cut_lists(text, registry.raw_cut, registry.raw_guards)
+    check_shape(text)  # before the tree: building a deep one is what costs
+    tree = LexborHTMLParser(text)
     body = tree.body or tree.root
 
-    confirmed = first(body, registry.markers) is not None
+    confirmed = body.css_first(", ".join(registry.markers)) is not None  # any, in one query
     root, scoped = _root(tree, registry)
     draft = _Draft(page, _layout(page, url, tree, scoped))
     if not confirmed:
         draft.layout = f"{page.source}.fallback"
         draft.warnings.append(f"no {page.source} profile markers found; read the page by structure")
 
-    _top_card(draft, root, registry)
+    doc = read_lines(root)  # the one walk: every text below is read from these lines
+    _top_card(draft, root, registry, doc)
     own_url = normalize_linkedin_url(url) if page.source == "linkedin" else None
     if own_url and not _MEMBER_TOKEN.match(page.profile_id):
         draft.linkedin_url = own_url  # the page's own vanity URL beats any link on it
 
-    section = _experience_section(root, registry)
+    section = _experience_section(root, registry, doc)
     if section is not None:
-        draft.positions = read_positions(section, registry)
+        draft.positions = read_positions(section, registry, doc)
     else:
         draft.warnings.append("no experience section found")
 
     _merge_embedded(draft, tree)
+    if draft.full_name is None and draft.name_text:
+        # The member's own locale first, then the page's language (lang attribute, headings).
+        lang = draft.locale or draft.name_lang or _page_language(doc)
+        name = split_name(draft.name_text, lang)
+        draft.full_name, draft.first_name, draft.last_name = name.full, name.first, name.last
     draft.linkedin_url = draft.linkedin_url or own_url  # /in/ACoAA… token: still a valid URL
     return _finish(draft)
 
@@ -296,6 +333,7 @@ def _merge_embedded(draft: _Draft, tree: LexborHTMLParser) -> None:
         draft.warnings.append(f"ignored embedded JSON of {others} other profile(s)")
     if data is None:
         return
+    draft.locale = data.locale
     used = False
     if data.first_name or data.last_name:
         name = join_name(data.first_name, data.last_name)

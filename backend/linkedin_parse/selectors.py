@@ -9,7 +9,9 @@ so a missing selector costs precision, not the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,15 @@ class Registry:
     group_company: tuple[str, ...]  # on the header of several roles at one company
     position_location: tuple[str, ...]
     description: tuple[str, ...]  # free text inside a position: never a title or location
+    # Attributes of lists never read as the profile, cut from the raw HTML (``trim``).
+    raw_cut: tuple[str, ...] = ()
+
+    @cached_property
+    def raw_guards(self) -> tuple[str, ...]:
+        """Strings a cut must not remove: JSON islands and the attribute or id of every
+        profile marker."""
+        names = re.findall(r"[\[#]([\w-]+)", " ".join(self.markers + self.root))
+        return ("<code", *dict.fromkeys(names))
 
 
 RECRUITER = Registry(
@@ -110,6 +121,7 @@ RECRUITER = Registry(
         "[data-test-education-item]",
         ".education-item",
     ),
+    raw_cut=("data-test-paginated-list",),  # the search results behind the drawer
 )
 
 LINKEDIN = Registry(

@@ -1,4 +1,4 @@
-"""Text rules shared by every layout: whitespace, date ranges, companies, places and names."""
+"""Text rules shared by every layout: whitespace, date ranges, companies and places."""
 
 from __future__ import annotations
 
@@ -9,17 +9,23 @@ from functools import lru_cache
 
 from backend.linkedin_parse import locales
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _DASHES = re.compile(r"\s*[\u2010-\u2015\u2212\-]\s*")
 _SEPARATORS = "·•|"
+_SEGMENT_CUT = re.compile(r"\s*[·•|]\s*")
+
+
+has_digit = re.compile(r"\d").search
 
 
 def clean(text: str | None) -> str:
     """Collapse whitespace (NBSP, narrow NBSP included) and drop invisible characters."""
     if not text:
         return ""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if not text.isascii():
+        text = text.translate(_DROP_INVISIBLE)
+    # str.split() splits on every Unicode space (NBSP, narrow NBSP, thin spaces included).
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
@@ -107,8 +113,10 @@ def parse_date_line(text: str) -> DateRange | None:
     "Jan 2020 - Present · 3 yrs", "Feb 2024 – Present", "Mar 2023–Present", "2016 – 2018",
     "janv. 2019 - aujourd’hui · 6 ans", "ene. de 2020 - actualidad", "April 2019 (1 year)".
     """
+    if len(text) > 160 or not has_digit(text):
+        return None  # most lines: no date, and no need to fold them
     folded = _fold_dates(text)
-    if not folded or len(folded) > 120 or not any(c.isdigit() for c in folded):
+    if not folded or len(folded) > 120:
         return None
     match = _DATE_LINE.match(folded)
     if not match:
@@ -131,7 +139,7 @@ def is_duration(text: str) -> bool:
 
 
 def _segments(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"\s*[·•|]\s*", clean(text)) if s.strip()]
+    return [s for s in _SEGMENT_CUT.split(clean(text)) if s]
 
 
 def is_employment_word(text: str) -> bool:
@@ -158,87 +166,3 @@ def place(text: str | None) -> str | None:
     kept = [s for s in segments if fold(s).strip(" .") not in locales.WORKPLACE_WORDS]
     value = strip_separators(" · ".join(kept) if kept else " · ".join(segments))
     return value or None
-
-
-# --- names ------------------------------------------------------------------------------------
-
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
-_TRADEMARKS = re.compile(r"[®™©℠]")
-_NAME_CUT = re.compile(r"\s[·•|/]\s?|[·•|]\s|\|")
-
-
-@dataclass(frozen=True)
-class Name:
-    full: str | None
-    first: str | None
-    last: str | None
-
-
-def _is_symbol_token(token: str) -> bool:
-    return not any(c.isalpha() for c in token)
-
-
-def _key(token: str) -> str:
-    return fold(token).strip(".,")
-
-
-def _is_credential(token: str) -> bool:
-    key = _key(token)
-    return key in locales.CREDENTIALS or key.replace(".", "") in locales.CREDENTIALS
-
-
-def _no_symbols(token: str) -> str:
-    """Drop emoji, check marks and other symbols glued to a name word ("Jane🚀")."""
-    return "".join(c for c in token if not unicodedata.category(c).startswith(("S", "Co", "Cn")))
-
-
-def _tokens(raw: str) -> tuple[list[str], list[str]]:
-    """Name tokens and generational suffixes, without pronouns, emoji, credentials, honorifics
-    and anything after a separator ("Jane Doe · 3rd", "Jane Doe | Hiring")."""
-    text = _TRADEMARKS.sub("", clean(raw))
-    text = _NAME_CUT.split(_BRACKETS.sub(" ", text))[0]
-    head, *tail = [part.strip() for part in text.split(",")]
-    tokens = [t for t in map(_no_symbols, head.split()) if t and not _is_symbol_token(t)]
-    suffixes = [t for t in tail if _key(t) in locales.GENERATIONAL_SUFFIXES]
-    while len(tokens) > 1 and _key(tokens[0]) in locales.HONORIFICS:
-        tokens.pop(0)
-    while len(tokens) > 1:
-        key = _key(tokens[-1])
-        if key in locales.GENERATIONAL_SUFFIXES:
-            suffixes.insert(0, tokens.pop())
-        elif _is_credential(tokens[-1]):
-            tokens.pop()
-        else:
-            break
-    return tokens, suffixes
-
-
-def split_name(raw: str | None) -> Name:
-    """Full, first and last name from a displayed name.
-
-    "Dr. Jean-Luc van der Berg, PhD, MBA" -> ("Jean-Luc van der Berg", "Jean-Luc", "van der
-    Berg"). The last name is the last word with the particles before it; middle names stay in
-    the full name only; generational suffixes (Jr., III) stay in the full name, never in the
-    last name; credentials and pronouns are dropped.
-    """
-    tokens, suffixes = _tokens(raw or "")
-    if not tokens:
-        return Name(None, None, None)
-    full = " ".join(tokens + suffixes)
-    if len(tokens) == 1:
-        return Name(full, tokens[0], None)
-    start = len(tokens) - 1
-    while start > 1 and _key(tokens[start - 1]) in locales.NAME_PARTICLES:
-        start -= 1
-    return Name(full, tokens[0], " ".join(tokens[start:]))
-
-
-def join_name(first: str | None, last: str | None) -> Name:
-    """A name from separate first and last names (structured data): credentials and suffixes
-    are taken out of the last name, the split itself is kept."""
-    first_tokens, _ = _tokens(first or "")
-    last_tokens, suffixes = _tokens(last or "")
-    first_text = " ".join(first_tokens) or None
-    last_text = " ".join(last_tokens) or None
-    full = " ".join(first_tokens + last_tokens + suffixes) or None
-    return Name(full, first_text, last_text)

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.cli import print_json
+from backend.config import Settings
 from backend.config import load_settings
 from backend.email_lookup import InMemoryKnowledge
 from backend.email_lookup import LookupInputError
 from backend.email_lookup import build_finder
 from backend.infra.cache import make_cache
 from backend.lookups.known_emails import SqlKnowledge
+from backend.lookups.lookup import finder_settings
 from backend.store import Database
 from backend.store.models import Account
 
@@ -51,8 +53,9 @@ def find(
     settings = load_settings()
     with team_knowledge(settings, account) as knowledge:
         try:
-            cache = make_cache(settings.get("REDIS_URL"))
-            finder = build_finder(settings, cache, knowledge or InMemoryKnowledge())
+            cache = make_cache(settings.redis_url)
+            config = finder_settings(settings, verify=True)
+            finder = build_finder(config, cache, knowledge or InMemoryKnowledge())
         except NoResolverConfiguration as exc:
             raise DependencyFailed("no DNS resolver configured (set DNS_NAMESERVERS)") from exc
         except ValueError as exc:  # a malformed setting, e.g. DNS_NAMESERVERS or EMAIL_VERIFY
@@ -65,9 +68,9 @@ def find(
 
 
 @contextmanager
-def team_knowledge(settings: dict[str, Any], account: int | None) -> Iterator[Any]:
+def team_knowledge(settings: Settings, account: int | None) -> Iterator[Any]:
     """What the database knows (as the API's lookups use it), or None without a database."""
-    url = settings["DATABASE_URL"]
+    url = settings.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         if account is not None:
             raise BadInput(f"no database at {url}: team {account} is unknown")

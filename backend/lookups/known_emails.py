@@ -18,7 +18,10 @@ from backend.email_lookup.domains import is_personal_domain
 from backend.email_lookup.patterns import KnownAddress
 from backend.gh_index.index import known_work_emails
 from backend.gh_index.matching import normalize_email
+from backend.store.models import Contact
 from backend.store.models import KnownEmail
+
+BOUNCED = "bounced"  # a known_emails source: the address does not exist (hard bounce 5.1.x)
 
 
 class SqlKnowledge:
@@ -33,7 +36,11 @@ class SqlKnowledge:
         domain = domain.lower()
         rows = self.session.execute(
             select(KnownEmail.first_name, KnownEmail.last_name, KnownEmail.address)
-            .where(KnownEmail.account_id == self.account_id, KnownEmail.domain == domain)
+            .where(
+                KnownEmail.account_id == self.account_id,
+                KnownEmail.domain == domain,
+                KnownEmail.source != BOUNCED,
+            )
             .limit(defaults.EMAIL_KNOWN_ADDRESSES_MAX)
         ).all()
         pairs = [*rows, *known_work_emails(self.session, self.account_id, domain=domain)]
@@ -47,7 +54,11 @@ class SqlKnowledge:
         counts: Counter[str] = Counter()
         confirmed = self.session.execute(
             select(KnownEmail.domain, func.count())
-            .where(KnownEmail.account_id == self.account_id, KnownEmail.company_key == key)
+            .where(
+                KnownEmail.account_id == self.account_id,
+                KnownEmail.company_key == key,
+                KnownEmail.source != BOUNCED,
+            )
             .group_by(KnownEmail.domain)
         )
         for domain, count in confirmed:
@@ -92,3 +103,76 @@ def record_confirmed(
     )
     session.flush()
     return True
+
+
+def learn_from_reply(session: Session, account_id: int, address: str) -> bool:
+    """A contact wrote from `address`: it exists, and teaches its domain's pattern (the name
+    comes from the team's contact with that address). False when nothing was learned."""
+    address = normalize_email(address) or ""
+    contact = session.scalar(
+        select(Contact).where(Contact.account_id == account_id, Contact.email == address)
+    )
+    if contact is None or not contact.first_name or not contact.last_name:
+        return False
+    bounced = session.scalar(
+        select(KnownEmail).where(
+            KnownEmail.account_id == account_id,
+            KnownEmail.address == address,
+            KnownEmail.source == BOUNCED,
+        )
+    )
+    if bounced is not None:  # it bounced once, but a reply proves it works now
+        session.delete(bounced)
+        session.flush()
+    return record_confirmed(
+        session,
+        account_id,
+        address=address,
+        first=contact.first_name,
+        last=contact.last_name,
+        company=contact.company,
+        source="replied",
+    )
+
+
+def record_bounced(session: Session, account_id: int, address: str) -> bool:
+    """`address` hard-bounced as unknown: the finder never offers it again for this team."""
+    address = normalize_email(address) or ""
+    if not address:
+        return False
+    row = session.scalar(
+        select(KnownEmail).where(KnownEmail.account_id == account_id, KnownEmail.address == address)
+    )
+    if row is not None:
+        if row.source == BOUNCED:
+            return False
+        row.source = BOUNCED  # an address confirmed once can stop existing (people leave)
+    else:
+        session.add(
+            KnownEmail(
+                account_id=account_id,
+                address=address,
+                domain=address.rpartition("@")[2],
+                first_name="",
+                last_name="",
+                company_key=None,
+                source=BOUNCED,
+            )
+        )
+    session.flush()
+    return True
+
+
+def bounced_addresses(session: Session, account_id: int, addresses: list[str]) -> set[str]:
+    wanted = [a.lower() for a in addresses if a]
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(KnownEmail.address).where(
+                KnownEmail.account_id == account_id,
+                KnownEmail.source == BOUNCED,
+                KnownEmail.address.in_(wanted),
+            )
+        )
+    )

@@ -18,11 +18,17 @@ from sqlalchemy.orm import Session
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
+from backend.config import EmailVerify
+from backend.config import Settings
+from backend.email_lookup import Confidence
+from backend.email_lookup import FinderSettings
 from backend.email_lookup import KnownAddress
 from backend.email_lookup import LookupInputError
 from backend.email_lookup import build_finder
+from backend.gh_index.duplicate_check import GreenhouseStatus
 from backend.gh_index.duplicate_check import check_duplicates
 from backend.gh_index.duplicate_check import status
+from backend.gh_index.index import IndexStatus
 from backend.gh_index.index import index_state
 from backend.gh_index.index import is_fresh
 from backend.gh_index.matching import PersonKeys
@@ -35,6 +41,7 @@ from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
 from backend.linkedin_parse.urls import page_id
 from backend.lookups.known_emails import SqlKnowledge
+from backend.lookups.known_emails import bounced_addresses
 from backend.lookups.known_emails import record_confirmed
 from backend.store.models import CandidateIndexState
 from backend.store.models import Contact
@@ -56,9 +63,9 @@ class LaterWork(Protocol):
         """SMTP-verify the stored lookup's email."""
 
 
-TRUSTED_CONFIDENCE = ("verified", "probable")
+TRUSTED_CONFIDENCE = (Confidence.VERIFIED, Confidence.PROBABLE)
 
-NO_EMAIL = {"address": None, "confidence": "unknown", "domain": None, "alternatives": []}
+NO_EMAIL = {"address": None, "confidence": Confidence.UNKNOWN, "domain": None, "alternatives": []}
 
 
 def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) -> Profile:
@@ -81,6 +88,17 @@ class NoPersonFound(ParseError):
     """The page is a profile URL but no name could be read from it."""
 
 
+def finder_settings(settings: Settings, *, verify: bool) -> FinderSettings:
+    """The email finder's part of the settings; `verify` only where SMTP verification is on."""
+    return FinderSettings(
+        dns_nameservers=settings.dns_nameservers,
+        verify_smtp=verify and settings.email_verify == EmailVerify.SMTP,
+        smtp_probe_port=settings.smtp_probe_port,
+        helo_name=settings.smtp_helo_name,
+        allow_private_networks=settings.allow_private_networks,
+    )
+
+
 def find_email(
     session: Session,
     svc: Services,
@@ -93,7 +111,6 @@ def find_email(
     """The `email` object. A page view never probes SMTP (`verify=False`): that is queued."""
     if not (profile.first_name and profile.last_name and profile.company):
         return {**NO_EMAIL, "reason": "name or current company missing from the profile"}
-    settings = svc.settings if verify else {**svc.settings, "EMAIL_VERIFY": "off"}
 
     def remember(known: KnownAddress) -> None:
         record_confirmed(
@@ -107,7 +124,10 @@ def find_email(
         )
 
     finder = build_finder(
-        settings, svc.cache, SqlKnowledge(session, account_id), on_verified=remember
+        finder_settings(svc.settings, verify=verify),
+        svc.cache,
+        SqlKnowledge(session, account_id),
+        on_verified=remember,
     )
     try:
         result = finder.find(
@@ -119,15 +139,45 @@ def find_email(
         )
     except LookupInputError as exc:
         return {**NO_EMAIL, "reason": str(exc)}
-    return result.to_dict()
+    return without_bounced(session, account_id, result.to_dict())
+
+
+def without_bounced(session: Session, account_id: int, email: dict) -> dict:
+    """Addresses that hard-bounced for this team (read from a mailbox) are never offered."""
+    alternatives = email.get("alternatives", [])
+    bounced = bounced_addresses(
+        session, account_id, [email.get("address") or "", *(a["address"] for a in alternatives)]
+    )
+    if not bounced:
+        return email
+    kept = [a for a in alternatives if a["address"] not in bounced]
+    if email.get("address") not in bounced:
+        return {**email, "alternatives": kept}
+    reason = f"{email['address']} bounced (the address does not exist)"
+    if not kept:
+        return {
+            **email,
+            "address": None,
+            "confidence": "invalid",
+            "alternatives": [],
+            "reason": reason,
+        }
+    best, rest = kept[0], kept[1:]
+    return {
+        **email,
+        "address": best["address"],
+        "confidence": best["confidence"],
+        "alternatives": rest,
+        "reason": f"{reason}; next most likely",
+    }
 
 
 def needs_verification(svc: Services, email: dict) -> bool:
     """SMTP verification is on and this answer is still a guess worth checking."""
     return (
-        svc.settings.get("EMAIL_VERIFY") == "smtp"
+        svc.settings.email_verify == EmailVerify.SMTP
         and bool(email.get("address"))
-        and email.get("confidence") not in ("verified", "invalid")
+        and email.get("confidence") not in (Confidence.VERIFIED, Confidence.INVALID)
     )
 
 
@@ -170,11 +220,11 @@ def greenhouse_check(
     settings = integration_row(session, account_id)
     connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
     if connection is None:
-        return status("not_connected")
+        return status(GreenhouseStatus.NOT_CONNECTED)
     if not settings.dedupe:
-        return status("disabled")
+        return status(GreenhouseStatus.DISABLED)
     state = index_state(session, account_id)
-    if state.status in ("cold", "failed"):
+    if state.status in (IndexStatus.COLD, IndexStatus.FAILED):
         session.commit()  # the backfill task reads and writes the state row itself
         later.backfill(account_id)  # never waited for: the live check answers meanwhile
         session.refresh(state)
@@ -191,7 +241,7 @@ def greenhouse_check(
         person,
         finder=greenhouse_client(connection, svc, interactive=True).candidates,
         cache=svc.cache,
-        app_url=svc.settings["GREENHOUSE_APP_URL"],
+        app_url=svc.settings.greenhouse_app_url,
         index_fresh=is_fresh(state),
         deadline=deadline,
     )
@@ -202,7 +252,7 @@ def contact_view(session: Session, svc: Services, contact: Contact) -> dict[str,
     url = None
     if contact.gh_candidate_id:
         url = candidate_url(
-            svc.settings["GREENHOUSE_APP_URL"], contact.gh_candidate_id, contact.gh_application_id
+            svc.settings.greenhouse_app_url, contact.gh_candidate_id, contact.gh_application_id
         )
     return {
         "id": contact.id,

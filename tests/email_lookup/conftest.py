@@ -7,12 +7,15 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import fields
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from cachelib import SimpleCache
 
 from backend.email_lookup import EmailFinder
+from backend.email_lookup import FinderSettings
 from backend.email_lookup import InMemoryKnowledge
 from backend.email_lookup import build_finder
 from tests.support.fake_dns import FakeDNS
@@ -85,20 +88,24 @@ def clock() -> Clock:
     return Clock()
 
 
+SETTING_FIELDS = {f.name for f in fields(FinderSettings)}
+
+
 @pytest.fixture
 def make_finder(world: MailWorld, clock: Clock) -> Callable[..., EmailFinder]:
     def make(
         knowledge: InMemoryKnowledge | None = None, *, verify: bool = True, **overrides: Any
     ) -> EmailFinder:
-        settings = {
-            "DNS_NAMESERVERS": world.dns.address,
-            "EMAIL_VERIFY": "smtp" if verify else "off",
-            "SMTP_PROBE_PORT": world.port,
-            "ALLOW_PRIVATE_NETWORKS": True,
-            "SMTP_HELO_NAME": "verifier.sourcebridge.test",
-            "DNS_TIMEOUT": 1.0,
-        }
-        settings.update({k: overrides.pop(k) for k in list(overrides) if k.isupper()})
+        settings = FinderSettings(
+            dns_nameservers=world.dns.address,
+            dns_timeout=1.0,
+            verify_smtp=verify,
+            smtp_probe_port=world.port,
+            allow_private_networks=True,
+            helo_name="verifier.sourcebridge.test",
+        )
+        settings_fields = {k: overrides.pop(k) for k in list(overrides) if k in SETTING_FIELDS}
+        settings = replace(settings, **settings_fields)
         params = {
             "command_timeout": 1.0,
             "connect_timeout": 1.0,

@@ -57,7 +57,7 @@ def test_mx_hosts_sorted_by_preference(world, make_finder):
 def test_s17_dns_timeout_is_unknown_not_invalid_and_bounded(make_finder):
     silent = start_silent_udp()
     try:
-        finder = make_finder(verify=False, DNS_NAMESERVERS=silent.address, DNS_TIMEOUT=0.3)
+        finder = make_finder(verify=False, dns_nameservers=silent.address, dns_timeout=0.3)
         started = time.monotonic()
         result = finder.find("Jane", "Doe", domain="acme.test")
         assert time.monotonic() - started < 3
@@ -72,7 +72,7 @@ def test_s17_dns_timeout_is_unknown_not_invalid_and_bounded(make_finder):
 def test_dns_timeout_is_not_cached(make_finder):
     silent = start_silent_udp()
     try:
-        finder = make_finder(verify=False, DNS_NAMESERVERS=silent.address, DNS_TIMEOUT=0.2)
+        finder = make_finder(verify=False, dns_nameservers=silent.address, dns_timeout=0.2)
         finder.find("Jane", "Doe", domain="acme.test")
         asked = finder.resolver.queries
         finder.find("Jane", "Doe", domain="acme.test")
@@ -135,7 +135,7 @@ def test_provider_is_read_from_mx_suffix():
 def test_company_guessing_stops_at_the_first_dns_timeout(make_finder):
     silent = start_silent_udp()
     try:
-        finder = make_finder(verify=False, DNS_NAMESERVERS=silent.address, DNS_TIMEOUT=0.2)
+        finder = make_finder(verify=False, dns_nameservers=silent.address, dns_timeout=0.2)
         started = time.monotonic()
         result = finder.find("Jane", "Doe", company="Acme Robotics")
         assert (result.address, result.confidence) == (None, "unknown")

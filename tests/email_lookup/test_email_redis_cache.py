@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from backend.email_lookup import FinderSettings
 from backend.email_lookup import InMemoryKnowledge
 from backend.email_lookup import build_finder
 from backend.infra.cache import make_cache
@@ -32,13 +33,13 @@ def redis_cache():
 def test_lookup_cached_in_redis_is_served_to_another_worker(world, redis_cache, clock):
     box = world.mx("mx.acme.test", FakeMailbox(users={"jane.doe@acme.test"}))
     world.domain("acme.test", (10, "mx.acme.test"))
-    settings = {
-        "DNS_NAMESERVERS": world.dns.address,
-        "EMAIL_VERIFY": "smtp",
-        "SMTP_PROBE_PORT": world.port,
-        "ALLOW_PRIVATE_NETWORKS": True,
-        "DNS_TIMEOUT": 1.0,
-    }
+    settings = FinderSettings(
+        dns_nameservers=world.dns.address,
+        dns_timeout=1.0,
+        verify_smtp=True,
+        smtp_probe_port=world.port,
+        allow_private_networks=True,
+    )
     params = {"min_session_interval": 0.0, "command_timeout": 1.0, "clock": clock}
     one = build_finder(settings, redis_cache, InMemoryKnowledge(), **params)
     first = one.find("Jane", "Doe", domain="acme.test")

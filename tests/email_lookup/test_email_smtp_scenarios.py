@@ -289,7 +289,7 @@ def test_s21_one_session_per_server_at_a_time_and_at_most_five_rcpts(world, make
 
 def test_verifier_refuses_private_addresses_unless_allowed(world, make_finder):
     box = _acme(world, FakeMailbox(users={"jane.doe@acme.test"}))
-    result = make_finder(ALLOW_PRIVATE_NETWORKS=False).find("Jane", "Doe", domain="acme.test")
+    result = make_finder(allow_private_networks=False).find("Jane", "Doe", domain="acme.test")
     assert not box.sessions()
     assert "private address" in result.reason
     assert result.confidence == "possible"  # pattern only: no mailbox verdict

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from backend.__main__ import main
 from backend.accounts import cli as greenhouse_cli
+from backend.greenhouse.client import connect
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
 
@@ -96,10 +98,7 @@ def test_missing_credentials_exit_2(sb: SandboxHandle, tmp_path: Path) -> None:
 def test_unreachable_greenhouse_exits_1(
     sb: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = greenhouse_cli.load_settings
-    monkeypatch.setattr(
-        greenhouse_cli, "load_settings", lambda: {**real(), "GREENHOUSE_MAX_RETRIES": 0}
-    )
+    monkeypatch.setattr(greenhouse_cli, "connect", partial(connect, max_retries=0))
     dead = "http://127.0.0.1:9"
     result = run(
         ["greenhouse", "check"],

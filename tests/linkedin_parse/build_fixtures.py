@@ -79,6 +79,7 @@ class Role:
     location: str | None = None
     employment: str | None = None  # shown after the company ("Acme · Full-time")
     description: str | None = None
+    undated: bool = False  # the page shows no date line at all (start/end None, not current)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def expected(person: Person, url: str, source: str, layout: str, warnings=(), **
                     "company": job.company,
                     "start": role.start,
                     "end": role.end,
-                    "current": role.end is None,
+                    "current": role.end is None and not role.undated,
                     "location": role.location or (job.location if len(job.roles) > 1 else None),
                 }
             )
@@ -251,6 +252,16 @@ def recruiter_position(job: Job, role: Role, lang: str, dash: str) -> str:
         if role.description
         else ""
     )
+    dates = (
+        ""
+        if role.undated
+        else f"""<dt class="visually-hidden">Dates Employed</dt>
+   <dd class="background-entity__summary-definition--date-duration">
+    <span class="background-entity__date-range" data-test-position-entity-date-range="">{esc(date_range(role, lang, dash))}</span>
+    <span aria-hidden="true">•</span>
+    <span class="background-entity__duration" data-test-position-entity-duration="">{esc(duration(role, lang))}</span>
+   </dd>"""
+    )
     return f"""
 <li class="expandable-list-profile-core__list-item" data-test-position-list-container="">
  <div class="background-entity position-item" data-test-position-entity="">
@@ -261,12 +272,7 @@ def recruiter_position(job: Job, role: Role, lang: str, dash: str) -> str:
      <span class="text-highlighter__text">{highlight(role.title)}</span></a></h3>
    <dt class="visually-hidden">Company Name</dt>
    <dd class="background-entity__summary-definition--subtitle" data-test-position-entity-company-name="">{company_line}</dd>
-   <dt class="visually-hidden">Dates Employed</dt>
-   <dd class="background-entity__summary-definition--date-duration">
-    <span class="background-entity__date-range" data-test-position-entity-date-range="">{esc(date_range(role, lang, dash))}</span>
-    <span aria-hidden="true">•</span>
-    <span class="background-entity__duration" data-test-position-entity-duration="">{esc(duration(role, lang))}</span>
-   </dd>
+   {dates}
    {location}
    {description}
   </dl>
@@ -795,7 +801,7 @@ def build() -> None:
     # 1. Recruiter drawer over the search list: grouped roles, a current company, year-only dates.
     amelie = Person(
         display_name="Amélie Laurent-Dubois, PhD",
-        full="Amélie Laurent-Dubois",
+        full="Amélie Laurent-Dubois, PhD",
         first="Amélie",
         last="Laurent-Dubois",
         headline="Staff Engineer, Payments Infrastructure at Klarna",
@@ -832,7 +838,7 @@ def build() -> None:
     # 2. A second Recruiter person on the full page: particles, MBA, concurrent roles, no groups.
     johannes = Person(
         display_name="Johannes van der Berg, MBA",
-        full="Johannes van der Berg",
+        full="Johannes van der Berg, MBA",
         first="Johannes",
         last="van der Berg",
         headline="VP Sales EMEA | SaaS",
@@ -1177,7 +1183,7 @@ def build() -> None:
     # 10. Sales Navigator lead: grouped roles, "Mar 2023–Present" without spaces, no public URL.
     rahul = Person(
         display_name="Rahul Mehta, CFA",
-        full="Rahul Mehta",
+        full="Rahul Mehta, CFA",
         first="Rahul",
         last="Mehta",
         headline="Head of Partnerships at Revolut",
@@ -1248,6 +1254,80 @@ def build() -> None:
         "recruiter_drawer_italian",
         recruiter_page(giulia, drawer=True, rows=SEARCH_ROWS),
         expected(giulia, url, "recruiter", "recruiter.drawer"),
+    )
+
+    # 13. Recruiter drawer, Spanish interface: a title and letters shown with the name, two
+    # family names, and a role with no date line at all (only a location).
+    fernanda = Person(
+        display_name="Dra. María Fernanda Ruiz Gómez, MBA",
+        full="Dra. María Fernanda Ruiz Gómez, MBA",
+        first="María Fernanda",
+        last="Ruiz Gómez",
+        headline="Directora de Producto en Glovo",
+        location="Barcelona, Cataluña, España",
+        slug="mfernanda-ruiz-gomez",
+        lang="es",
+        jobs=[
+            Job("Glovo", [Role("Directora de Producto", "2022-04", None, "Barcelona, España")]),
+            Job("Asociación Techfem", [Role("Mentora", None, None, "Madrid", undated=True)]),
+            Job("Idealista", [Role("Product Manager", "2017-09", "2022-03", "Madrid, España")]),
+        ],
+    )
+    url = "https://www.linkedin.com/talent/hire/990/discover/recruiterSearch/profile/AEMAAAFerRu77"
+    write(
+        "recruiter_spanish_two_family_names",
+        recruiter_page(fernanda, drawer=True, rows=SEARCH_ROWS),
+        expected(fernanda, url, "recruiter", "recruiter.drawer"),
+    )
+
+    # 14. Sales Navigator, Portuguese interface: a title, two given names, "dos" in the family
+    # name.
+    joao = Person(
+        display_name="Prof. João Pedro Almeida dos Santos",
+        full="Prof. João Pedro Almeida dos Santos",
+        first="João Pedro",
+        last="Almeida dos Santos",
+        headline="Head de Dados | Itaú Unibanco",
+        location="São Paulo, São Paulo, Brasil",
+        slug=None,
+        lang="pt",
+        jobs=[
+            Job("Itaú Unibanco", [Role("Head de Dados", "2021-02", None, "São Paulo, Brasil")]),
+            Job("Ambev", [Role("Cientista de Dados", "2016-05", "2021-01", "São Paulo")]),
+        ],
+    )
+    url = "https://www.linkedin.com/sales/lead/ACwAAC9joAoPd5,NAME_SEARCH,Qx2p"
+    write(
+        "sales_navigator_portuguese_particles",
+        sales_page(joao),
+        expected(joao, url, "sales_navigator", "sales_navigator.lead"),
+    )
+
+    # 15. Recruiter profile page, German interface: titles and letters around three words, of
+    # which only the last is the family name (German names carry one), and an undated role.
+    hans = Person(
+        display_name="Prof. Dr. Hans Peter Brandt, PhD",
+        full="Prof. Dr. Hans Peter Brandt, PhD",
+        first="Hans Peter",
+        last="Brandt",
+        headline="Leiter Forschung bei Siemens Healthineers",
+        location="Erlangen, Bayern, Deutschland",
+        slug="hans-peter-brandt",
+        lang="de",
+        jobs=[
+            Job(
+                "Siemens Healthineers",
+                [Role("Leiter Forschung", "2019-10", None, "Erlangen, Deutschland", "Vollzeit")],
+            ),
+            Job("Universität Würzburg", [Role("Gastdozent", None, None, "Würzburg", undated=True)]),
+            Job("Fraunhofer IIS", [Role("Gruppenleiter", "2012-01", "2019-09", "Erlangen")]),
+        ],
+    )
+    url = "https://www.linkedin.com/talent/profile/AEMAAAHaPeBr42"
+    write(
+        "recruiter_german_titles_and_letters",
+        recruiter_page(hans, drawer=False),
+        expected(hans, url, "recruiter", "recruiter.page"),
     )
 
 

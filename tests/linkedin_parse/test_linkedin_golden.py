@@ -77,7 +77,7 @@ def test_recruiter_reads_the_drawer_not_the_search_list_behind_it():
     page, expected = load("recruiter_grouped_roles")
     assert "Markus Weber" in page  # the first search row, rendered before the drawer
     profile = parse_profile(page, expected["url"])
-    assert profile.full_name == "Amélie Laurent-Dubois"
+    assert profile.full_name == "Amélie Laurent-Dubois, PhD"
     assert profile.layout == "recruiter.drawer"
 
 

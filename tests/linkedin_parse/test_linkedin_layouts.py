@@ -191,3 +191,32 @@ def test_top_card_location_without_a_comma_is_found_by_its_place_in_the_card():
       <div>8:42 PM local time</div></section></main>"""
     profile = parse_profile(sales, SALES)
     assert (profile.headline, profile.location) == ("CFO at Wayne", "Gotham")
+
+
+def test_gen2_role_without_any_date_line_is_kept_and_a_group_header_is_no_role():
+    nested = "".join(
+        f"""<li><div data-view-name="profile-component-entity"><div class="t-bold">{twice(t)}</div>
+        <span class="t-14 t-normal t-black--light">{twice(d)}</span></div></li>"""
+        for t, d in (("Lead", "Apr 2021 - Present · 3 yrs"), ("Engineer", "Jan 2019 - Mar 2021"))
+    )
+    group = f"""<li class="pvs-list__paged-list-item"><div data-view-name="profile-component-entity">
+      <div class="t-bold">{twice("Globex")}</div>
+      <span class="t-14 t-normal">{twice("Full-time · 5 yrs 4 mos")}</span>
+      <div class="pvs-entity__sub-components"><ul>{nested}</ul></div></div></li>"""
+    undated = f"""<li class="pvs-list__paged-list-item"><div data-view-name="profile-component-entity">
+      <div class="t-bold">{twice("Mentor")}</div>
+      <span class="t-14 t-normal">{twice("Code Club · Volunteer")}</span>
+      <span class="t-14 t-normal t-black--light">{twice("Lyon, France")}</span></div></li>"""
+    single = f"""<li class="pvs-list__paged-list-item"><div data-view-name="profile-component-entity">
+      <div class="t-bold">{twice("Data Engineer")}</div>
+      <span class="t-14 t-normal">{twice("Acme")}</span>
+      <span class="t-14 t-normal t-black--light">{twice("Jun 2018 - Mar 2019")}</span></div></li>"""
+    page = f"""<main><section class="artdeco-card"><h1 class="text-heading-xlarge">Jane Doe</h1>
+      </section><section class="artdeco-card"><div id="experience"></div><h2>{twice("Experience")}</h2>
+      <ul>{group}{undated}{single}</ul></section></main>"""
+    assert positions(parse_profile(page, VANILLA)) == [
+        ("Lead", "Globex", "2021-04", None, True, None),
+        ("Engineer", "Globex", "2019-01", "2021-03", False, None),
+        ("Mentor", "Code Club", None, None, False, "Lyon, France"),
+        ("Data Engineer", "Acme", "2018-06", "2019-03", False, None),
+    ]

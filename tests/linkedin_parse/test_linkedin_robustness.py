@@ -12,6 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from backend.defaults import MAX_SNAPSHOT_BYTES
+from backend.linkedin_parse import PageTooComplex
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import SnapshotTooLarge
 from backend.linkedin_parse import parse_profile
@@ -88,8 +89,10 @@ def test_mutated_fixture_pages_never_raise(page, cut, insert_at, junk, url):
     assert isinstance(profile, Profile)
 
 
-def test_deep_nesting_and_broken_json_islands_give_warnings_not_errors():
-    html = "<div>" * 5000 + "x" + "<code>" + "[" * 100_000 + "</code>"
+def test_deep_nesting_is_refused_and_broken_json_islands_give_warnings():
+    with pytest.raises(PageTooComplex):
+        parse_profile("<div>" * 5000 + "x", URLS[1])
+    html = "<div>" * 200 + "x" + "<code>" + "[" * 100_000 + "</code>"
     profile = parse_profile(html, URLS[1])
     assert "no positions found" in profile.warnings
 

@@ -1,4 +1,4 @@
-"""Text rules: date ranges in seven UI languages, durations, companies, places and names."""
+"""Text rules: date ranges in seven UI languages, durations, companies and places."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import pytest
 
 from backend.linkedin_parse.text import company_name
 from backend.linkedin_parse.text import is_duration
-from backend.linkedin_parse.text import join_name
 from backend.linkedin_parse.text import parse_date_line
 from backend.linkedin_parse.text import place
-from backend.linkedin_parse.text import split_name
 
 
 @pytest.mark.parametrize(
@@ -87,40 +85,3 @@ def test_company_loses_employment_type_suffixes(text, expected):
 def test_place_drops_separators_and_workplace_type():
     assert place("· Paris, France · Hybrid") == "Paris, France"
     assert place("Remote") == "Remote"
-
-
-@pytest.mark.parametrize(
-    ("raw", "full", "first", "last"),
-    [
-        ("Jean-Luc van der Berg", "Jean-Luc van der Berg", "Jean-Luc", "van der Berg"),
-        (
-            "Dr. Amélie Laurent-Dubois, PhD, MBA",
-            "Amélie Laurent-Dubois",
-            "Amélie",
-            "Laurent-Dubois",
-        ),
-        ("John Smith, CFP®, CFA", "John Smith", "John", "Smith"),
-        ("Anne Müller MBA", "Anne Müller", "Anne", "Müller"),
-        ("Martin Luther King Jr.", "Martin Luther King Jr.", "Martin", "King"),
-        ("Chloé Martin (elle)", "Chloé Martin", "Chloé", "Martin"),
-        ("Lucía de la Vega", "Lucía de la Vega", "Lucía", "de la Vega"),
-        ("Cher", "Cher", "Cher", None),
-        ("Jane Doe · 3rd", "Jane Doe", "Jane", "Doe"),
-        ("Jane🚀 Doe ✅", "Jane Doe", "Jane", "Doe"),
-        ("Núria Col·lell", "Núria Col·lell", "Núria", "Col·lell"),
-        ("Yuki Tanaka / 田中ゆき", "Yuki Tanaka", "Yuki", "Tanaka"),
-        ("", None, None, None),
-    ],
-)
-def test_name_split_keeps_particles_and_drops_credentials(raw, full, first, last):
-    name = split_name(raw)
-    assert (name.full, name.first, name.last) == (full, first, last)
-
-
-def test_structured_first_and_last_names_keep_their_split():
-    name = join_name("María José", "García López, PhD")
-    assert (name.full, name.first, name.last) == (
-        "María José García López",
-        "María José",
-        "García López",
-    )

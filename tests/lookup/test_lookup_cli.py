@@ -9,14 +9,15 @@ from click.testing import CliRunner
 from backend.__main__ import main
 from tests.lookup.test_lookup_index import account_id_of
 from tests.lookup.test_lookup_index import indexed_ids
+from tests.support.apps import settings_of
 
 
 def saved_connection_env(gh_app, sandbox) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
     """A CLI environment with no GREENHOUSE_* credentials, only the app's database."""
     return {
-        "DATABASE_URL": gh_app.config["DATABASE_URL"],
-        "SECRET_KEY": gh_app.config["SECRET_KEY"],
-        "SOURCEBRIDGE_INSTANCE": str(gh_app.config["INSTANCE_DIR"]),
+        "DATABASE_URL": settings_of(gh_app).database_url,
+        "SECRET_KEY": settings_of(gh_app).secret_key,
+        "SOURCEBRIDGE_INSTANCE": str(settings_of(gh_app).instance_dir),
         "GREENHOUSE_API_URL": sandbox.base_url,
         "GREENHOUSE_AUTH_URL": sandbox.base_url,
         "GREENHOUSE_CLIENT_ID": None,

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 from sqlalchemy import text
 
 from backend.store.database import normalize_url
+from tests.support.apps import settings_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,9 +51,9 @@ def run_queued_backfill(env: dict[str, str], database_url: str, account_id: int)
 def worker_env(gh_app, sandbox, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "QUEUE_NAME")}
     env.update(
-        DATABASE_URL=gh_app.config["DATABASE_URL"],
-        SECRET_KEY=gh_app.config["SECRET_KEY"],
-        SOURCEBRIDGE_INSTANCE=str(gh_app.config["INSTANCE_DIR"]),
+        DATABASE_URL=settings_of(gh_app).database_url,
+        SECRET_KEY=settings_of(gh_app).secret_key,
+        SOURCEBRIDGE_INSTANCE=str(settings_of(gh_app).instance_dir),
         PYTHONPATH=str(ROOT),
         **{k: str(v) for k, v in sandbox.settings().items()},
         **extra,
@@ -65,8 +66,8 @@ def test_a_queued_task_runs_in_a_separate_worker_on_the_sqlite_queue(gh_app, gh_
 
     account_id = account_id_of(gh_app)
     env = worker_env(gh_app, sandbox)
-    assert run_queued_backfill(env, gh_app.config["DATABASE_URL"], account_id) == "ready"
-    assert (Path(gh_app.config["INSTANCE_DIR"]) / "queue.db").exists()
+    assert run_queued_backfill(env, settings_of(gh_app).database_url, account_id) == "ready"
+    assert (Path(settings_of(gh_app).instance_dir) / "queue.db").exists()
 
 
 @pytest.mark.redis
@@ -79,4 +80,4 @@ def test_a_queued_task_runs_in_a_separate_worker_on_the_redis_queue(
     env = worker_env(
         gh_app, sandbox, REDIS_URL=redis_url, QUEUE_NAME=f"sbtest-{secrets.token_hex(4)}"
     )
-    assert run_queued_backfill(env, gh_app.config["DATABASE_URL"], account_id) == "ready"
+    assert run_queued_backfill(env, settings_of(gh_app).database_url, account_id) == "ready"

@@ -1,0 +1,274 @@
+"""Reading a mailbox: INBOX, Junk and Sent, incrementally, into classified inbound messages.
+
+`poll_mailbox` reads what arrived since the stored cursors, stores one `inbound_messages` row per
+message (a UIDVALIDITY reset re-reads the recent days and skips Message-IDs already stored),
+advances the cursors, and returns the messages that need action. It flushes but does not
+commit: the edge applies the sequences' stop rules and commits both together, so a crash in
+between re-reads the same messages instead of losing them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+
+import imapclient
+from imapclient.imapclient import JUNK
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.infra.secrets_box import SecretUnreadable
+from backend.mailboxes import imap_read
+from backend.mailboxes.classify import Classification
+from backend.mailboxes.classify import classify
+from backend.mailboxes.context import MailContext
+from backend.mailboxes.inbound import InboundMessage
+from backend.mailboxes.oauth import OAuthError
+from backend.mailboxes.parse import parse_mail
+from backend.mailboxes.sending import SENT_CLASSIFICATION
+from backend.mailboxes.servers import HostRefused
+from backend.mailboxes.servers import Server
+from backend.mailboxes.service import credentials
+from backend.mailboxes.service import mark_auth_error
+from backend.store.models import InboundMessage as InboundRow
+from backend.store.models import Mailbox
+from backend.store.models import MailboxCursor
+
+log = logging.getLogger(__name__)
+
+IGNORED = "ignored"  # classification stored for mail that needs no action
+
+
+@dataclass(frozen=True)
+class AddressFeedback:
+    """What the email finder learns from the mailbox (wired by the edge: features do not import
+    each other). `replied(session, account_id, address)`: a person wrote from this address.
+    `bounced(...)`: the address does not exist (a 5.1.x hard bounce)."""
+
+    replied: Callable[[Session, int, str], None]
+    bounced: Callable[[Session, int, str], None]
+
+
+def _inbound(mailbox_id: int, c: Classification) -> InboundMessage:
+    return InboundMessage(
+        kind=c.kind,  # type: ignore[arg-type]
+        mailbox_id=mailbox_id,
+        from_addr=c.from_addr,
+        message_id=c.message_id,
+        in_reply_to=c.in_reply_to,
+        references=c.references,
+        subject=c.subject,
+        body_text=c.body_text,
+        received_at=c.received_at,
+        return_date=c.return_date,
+        bounced_address=c.bounced_address,
+        bounce_status=c.bounce_status,
+    )
+
+
+def _cursor(session: Session, mailbox_id: int, folder: str) -> MailboxCursor | None:
+    return session.get(MailboxCursor, (mailbox_id, folder))
+
+
+def _already_stored(session: Session, mailbox_id: int, folder: str, message_id: str | None) -> bool:
+    if not message_id:
+        return False
+    return (
+        session.scalar(
+            select(InboundRow.id).where(
+                InboundRow.mailbox_id == mailbox_id,
+                InboundRow.folder == folder,
+                InboundRow.message_id == message_id,
+            )
+        )
+        is not None
+    )
+
+
+def _store(
+    session: Session,
+    mailbox: Mailbox,
+    read: imap_read.FolderRead,
+    fetched: imap_read.Fetched,
+    classification: str,
+    c: Classification | None,
+    message_id: str | None,
+) -> None:
+    if c is None:  # a Sent copy: only what reconciliation needs
+        mail = parse_mail(fetched.raw)
+        row = InboundRow(
+            message_id=message_id,
+            in_reply_to=mail.in_reply_to,
+            references=" ".join(mail.references) or None,
+            from_addr=mail.from_addr,
+            subject=mail.subject,
+            received_at=fetched.internal_date or mail.date,
+            data={},
+        )
+    else:
+        row = InboundRow(
+            message_id=c.message_id,
+            in_reply_to=c.in_reply_to,
+            references=" ".join(c.references) or None,
+            from_addr=c.from_addr,
+            subject=c.subject,
+            received_at=c.received_at,
+            data={k: v for k, v in c.as_dict().items() if k in _KEPT},
+        )
+    row.mailbox_id, row.folder = mailbox.id, read.folder
+    row.uidvalidity, row.uid, row.classification = read.uidvalidity, fetched.uid, classification
+    session.add(row)
+
+
+def _store_unreadable(
+    session: Session,
+    mailbox: Mailbox,
+    read: imap_read.FolderRead,
+    fetched: imap_read.Fetched,
+    exc: Exception,
+) -> None:
+    session.add(
+        InboundRow(
+            mailbox_id=mailbox.id,
+            folder=read.folder,
+            uidvalidity=read.uidvalidity,
+            uid=fetched.uid,
+            classification=IGNORED,
+            received_at=fetched.internal_date,
+            data={"reason": f"unreadable: {type(exc).__name__}"},
+        )
+    )
+
+
+_KEPT = ("reason", "body_text", "return_date", "bounced_address", "bounce_status")
+
+
+def _advance(session: Session, mailbox_id: int, read: imap_read.FolderRead) -> None:
+    cursor = _cursor(session, mailbox_id, read.folder)
+    if cursor is None:
+        session.add(
+            MailboxCursor(
+                mailbox_id=mailbox_id,
+                folder=read.folder,
+                uidvalidity=read.uidvalidity,
+                last_uid=read.last_uid,
+            )
+        )
+    else:
+        cursor.uidvalidity, cursor.last_uid = read.uidvalidity, read.last_uid
+
+
+def _folders(client: imapclient.IMAPClient, mailbox: Mailbox) -> tuple[list[str], str | None]:
+    inbound = ["INBOX"]
+    junk = client.find_special_folder(JUNK)
+    if junk:
+        inbound.append(str(junk))
+    sent = mailbox.sent_folder or imap_read.sent_folder(client)
+    mailbox.sent_folder = sent
+    return inbound, sent
+
+
+def poll_mailbox(
+    session: Session,
+    mailbox_id: int,
+    now: datetime | None,
+    ctx: MailContext,
+    feedback: AddressFeedback | None = None,
+) -> list[InboundMessage]:
+    """New replies, auto-replies, bounces and unsubscribe requests since the last poll."""
+    now = now or datetime.now(UTC)
+    mailbox = session.get(Mailbox, mailbox_id)
+    if mailbox is None or mailbox.status == "auth_error":
+        return []
+    try:
+        creds = credentials(mailbox, ctx, now)
+    except (OAuthError, SecretUnreadable) as exc:
+        log.warning("mailbox %s: no usable credentials: %s", mailbox_id, exc)
+        return []
+    found: list[InboundMessage] = []
+    try:
+        with imap_read.connect(Server.from_dict(mailbox.imap), creds.imap, ctx.network) as client:
+            inbound_folders, sent = _folders(client, mailbox)
+            for folder in inbound_folders:
+                found += _read_inbound(session, client, mailbox, folder, now)
+            if sent:
+                _read_sent(session, client, mailbox, sent, now)
+    except imapclient.exceptions.LoginError as exc:
+        mark_auth_error(mailbox, f"IMAP login refused: {exc}")
+        session.flush()
+        return []
+    except (HostRefused, *imap_read.IMAPError) as exc:
+        log.warning("mailbox %s: poll failed: %s", mailbox_id, exc)
+        session.flush()
+        return found
+    if feedback is not None:
+        _teach(session, mailbox.account_id, found, feedback)
+    session.flush()
+    return found
+
+
+def _read_inbound(
+    session: Session,
+    client: imapclient.IMAPClient,
+    mailbox: Mailbox,
+    folder: str,
+    now: datetime,
+) -> list[InboundMessage]:
+    cursor = _cursor(session, mailbox.id, folder)
+    read = imap_read.read_folder(
+        client, folder, (cursor.uidvalidity, cursor.last_uid) if cursor else None, now=now
+    )
+    found = []
+    for fetched in read.messages:
+        try:
+            c = classify(
+                fetched.raw, received_at=fetched.internal_date, own_address=mailbox.address
+            )
+        except (RecursionError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            # a message the parser cannot read must not stall the mailbox: the cursor moves on
+            log.warning("mailbox %s: unreadable message uid %s: %s", mailbox.id, fetched.uid, exc)
+            _store_unreadable(session, mailbox, read, fetched, exc)
+            continue
+        if read.reset and _already_stored(session, mailbox.id, folder, c.message_id):
+            continue
+        _store(session, mailbox, read, fetched, c.kind or IGNORED, c, c.message_id)
+        if c.kind is not None:
+            found.append(_inbound(mailbox.id, c))
+    _advance(session, mailbox.id, read)
+    return found
+
+
+def _read_sent(
+    session: Session, client: imapclient.IMAPClient, mailbox: Mailbox, folder: str, now: datetime
+) -> None:
+    cursor = _cursor(session, mailbox.id, folder)
+    read = imap_read.read_folder(
+        client, folder, (cursor.uidvalidity, cursor.last_uid) if cursor else None, now=now
+    )
+    for fetched in read.messages:
+        try:
+            mail = parse_mail(fetched.raw)
+        except (RecursionError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            _store_unreadable(session, mailbox, read, fetched, exc)
+            continue
+        if read.reset and _already_stored(session, mailbox.id, folder, mail.message_id):
+            continue
+        _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, None, mail.message_id)
+    _advance(session, mailbox.id, read)
+
+
+def _teach(
+    session: Session, account_id: int, found: list[InboundMessage], feedback: AddressFeedback
+) -> None:
+    for message in found:
+        if message.kind == "reply" and message.from_addr:
+            feedback.replied(session, account_id, message.from_addr)
+        elif (
+            message.kind == "bounce_hard"
+            and message.bounced_address
+            and (message.bounce_status or "").startswith("5.1.")
+        ):
+            feedback.bounced(session, account_id, message.bounced_address)

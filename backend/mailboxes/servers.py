@@ -1,0 +1,91 @@
+"""How to reach a mailbox's SMTP and IMAP servers, and the rule on which hosts may be reached.
+
+Mail hosts follow the same private-network rule as every other outbound connection (the email
+finder's SMTP verifier): no private, loopback or link-local address unless ALLOW_PRIVATE_NETWORKS,
+and `security: none` (credentials in clear) only then too.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Literal
+
+from backend import defaults
+from backend.email_lookup.dns_check import is_public_ip
+
+Security = Literal["starttls", "tls", "none"]
+SECURITIES = ("starttls", "tls", "none")
+
+
+class HostRefused(Exception):
+    """The configured host may not be reached (private address, or no TLS where TLS is due)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    host: str
+    port: int
+    security: Security
+    username: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Server:
+        return cls(
+            host=str(data["host"]),
+            port=int(data["port"]),
+            security=data.get("security", "starttls"),
+            username=str(data.get("username") or ""),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "security": self.security,
+            "username": self.username,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A password, or an OAuth access token for XOAUTH2. Never logged (repr hides both)."""
+
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Network:
+    allow_private: bool = False
+    tls_context: ssl.SSLContext | None = None  # tests inject one that trusts their certificate
+    smtp_timeout: float = defaults.MAIL_SMTP_TIMEOUT.total_seconds()
+    imap_timeout: float = defaults.MAIL_IMAP_TIMEOUT.total_seconds()
+
+    def context(self) -> ssl.SSLContext:
+        return self.tls_context or ssl.create_default_context()
+
+
+def check_host(server: Server, network: Network) -> None:
+    """Raise HostRefused when the rule forbids this server (checked before every connection)."""
+    if server.security not in SECURITIES:
+        raise HostRefused(f"unknown security {server.security!r}")
+    if network.allow_private:
+        return
+    if server.security == "none":
+        raise HostRefused("a connection without TLS is only allowed on private test networks")
+    try:
+        infos = socket.getaddrinfo(server.host, server.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise HostRefused(f"{server.host} does not resolve ({exc})") from exc
+    for info in infos:
+        if not is_public_ip(str(info[4][0])):
+            raise HostRefused(f"{server.host} is on a private address")
+
+
+def xoauth2_string(username: str, access_token: str) -> str:
+    """The XOAUTH2 initial response before base64 (Google and Microsoft document the same)."""
+    return f"user={username}\x01auth=Bearer {access_token}\x01\x01"

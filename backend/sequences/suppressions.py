@@ -1,0 +1,88 @@
+"""Addresses and domains the team never emails again (unsubscribed, bounced, blocked)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.store.models import Suppression
+
+REASONS = ("unsubscribed", "bounced", "blocked")
+
+
+class SuppressionError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+def normalise(value: str) -> tuple[str, str]:
+    """(kind, value): an address or a bare domain, lower-cased."""
+    cleaned = value.strip().lower().lstrip("@")
+    if not cleaned or len(cleaned) > 320 or any(c.isspace() for c in cleaned):
+        raise SuppressionError("value", "give an email address or a domain")
+    if "@" in cleaned:
+        local, _, domain = cleaned.rpartition("@")
+        if not local or "." not in domain:
+            raise SuppressionError("value", "not an email address")
+        return "email", cleaned
+    if "." not in cleaned:
+        raise SuppressionError("value", "not a domain")
+    return "domain", cleaned
+
+
+def suppression_reason(session: Session, account_id: int, email: str) -> str | None:
+    """Why this address may not be emailed (its own entry, else its domain's), or None."""
+    address = email.strip().lower()
+    domain = address.rpartition("@")[2]
+    rows = session.execute(
+        select(Suppression.kind, Suppression.reason).where(
+            Suppression.account_id == account_id, Suppression.value.in_([address, domain])
+        )
+    ).all()
+    for kind, reason in sorted(rows, key=lambda row: row[0] != "email"):
+        return reason if kind == "email" else f"{reason} (domain)"
+    return None
+
+
+def suppress(
+    session: Session,
+    account_id: int,
+    value: str,
+    reason: str,
+    now: datetime,
+    created_by: int | None = None,
+) -> Suppression:
+    """Add (or keep) a suppression; an existing entry keeps its first reason."""
+    if reason not in REASONS:
+        raise SuppressionError("reason", f"one of {', '.join(REASONS)}")
+    kind, cleaned = normalise(value)
+    existing = session.scalars(
+        select(Suppression).where(
+            Suppression.account_id == account_id, Suppression.value == cleaned
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    row = Suppression(
+        account_id=account_id,
+        kind=kind,
+        value=cleaned,
+        reason=reason,
+        created_by=created_by,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another transaction added it first
+        return session.scalars(
+            select(Suppression).where(
+                Suppression.account_id == account_id, Suppression.value == cleaned
+            )
+        ).one()
+    return row
