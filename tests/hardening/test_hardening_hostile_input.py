@@ -242,7 +242,7 @@ def test_a_token_over_its_request_limit_gets_429_with_retry_after(limited):
     someone_else = make_user(one, "other@example.com")[1]
     auth = {"Authorization": f"Bearer {token}"}
     # With Redis, the two apps (workers) count together; in-process each counts its own.
-    shared = bool(one.config["REDIS_URL"])
+    shared = bool(one.extensions["sourcebridge"].settings.redis_url)
     clients = [one.test_client(), other.test_client() if shared else one.test_client()]
     statuses = [clients[i % 2].get("/api/v1/me", headers=auth).status_code for i in range(3)]
     assert statuses == [200, 200, 200]
