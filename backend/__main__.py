@@ -6,11 +6,8 @@ Core commands live here; each feature package contributes its own click group (`
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from backend import defaults
 from backend.accounts.cli import greenhouse
 from backend.accounts.users import DuplicateUser
 from backend.accounts.users import InvalidEmail
@@ -18,6 +15,7 @@ from backend.accounts.users import create_user
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.config import load_settings
+from backend.config import private_files
 from backend.config import secure_instance_dir
 from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
@@ -31,7 +29,6 @@ from backend.store.migrations import upgrade
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Sourcebridge: LinkedIn sourcing, email lookup and Greenhouse sync, self-hosted."""
-    os.umask(defaults.PROCESS_UMASK)
 
 
 @main.command()
@@ -67,7 +64,8 @@ def migrate() -> None:
     settings = load_settings()
     secure_instance_dir(settings.instance_dir)
     try:
-        upgrade(settings.database_url)
+        with private_files():
+            upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")

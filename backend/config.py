@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import fields
@@ -258,6 +260,17 @@ def _secret_key(instance_dir: Path) -> str:
     path.write_text(key)
     path.chmod(defaults.INSTANCE_FILE_MODE)
     return key
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files and folders made meanwhile are readable by this user only (SQLite's database, WAL
+    and journal files, the queue's database), whatever the caller's umask; then it is restored."""
+    previous = os.umask(defaults.PROCESS_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def secure_instance_dir(instance_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -87,6 +88,7 @@ def warn_unshared_secret_key(settings: Settings) -> None:
 
 def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None = None) -> None:
     settings = load_settings()
+    os.umask(defaults.PROCESS_UMASK)  # a server process: everything it writes is private
     secure_instance_dir(settings.instance_dir)
     warn_unshared_secret_key(settings)
     try:
@@ -133,6 +135,7 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
 
 def run_worker(*, threads: int | None) -> None:
     """A queue consumer: every task registered (by importing `backend.jobs`), one app bound."""
+    os.umask(defaults.PROCESS_UMASK)  # a server process: everything it writes is private
     secure_instance_dir(load_settings().instance_dir)
     app = create_app()
     warn_unshared_secret_key(app.extensions["sourcebridge"].settings)
