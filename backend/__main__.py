@@ -20,6 +20,8 @@ from backend.accounts.users import create_user
 from backend.cli import BadInput
 from backend.cli import DependencyFailed
 from backend.config import load_settings
+from backend.config import private_files
+from backend.config import secure_instance_dir
 from backend.gh_index.cli import index as greenhouse_index
 from backend.greenhouse.sandbox.cli import sandbox
 from backend.imports.cli import imports_group
@@ -39,12 +41,17 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="gunicorn workers")
-def serve(host: str, port: int, workers: int | None) -> None:
+@click.option(
+    "--unix-socket",
+    default=None,
+    help="listen on this unix socket instead of host:port (behind nginx, README)",
+)
+def serve(host: str, port: int, workers: int | None, unix_socket: str | None) -> None:
     """Migrate, then run the API behind gunicorn (and, embedded, the queue consumer)."""
     # Imported on use (here and in `worker`): importing the server makes the queue's storage.
     from backend.server import serve as run_server
 
-    run_server(host=host, port=port, workers=workers)
+    run_server(host=host, port=port, workers=workers, unix_socket=unix_socket)
 
 
 @main.command()
@@ -60,8 +67,11 @@ def worker(threads: int | None) -> None:
 def migrate() -> None:
     """Apply database migrations."""
 
+    settings = load_settings()
+    secure_instance_dir(settings.instance_dir)
     try:
-        upgrade(load_settings().database_url)
+        with private_files():
+            upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed dependency
         raise DependencyFailed(f"migration failed: {exc}") from exc
     click.echo("database is up to date")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import fields
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dotenv import dotenv_values
+from limits import parse as parse_rate
 
 from backend import defaults
 
@@ -60,6 +63,14 @@ def _url(value: Any) -> str:
 def _origins(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list | tuple) else str(value or "").split(",")
     return tuple(origin.strip() for origin in items if origin.strip())
+
+
+def _rate(value: Any) -> str:
+    try:
+        parse_rate(str(value))
+    except ValueError:
+        raise ValueError(f"not a rate such as '300/minute': {value!r}") from None
+    return str(value)
 
 
 def _email_verify(value: Any) -> EmailVerify:
@@ -152,7 +163,19 @@ class Settings:
         defaults.PUBLIC_URL,
     )
     api_rate_limit: str = setting(
-        "API_RATE_LIMIT", "requests per API token, e.g. 300/minute", str, defaults.API_RATE_LIMIT
+        "API_RATE_LIMIT", "requests per API token, e.g. 300/minute", _rate, defaults.API_RATE_LIMIT
+    )
+    lookup_budget_seconds: float = setting(
+        "LOOKUP_BUDGET_SECONDS",
+        "a lookup starts no new DNS guess or live Greenhouse question after this long",
+        float,
+        defaults.LOOKUP_TIME_BUDGET.total_seconds(),
+    )
+    token_cache_seconds: float = setting(
+        "TOKEN_CACHE_SECONDS",
+        "how long a worker reuses a token's user (a revocation takes effect within it)",
+        float,
+        defaults.TOKEN_CACHE_TTL.total_seconds(),
     )
     sequence_tick_seconds: float = setting(
         "SEQUENCE_TICK_SECONDS",
@@ -234,11 +257,32 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    instance_dir.mkdir(mode=defaults.INSTANCE_DIR_MODE, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     path.write_text(key)
-    path.chmod(0o600)
+    path.chmod(defaults.INSTANCE_FILE_MODE)
     return key
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files and folders made meanwhile are readable by this user only (SQLite's database, WAL
+    and journal files, the queue's database), whatever the caller's umask; then it is restored."""
+    previous = os.umask(defaults.PROCESS_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def secure_instance_dir(instance_dir: Path) -> None:
+    """The instance folder holds the database and the key that decrypts stored secrets: only
+    the user running Sourcebridge may enter it or read what is in it."""
+    instance_dir.mkdir(mode=defaults.INSTANCE_DIR_MODE, parents=True, exist_ok=True)
+    instance_dir.chmod(defaults.INSTANCE_DIR_MODE)
+    for child in instance_dir.iterdir():
+        if child.is_file() and not child.is_symlink():
+            child.chmod(defaults.INSTANCE_FILE_MODE)
 
 
 def _reject_unknown(names: Mapping[str, Any], where: str) -> None:

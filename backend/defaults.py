@@ -18,11 +18,62 @@ API_THREADS = 8
 API_REQUEST_TIMEOUT = timedelta(seconds=60)
 """gunicorn kills a request that runs longer than this."""
 
+# --- Slow clients (issue 10; backend/gunicorn_worker.py and deploy/nginx/sourcebridge.conf) ----
+HTTP_HEADER_TIMEOUT = timedelta(seconds=10)
+"""A request's headers must all arrive within this long (nginx: client_header_timeout)."""
+
+HTTP_BODY_IDLE_TIMEOUT = timedelta(seconds=10)
+"""A request body may pause this long between two reads (nginx: client_body_timeout)."""
+
+HTTP_BODY_TIMEOUT = timedelta(seconds=60)
+"""A request body must be whole this long after its headers (4 MB at ~0.5 Mbit/s)."""
+
+HTTP_SEND_TIMEOUT = timedelta(seconds=10)
+"""A response the client stops reading is abandoned after this long (nginx: send_timeout)."""
+
+HTTP_MAX_HEADER_BYTES = 32 * 1024
+"""Bytes. Request line + headers; more is a 431 (the extension sends well under 2 KB)."""
+
+API_MAX_CONNECTIONS = 1000
+"""Open connections per gunicorn worker (idle and buffering ones included); a slow client
+costs a buffer here, not a thread."""
+
 TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
 """A token's `last_used_at` is rewritten at most this often (a write per request costs)."""
 
+LOOKUP_TIME_BUDGET = timedelta(seconds=3)
+"""A lookup starts no new DNS guess or live Greenhouse question after this long; one already
+asked finishes within its own timeout (DNS 3 s, Greenhouse interactive 4 s)."""
+
+API_RATE_LIMIT = "300/minute"
+"""Requests per API token (fixed window, shared in Redis when configured); a 429 with
+Retry-After beyond it. Benchmarks raise it (API_RATE_LIMIT)."""
+
+MAX_JSON_DEPTH = 64
+"""Levels of nesting a JSON body may have (a profile or a sequence needs under 10; Python's
+parser fails near 1,000)."""
+
+MAX_DATABASE_ID = 2**63 - 1
+"""Largest id a path may carry (a BIGINT); a larger one is a 404 before any query."""
+
+TOKEN_CACHE_TTL = timedelta(seconds=5)
+"""How long a worker reuses a token -> user answer without a query: a revoked token, or a
+user's changed role, takes effect within this long."""
+
+TOKEN_CACHE_MAX_ENTRIES = 10_000
+"""Tokens remembered per worker at most (the cache is emptied when full)."""
+
 API_TOKEN_BYTES = 32
 """Bytes of randomness in a new API token (shown once, stored as a SHA-256 hash)."""
+
+# --- Files ---------------------------------------------------------------------------------
+PROCESS_UMASK = 0o077
+"""File mode mask of every `sourcebridge` process: what it creates (SQLite files, the queue's
+database, the generated key) is readable by its own user only."""
+
+INSTANCE_DIR_MODE = 0o700
+INSTANCE_FILE_MODE = 0o600
+"""Modes the instance folder and the files in it are set to when a server process starts."""
 
 # --- Database --------------------------------------------------------------------------------
 SQLITE_BUSY_TIMEOUT_MS = 15_000

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from backend.app import create_app
 from backend.cli import DependencyFailed
 from backend.config import Settings
 from backend.config import load_settings
+from backend.config import secure_instance_dir
 from backend.store import Database
 from backend.store.migrations import upgrade
 
@@ -38,6 +41,12 @@ class GunicornApp(BaseApplication):
 
     def load(self):  # type: ignore[no-untyped-def]
         return create_app()
+
+
+def freeze_startup_objects(_worker: Any) -> None:
+    """The app, its modules and tables are loaded for good: move them out of the garbage
+    collector's sight, so each collection a request triggers scans only what requests made."""
+    gc.freeze()
 
 
 def first_run_admin(settings: Settings, host: str, port: int) -> None:
@@ -81,8 +90,10 @@ def warn_unshared_secret_key(settings: Settings) -> None:
         )
 
 
-def serve(*, host: str, port: int, workers: int | None) -> None:
+def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None = None) -> None:
     settings = load_settings()
+    os.umask(defaults.PROCESS_UMASK)  # a server process: everything it writes is private
+    secure_instance_dir(settings.instance_dir)
     warn_unshared_secret_key(settings)
     try:
         upgrade(settings.database_url)
@@ -96,17 +107,25 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
         # The embedded default runs its queue consumer beside the API.
         consumer = subprocess.Popen([sys.executable, "-m", "backend", "worker"])
     # One process shares the in-process cache and rate limiter; with Redis, scale out.
+    bind = f"unix:{unix_socket}" if unix_socket else f"{host}:{port}"
     options = {
-        "bind": f"{host}:{port}",
+        "bind": bind,
         "workers": workers or (1 if embedded else 2),
-        "worker_class": "gthread",
+        # gthread that buffers each request whole before a thread runs it: slow clients cost a
+        # buffer, not a thread (people do expose `serve` without a proxy; DESIGN decision 13).
+        "worker_class": "backend.gunicorn_worker.BufferingThreadWorker",
         "threads": defaults.API_THREADS,
+        "worker_connections": defaults.API_MAX_CONNECTIONS,
+        # gunicorn's control socket would sit in ~/.gunicorn, shared by every instance on the host.
+        "control_socket_disable": True,
+        "post_worker_init": freeze_startup_objects,
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
         "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
         "loglevel": settings.log_level.lower(),
     }
-    click.echo(f"Sourcebridge API on http://{host}:{port} ({'embedded' if embedded else 'redis'})")
+    where = unix_socket or f"http://{host}:{port}"
+    click.echo(f"Sourcebridge API on {where} ({'embedded' if embedded else 'redis'})")
     try:
         GunicornApp(options).run()
     finally:
@@ -120,6 +139,8 @@ def serve(*, host: str, port: int, workers: int | None) -> None:
 
 def run_worker(*, threads: int | None) -> None:
     """A queue consumer: every task registered (by importing `backend.jobs`), one app bound."""
+    os.umask(defaults.PROCESS_UMASK)  # a server process: everything it writes is private
+    secure_instance_dir(load_settings().instance_dir)
     app = create_app()
     warn_unshared_secret_key(app.extensions["sourcebridge"].settings)
     jobs.bind_app(app)

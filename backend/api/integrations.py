@@ -45,8 +45,13 @@ blp = Blueprint(
 
 @blp.before_request
 def _admins_change_it() -> None:
-    """Only admins change the integration; checked before the body is read (no 422 hints)."""
-    if request.method == "PUT" and request.endpoint == "integrations.GreenhouseIntegration":
+    """Only admins change or test the integration; checked before the body is read (no 422
+    hints). The test acts as the integration's Greenhouse user and spends its rate budget."""
+    admin_only = {
+        ("PUT", "integrations.GreenhouseIntegration"),
+        ("POST", "integrations.GreenhouseConnectionTest"),
+    }
+    if (request.method, request.endpoint) in admin_only:
         require_admin()
 
 
@@ -138,7 +143,7 @@ class GreenhouseConnectionTest(MethodView):
     @blp.response(200, ConnectionTestSchema)
     @blp.doc(security=[{"bearer": []}])
     def post(self) -> dict[str, Any]:
-        """Test the connection: mint a token; the acting user, site admin, scopes that answer."""
+        """Test the connection (admins): mint a token; the acting user, site admin, scopes."""
         connection = team_connection(g.user.account_id)
         if connection is None:
             abort(409, message="Greenhouse is not connected: save a client id and secret first.")

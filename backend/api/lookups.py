@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import g
@@ -98,6 +99,7 @@ class Lookups(MethodView):
                 url=body["url"],
                 html=html,
                 profile=body.get("profile"),
+                deadline=time.monotonic() + svc.settings.lookup_budget_seconds,
             )
         except NotAProfilePage as exc:
             abort(422, message=str(exc), errors={"url": [str(exc)]})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from flask import request
@@ -14,9 +13,12 @@ from marshmallow import Schema
 from marshmallow import fields
 from sqlalchemy import select
 
+from backend import defaults
 from backend.accounts.integration import saved_webhook_secret
 from backend.gh_index.webhook_events import apply_event
 from backend.gh_index.webhook_events import signature_valid
+from backend.infra.json_limits import JsonRejected
+from backend.infra.json_limits import load_bounded_json
 from backend.infra.secrets_box import SecretUnreadable
 from backend.infra.services import db_session
 from backend.infra.services import services
@@ -62,26 +64,26 @@ def _signing_account(body: bytes, signature: str | None) -> int | None:
 class GreenhouseWebhook(MethodView):
     @blp.response(200, WebhookResultSchema)
     def post(self) -> dict[str, Any]:
-        """Apply a Greenhouse event to the duplicate-check index and the team's contacts
-        (idempotent by event id)."""
+        """Apply a Greenhouse event to the duplicate-check index and the team's contacts (once
+        per signed body)."""
         body = request.get_data(cache=True)
         account_id = _signing_account(body, request.headers.get("Signature"))
         if account_id is None:
             abort(401, message="Webhook signature is missing or does not match any secret.")
         try:
-            envelope = json.loads(body)
+            envelope = load_bounded_json(body, max_depth=defaults.MAX_JSON_DEPTH)
             action = str(envelope["action"])
             payload = envelope.get("payload") or {}
-        except (ValueError, KeyError, TypeError):
+        except JsonRejected as exc:
+            abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
+        except (ValueError, KeyError, TypeError, AttributeError):
             abort(400, message="Webhook body is not a Greenhouse envelope {action, payload}.")
         if action == "ping":
             return {"status": "ping", "action": action}
         session = db_session()
-        # Greenhouse names every delivery; without a name, the signed body itself is the name,
-        # so a captured request cannot be replayed either.
-        event_id = (
-            request.headers.get("Greenhouse-Event-ID") or f"body:{hashlib.sha256(body).hexdigest()}"
-        )[:200]
+        # A delivery is named by its signed body, not by Greenhouse-Event-ID: that header is not
+        # signed, so a captured delivery replayed under a new id is still the same delivery.
+        event_id = f"sha256:{account_id}:{hashlib.sha256(body).hexdigest()}"
         if session.get(WebhookEvent, event_id):
             return {"status": "duplicate", "action": action}
         session.add(WebhookEvent(event_id=event_id, account_id=account_id, action=action))

@@ -190,6 +190,8 @@ class EmailFinder:
         """`on_verified` is called with each address SMTP verification confirmed (e.g. to store
         it as a confirmed contact address), after which the domain's model is refreshed."""
         self.knowledge = knowledge
+        # Cached answers are built from the knowledge (one team's), so they are keyed by it.
+        self.scope = knowledge.cache_scope
         self.resolver = resolver
         self.verifier = verifier
         self.cache = cache
@@ -219,7 +221,7 @@ class EmailFinder:
             return
         self._models.pop(domain, None)
         if self.cache is not None:
-            key = f"email:gen:{domain}"
+            key = self._generation_key(domain)
             if not self.cache.add(key, 1, timeout=0):
                 self.cache.inc(key)
 
@@ -240,13 +242,15 @@ class EmailFinder:
         domain: str | None = None,
         company: str | None = None,
         full_name: str | None = None,
+        deadline: float | None = None,
     ) -> EmailResult:
+        """`deadline` (`time.monotonic()` seconds): no domain guess is checked after it."""
         variants = name_variants(first or "", last or "", full_name)
         if not variants:
             raise LookupInputError("a first and a last name (in Latin script) are needed")
         if not (domain or "").strip() and not (company or "").strip():
             raise LookupInputError("a domain or a company is needed")
-        chosen = self._choose_domain(domain, company)
+        chosen = self._choose_domain(domain, company, deadline)
         if chosen.domain is None:
             return EmailResult(None, Confidence.UNKNOWN, None, reason=chosen.note)
         d = chosen.domain
@@ -417,7 +421,9 @@ class EmailFinder:
         return res, ttl
 
     # -- domain choice ---------------------------------------------------------------------------
-    def _choose_domain(self, domain: str | None, company: str | None) -> _Domain:
+    def _choose_domain(
+        self, domain: str | None, company: str | None, deadline: float | None = None
+    ) -> _Domain:
         if (domain or "").strip():
             d = clean_domain(domain or "")
             if d is None:
@@ -430,12 +436,12 @@ class EmailFinder:
         name = (company or "").strip()
         key = company_key(name)
         if key is None:  # no words left to name a company by: nothing to cache under
-            return self._company_domain(name)
-        ckey = f"email:company:{key}"
+            return self._company_domain(name, deadline)
+        ckey = f"email:company:{self.scope}:{key}"
         cached = self._cache_get(ckey)
         if cached is not None:
             return _Domain(**cached)
-        chosen = self._company_domain(name)
+        chosen = self._company_domain(name, deadline)
         if not chosen.dns_unknown:
             self._cache_set(
                 ckey,
@@ -444,7 +450,7 @@ class EmailFinder:
             )
         return chosen
 
-    def _company_domain(self, company: str) -> _Domain:
+    def _company_domain(self, company: str, deadline: float | None = None) -> _Domain:
         seen = [
             (d, n)
             for d, n in self.knowledge.domains_for_company(company)
@@ -457,6 +463,9 @@ class EmailFinder:
         implicit: str | None = None
         unknown = False
         for g in guesses:
+            if deadline is not None and time.monotonic() >= deadline:
+                unknown = True  # out of time: not cached, so the next lookup guesses again
+                break
             mh = self.resolver.mail_hosts(g)
             if mh.status == MAIL_OK and not mh.implicit:
                 return _Domain(g, "guessed", f"domain {g} guessed from the company name (has MX)")
@@ -471,17 +480,24 @@ class EmailFinder:
             )
         if unknown:
             return _Domain(
-                None, "none", f"could not check domains for {company!r} (DNS did not answer)", True
+                None,
+                "none",
+                f"could not check domains for {company!r} (DNS did not answer in time)",
+                True,
             )
         return _Domain(None, "none", f"no mail domain found for {company!r}")
 
     # -- cache -----------------------------------------------------------------------------------
     def _result_key(self, domain: str, variants: list[NameVariant], mode: str | None = None) -> str:
         mode = mode or ("smtp" if self.verifier is not None else "pattern")
-        gen = self.cache.get(f"email:gen:{domain}") if self.cache is not None else None
+        gen = self.cache.get(self._generation_key(domain)) if self.cache is not None else None
         name = "|".join(f"{v.first}/{v.middle}/{v.last}" for v in variants[:3])
         digest = hashlib.sha256(name.encode()).hexdigest()[:24]  # no names in cache keys
-        return f"email:result:{mode}:{domain}:{gen or 0}:{digest}"
+        return f"email:result:{mode}:{self.scope}:{domain}:{gen or 0}:{digest}"
+
+    def _generation_key(self, domain: str) -> str:
+        """Bumped when the scope learns an address at `domain`: its cached results go stale."""
+        return f"email:gen:{self.scope}:{domain}"
 
     def _cache_get(self, key: str) -> Any:
         if self.cache is None:

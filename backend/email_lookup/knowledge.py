@@ -14,6 +14,10 @@ from backend.email_lookup.patterns import KnownAddress
 
 
 class DomainKnowledge(Protocol):
+    cache_scope: str
+    """Names whose knowledge this is (e.g. one team's): the finder keys every cached answer
+    built from it by this, so one team's addresses and companies never reach another team."""
+
     def known_addresses(self, domain: str) -> list[KnownAddress]:
         """Confirmed (replied, verified or in Greenhouse) addresses at a mail domain."""
         ...
@@ -26,7 +30,10 @@ class DomainKnowledge(Protocol):
 class InMemoryKnowledge:
     """Known addresses held in memory, each optionally tagged with the person's company."""
 
-    def __init__(self, entries: Iterable[tuple[KnownAddress, str | None]] = ()) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[KnownAddress, str | None]] = (), *, cache_scope: str = ""
+    ) -> None:
+        self.cache_scope = cache_scope
         self._by_domain: dict[str, list[KnownAddress]] = {}
         self._companies: dict[str, Counter[str]] = {}
         for known, company in entries:

@@ -8,6 +8,7 @@ or misses, cached. "Not connected" and "unavailable" are their own answers, neve
 from __future__ import annotations
 
 import logging
+import time
 from enum import StrEnum
 from typing import Any
 from typing import Protocol
@@ -64,12 +65,16 @@ def status(
 
 
 def _live_candidates(
-    finder: CandidateFinder, cache: Cache, account_id: int, email: str
-) -> list[dict[str, Any]]:
+    finder: CandidateFinder, cache: Cache, account_id: int, email: str, deadline: float | None
+) -> list[dict[str, Any]] | None:
+    """Greenhouse's candidates with this email (cached); None when not cached and the request
+    is out of time (`deadline`, monotonic seconds): no new question is started then."""
     key = f"gh-live:{account_id}:{email}"
     cached = cache.get(key)
     if cached is not None:
         return cached
+    if deadline is not None and time.monotonic() >= deadline:
+        return None
     rows = finder.find_by_email(email)
     cache.set(key, rows, timeout=int(defaults.LIVE_CHECK_TTL.total_seconds()))
     return rows
@@ -84,8 +89,11 @@ def check_duplicates(
     cache: Cache,
     app_url: str,
     index_fresh: bool,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """The `greenhouse` object of a LookupResult."""
+    """The `greenhouse` object of a LookupResult. Past `deadline` (monotonic seconds) no live
+    question is started: the check answers from what it has, "unavailable" if that proves
+    nothing."""
     if finder is None:
         return status(GreenhouseStatus.NOT_CONNECTED)
     if not (person.emails or person.linkedin_url or (person.name_key and person.company_key)):
@@ -101,9 +109,12 @@ def check_duplicates(
     if not strong or not index_fresh:
         for email in person.emails[: defaults.LIVE_CHECK_MAX_EMAILS]:
             try:
-                rows = _live_candidates(finder, cache, account_id, email)
+                rows = _live_candidates(finder, cache, account_id, email, deadline)
             except GreenhouseError as exc:
                 log.warning("live duplicate check failed: %s", exc)
+                live_failed = True
+                break
+            if rows is None:  # out of the request's time: a miss would prove nothing
                 live_failed = True
                 break
             learned += rows

@@ -31,6 +31,7 @@ from backend.store.models import CandidateIndexState
 from backend.store.models import IndexedCandidate
 from backend.store.models import IndexedEmail
 from backend.store.models import IndexedLinkedin
+from backend.store.models import IndexTombstone
 from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ def upsert_candidates(
     keys = list({k.candidate_id: k for k in map(candidate_keys, valid)}.values())
     if not keys:
         return 0
+    gone = buried(session, account_id, [k.candidate_id for k in keys])
+    keys = [k for k in keys if k.candidate_id not in gone]
+    if not keys:
+        return 0
     ids = [k.candidate_id for k in keys]
     for model in (IndexedEmail, IndexedLinkedin):
         session.execute(
@@ -117,18 +122,40 @@ def upsert_candidates(
     return len(keys)
 
 
-def remove_candidates(session: Session, account_id: int, candidate_ids: list[int]) -> None:
+def remove_candidates(
+    session: Session, account_id: int, candidate_ids: list[int], *, tombstone: str | None = None
+) -> None:
+    """Drop candidates from the index; with `tombstone` (why they are gone for good: deleted,
+    merged away, anonymised) they are never indexed again, whatever update arrives later."""
     for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate):
         session.execute(
             delete(model).where(
                 model.account_id == account_id, model.candidate_id.in_(candidate_ids)
             )
         )
+    if tombstone and candidate_ids:
+        rows = [
+            {"account_id": account_id, "candidate_id": cid, "reason": tombstone[:32]}
+            for cid in candidate_ids
+        ]
+        session.execute(_insert(session, IndexTombstone).on_conflict_do_nothing(), rows)
+
+
+def buried(session: Session, account_id: int, candidate_ids: list[int]) -> set[int]:
+    """Which of these candidates have a tombstone."""
+    return set(
+        session.scalars(
+            select(IndexTombstone.candidate_id).where(
+                IndexTombstone.account_id == account_id,
+                IndexTombstone.candidate_id.in_(candidate_ids),
+            )
+        )
+    )
 
 
 def clear_index(session: Session, account_id: int) -> None:
     """Forget the account's index (it now points at another Greenhouse): cold again."""
-    for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate):
+    for model in (IndexedEmail, IndexedLinkedin, IndexedCandidate, IndexTombstone):
         session.execute(delete(model).where(model.account_id == account_id))
     state = index_state(session, account_id)
     state.status, state.candidates_indexed, state.refreshed_through = IndexStatus.COLD, 0, None
@@ -166,39 +193,45 @@ def find_candidates(session: Session, account_id: int, person: PersonKeys) -> li
 
 
 def load_keys(session: Session, account_id: int, ids: list[int]) -> list[CandidateKeys]:
+    """The match keys of these candidates: plain rows (no ORM objects; this runs per page view)."""
     if not ids:
         return []
-    rows = session.scalars(
-        select(IndexedCandidate).where(
-            IndexedCandidate.account_id == account_id, IndexedCandidate.candidate_id.in_(ids)
-        )
+    rows = session.execute(
+        select(
+            IndexedCandidate.candidate_id,
+            IndexedCandidate.first_name,
+            IndexedCandidate.last_name,
+            IndexedCandidate.name_key,
+            IndexedCandidate.company_key,
+            IndexedCandidate.updated_at,
+        ).where(IndexedCandidate.account_id == account_id, IndexedCandidate.candidate_id.in_(ids))
     ).all()
     emails: dict[int, list[tuple[str, str | None]]] = {}
-    for row in session.scalars(
-        select(IndexedEmail).where(
+    for candidate_id, email, email_type in session.execute(
+        select(IndexedEmail.candidate_id, IndexedEmail.email, IndexedEmail.email_type).where(
             IndexedEmail.account_id == account_id, IndexedEmail.candidate_id.in_(ids)
         )
     ):
-        emails.setdefault(row.candidate_id, []).append((row.email, row.email_type))
+        emails.setdefault(candidate_id, []).append((email, email_type))
     urls: dict[int, list[str]] = {}
-    for row in session.scalars(
-        select(IndexedLinkedin).where(
+    for candidate_id, url in session.execute(
+        select(IndexedLinkedin.candidate_id, IndexedLinkedin.linkedin_url).where(
             IndexedLinkedin.account_id == account_id, IndexedLinkedin.candidate_id.in_(ids)
         )
     ):
-        urls.setdefault(row.candidate_id, []).append(row.linkedin_url)
+        urls.setdefault(candidate_id, []).append(url)
     return [
         CandidateKeys(
-            candidate_id=row.candidate_id,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            name_key=row.name_key,
-            company_key=row.company_key,
-            emails=tuple(emails.get(row.candidate_id, ())),
-            linkedin_urls=tuple(urls.get(row.candidate_id, ())),
-            updated_at=row.updated_at.isoformat() if row.updated_at else None,
+            candidate_id=candidate_id,
+            first_name=first_name,
+            last_name=last_name,
+            name_key=name_key,
+            company_key=company_key,
+            emails=tuple(emails.get(candidate_id, ())),
+            linkedin_urls=tuple(urls.get(candidate_id, ())),
+            updated_at=updated_at.isoformat() if updated_at else None,
         )
-        for row in rows
+        for candidate_id, first_name, last_name, name_key, company_key, updated_at in rows
     ]
 
 

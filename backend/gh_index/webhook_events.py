@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.gh_index.index import buried
 from backend.gh_index.index import parse_time
 from backend.gh_index.index import remove_candidates
 from backend.gh_index.index import upsert_candidates
@@ -48,7 +49,7 @@ def apply_event(
         loser = candidate_id_of(person)
         if loser is None:
             return "ignored"
-        remove_candidates(session, account_id, [loser])
+        remove_candidates(session, account_id, [loser], tombstone=action)
         winner = candidate_id_of({"id": person.get("new_candidate_id")})
         if action == "merge_candidate" and winner is not None:
             # The winner now carries the loser's emails: read it fresh from Greenhouse.
@@ -58,7 +59,7 @@ def apply_event(
         anonymized = candidate_id_of({"id": payload.get("candidate_id")})
         if anonymized is None:
             return "ignored"
-        remove_candidates(session, account_id, [anonymized])
+        remove_candidates(session, account_id, [anonymized], tombstone=action)
         return "applied"
     return "ignored"
 
@@ -67,6 +68,8 @@ def _upsert(session: Session, account_id: int, candidate: Any) -> str:
     candidate_id = candidate_id_of(candidate)
     if candidate_id is None:
         return "ignored"
+    if buried(session, account_id, [candidate_id]):
+        return "stale"  # deleted, merged away or anonymised: no update brings it back
     incoming = parse_time(candidate.get("updated_at"))
     stored = session.scalar(
         select(IndexedCandidate.updated_at).where(

@@ -15,7 +15,12 @@ from typing import Any
 from flask import request
 from flask_smorest import abort
 
+from backend import defaults
+from backend.infra.json_limits import JsonRejected
+from backend.infra.json_limits import load_bounded_json
+
 BODY_ERROR = "sourcebridge.body_error"
+READ_PIECE = 64 * 1024  # bytes read at a time from a chunked body
 
 
 class GzipBodyMiddleware:
@@ -36,11 +41,10 @@ class GzipBodyMiddleware:
 
     def _inflate(self, environ: dict[str, Any]) -> None:
         limit = self.limit()
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > limit:
+        raw = read_raw_body(environ, limit)
+        if raw is None:
             environ[BODY_ERROR] = (413, f"Request body is larger than {limit} bytes.")
             return
-        raw = environ["wsgi.input"].read(length) if length else b""
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             body = inflater.decompress(raw, limit + 1)
@@ -54,7 +58,27 @@ class GzipBodyMiddleware:
             return
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)  # now a plain body of known length
         del environ["HTTP_CONTENT_ENCODING"]
+
+
+def read_raw_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """The body as sent, or None when it is larger than `limit` bytes. A chunked body has no
+    Content-Length: it is read to its end (the server dechunks it), never past `limit` + 1."""
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        size = int(length)
+        return None if size > limit else stream.read(size)
+    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return b""
+    raw = bytearray()
+    while len(raw) <= limit:
+        piece = stream.read(min(READ_PIECE, limit + 1 - len(raw)))
+        if not piece:
+            return bytes(raw)
+        raw += piece
+    return None
 
 
 def reject_bad_body() -> None:
@@ -63,3 +87,20 @@ def reject_bad_body() -> None:
     if problem:
         status, message = problem
         abort(status, message=message)
+
+
+def reject_unbounded_json() -> None:
+    """`before_request` hook (after authentication): a JSON body under `/api/` nested too deep or
+    holding a lone surrogate is a 422 naming the field, before any view parses it. Malformed
+    JSON is left to the view's parser (its 400)."""
+    if not request.path.startswith("/api/") or not request.is_json:
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    try:
+        load_bounded_json(raw, max_depth=defaults.MAX_JSON_DEPTH)
+    except JsonRejected as exc:
+        abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
+    except ValueError:
+        return

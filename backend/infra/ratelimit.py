@@ -7,11 +7,17 @@ stricter than Greenhouse's fixed window, so staying under it never earns a 429.
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
+from limits import RateLimitItem
 from limits import RateLimitItemPerSecond
+from limits import parse
 from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from limits.strategies import MovingWindowRateLimiter
 
 
@@ -27,6 +33,12 @@ class RateLimiter:
         options = {"key_prefix": prefix} if redis_url else {}
         self._storage = storage_from_string(uri, **options)
         self._strategy = MovingWindowRateLimiter(self._storage)
+        # Request limits count every request, so they take the cheap fixed window: one INCR in
+        # Redis; in-process a plain counter (the limits memory store starts a timer thread per
+        # hit, which costs more than the rest of a small request).
+        self._shared = bool(redis_url)
+        self._fixed = FixedWindowRateLimiter(self._storage)
+        self._windows = LocalWindows()
 
     @staticmethod
     def _item(limit: int, window_seconds: float) -> RateLimitItemPerSecond:
@@ -73,6 +85,46 @@ class RateLimiter:
             waited += delay
         return waited
 
+    def hit(self, key: str, limit: str) -> int:
+        """Count one request against `limit` ("300/minute", fixed windows): 0 when it is within
+        the limit, else the whole seconds until the window resets (for `Retry-After`)."""
+        item = parse_limit(limit)
+        if not self._shared:
+            return self._windows.hit(key, item.amount, item.get_expiry(), time.time())
+        if self._fixed.hit(item, key):
+            return 0
+        reset_at = self._fixed.get_window_stats(item, key).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
     def reset(self, key: str | None = None) -> None:
         """Forget every counter (tests)."""
         self._storage.reset()
+
+
+@lru_cache(maxsize=16)
+def parse_limit(limit: str) -> RateLimitItem:
+    """ "300/minute" -> the limits item (raises ValueError when it is not a rate)."""
+    return parse(limit)
+
+
+class LocalWindows:
+    """Fixed-window counters in this process (the embedded default has one API process)."""
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._counts: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+        self._max_keys = max_keys
+
+    def hit(self, key: str, amount: int, window: float, now: float) -> int:
+        """0 when this hit is within `amount` per `window` seconds, else whole seconds to wait."""
+        start = now - now % window
+        with self._lock:
+            began, count = self._counts.get(key, (start, 0))
+            if began != start:
+                began, count = start, 0
+            if count >= amount:
+                return max(1, math.ceil(began + window - now))
+            if len(self._counts) >= self._max_keys:
+                self._counts = {k: v for k, v in self._counts.items() if v[0] == start}
+            self._counts[key] = (began, count + 1)
+        return 0

@@ -30,6 +30,7 @@ class SqlKnowledge:
     def __init__(self, session: Session, account_id: int) -> None:
         self.session = session
         self.account_id = account_id
+        self.cache_scope = f"team{account_id}"
 
     def known_addresses(self, domain: str) -> list[KnownAddress]:
         domain = domain.lower()

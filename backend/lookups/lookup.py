@@ -34,15 +34,19 @@ from backend.gh_index.index import is_fresh
 from backend.gh_index.matching import PersonKeys
 from backend.greenhouse.links import candidate_url
 from backend.infra.services import Services
+from backend.linkedin_parse import NotAProfilePage
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
 from backend.linkedin_parse import profile_from_dict
+from backend.linkedin_parse.urls import page_id
 from backend.lookups.known_emails import SqlKnowledge
 from backend.lookups.known_emails import bounced_addresses
 from backend.lookups.known_emails import record_confirmed
+from backend.store.models import CandidateIndexState
 from backend.store.models import Contact
 from backend.store.models import Enrollment
+from backend.store.models import GreenhouseIntegration
 from backend.store.models import Lookup
 from backend.store.models import User
 
@@ -65,7 +69,12 @@ NO_EMAIL = {"address": None, "confidence": Confidence.UNKNOWN, "domain": None, "
 
 
 def read_profile(url: str, html: str | None, profile: Mapping[str, Any] | None) -> Profile:
-    """The Profile from a snapshot or from structured data (raises the parser's ParseError)."""
+    """The Profile from a snapshot or from structured data (raises the parser's ParseError).
+
+    A structured profile's URL is held to the snapshot's rule (a LinkedIn profile page): it is
+    stored and shown back, so `javascript:` or any other page never gets in that way either."""
+    if html is None and page_id(url) is None:
+        raise NotAProfilePage(f"The URL {url[:200]!r} is not a LinkedIn profile page.")
     parsed = parse_profile(html, url) if html is not None else profile_from_dict(profile or {}, url)
     if not (parsed.full_name or parsed.first_name or parsed.last_name):
         raise NoPersonFound(
@@ -91,7 +100,13 @@ def finder_settings(settings: Settings, *, verify: bool) -> FinderSettings:
 
 
 def find_email(
-    session: Session, svc: Services, account_id: int, profile: Profile, *, verify: bool = False
+    session: Session,
+    svc: Services,
+    account_id: int,
+    profile: Profile,
+    *,
+    verify: bool = False,
+    deadline: float | None = None,
 ) -> dict:
     """The `email` object. A page view never probes SMTP (`verify=False`): that is queued."""
     if not (profile.first_name and profile.last_name and profile.company):
@@ -120,6 +135,7 @@ def find_email(
             profile.last_name,
             company=profile.company,
             full_name=profile.full_name,
+            deadline=deadline,
         )
     except LookupInputError as exc:
         return {**NO_EMAIL, "reason": str(exc)}
@@ -175,6 +191,21 @@ def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dic
     return row.email
 
 
+def load_account_context(session: Session, account_id: int) -> None:
+    """Read the account's integration row and index state in one query: the reads that follow
+    (`integration_row`, `connection_for`, `index_state`) find them in the session, no query."""
+    row = session.execute(
+        select(GreenhouseIntegration, CandidateIndexState)
+        .outerjoin(
+            CandidateIndexState,
+            CandidateIndexState.account_id == GreenhouseIntegration.account_id,
+        )
+        .where(GreenhouseIntegration.account_id == account_id)
+    ).first()
+    # The session's identity map holds objects weakly: keep them for the session's lifetime.
+    session.info["account_context"] = tuple(row) if row is not None else ()
+
+
 def greenhouse_check(
     session: Session,
     svc: Services,
@@ -182,7 +213,10 @@ def greenhouse_check(
     profile: Profile,
     email: dict,
     later: LaterWork,
+    *,
+    deadline: float | None = None,
 ) -> dict:
+    load_account_context(session, account_id)
     settings = integration_row(session, account_id)
     connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
     if connection is None:
@@ -209,6 +243,7 @@ def greenhouse_check(
         cache=svc.cache,
         app_url=svc.settings.greenhouse_app_url,
         index_fresh=is_fresh(state),
+        deadline=deadline,
     )
 
 
@@ -269,12 +304,16 @@ def run_lookup(
     url: str,
     html: str | None = None,
     profile: Mapping[str, Any] | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """Parse, find the email, check Greenhouse, store the lookup: the LookupResult."""
+    """Parse, find the email, check Greenhouse, store the lookup: the LookupResult.
+
+    `deadline` (a `time.monotonic()` value) is the request's time budget: past it no new domain
+    guess or live Greenhouse question is started, and the answer says what is missing."""
     parsed = read_profile(url, html, profile)
     account_id = user.account_id
-    email = find_email(session, svc, account_id, parsed)
-    greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later)
+    email = find_email(session, svc, account_id, parsed, deadline=deadline)
+    greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later, deadline=deadline)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
     row = Lookup(

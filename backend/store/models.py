@@ -227,7 +227,8 @@ class IndexedLinkedin(Base):
 
 
 class WebhookEvent(Base):
-    """Greenhouse deliveries already applied (idempotency by `Greenhouse-Event-ID`)."""
+    """Greenhouse deliveries already applied, named `sha256:<account>:<hash of the signed body>`
+    (the `Greenhouse-Event-ID` header is not signed, so it cannot name a delivery)."""
 
     __tablename__ = "gh_webhook_events"
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -597,3 +598,19 @@ class ImportItem(Base):
     name: Mapped[str | None] = mapped_column(String(400))
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Hardening (issue 10) ----------------------------------------------------------------------
+
+
+class IndexTombstone(Base):
+    """A Greenhouse candidate deleted, merged away or anonymised: never indexed again, so a
+    replayed or late update cannot bring it back as a false "Duplicate found"."""
+
+    __tablename__ = "gh_candidate_tombstones"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))  # delete_candidate | merge_candidate | ...
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
