@@ -149,12 +149,12 @@ def start_nginx(directory: Path, *, port: int, upstream_socket: Path) -> subproc
                 return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                raise AssertionError(f"nginx did not start: {process.stderr.read()!r}") from None
+                raise AssertionError(f"nginx did not start: {stop(process)!r}") from None
             time.sleep(0.05)
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> bytes:
+    """Stop the process group; returns what it wrote to a piped stderr (the pipe is closed)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -162,6 +162,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+    if process.stderr is None:
+        return b""
+    with process.stderr:
+        return process.stderr.read()
 
 
 def children(pid: int) -> list[int]:
