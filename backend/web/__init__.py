@@ -27,6 +27,7 @@ from backend.web import contacts  # noqa: F401
 from backend.web import integrations  # noqa: F401
 from backend.web import mailboxes  # noqa: F401
 from backend.web import sequences  # noqa: F401
+from backend.web import sync_log  # noqa: F401
 from backend.web import tasks  # noqa: F401
 from backend.web.blueprint import bp
 from backend.web.security import csrf
