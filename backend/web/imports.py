@@ -186,7 +186,7 @@ def imports_start():  # type: ignore[no-untyped-def]
             request_,
         )
     except ImportInputError as exc:
-        return _form_page(422, chosen=chosen, errors={exc.field: f"{exc.reason.capitalize()}."})
+        return _form_page(422, chosen=chosen, errors={exc.field: _sentence(exc.reason)})
     except GreenhouseError as exc:
         return _form_page(
             503, chosen=chosen, preview_problem=f"Greenhouse did not answer: {explain(exc)}"
@@ -195,6 +195,11 @@ def imports_start():  # type: ignore[no-untyped-def]
     import_run(row.id)
     flash("Import started." + (" It runs again every hour." if row.recurring else ""), "success")
     return redirect(url_for("web.import_progress", import_id=row.id))
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip().rstrip(".")
+    return f"{reason[:1].upper()}{reason[1:]}."
 
 
 def _owned(import_id: int) -> Import:
