@@ -158,7 +158,9 @@ def imports_preview():  # type: ignore[no-untyped-def]
             except GreenhouseError as exc:
                 problem = f"Greenhouse did not answer: {explain(exc)}"
     status = 422 if errors else 200
-    if is_htmx() and not errors:
+    if is_htmx():  # htmx swaps 2xx only: the missing choices are said in the preview region
+        if errors:
+            problem = " ".join(errors.values())
         return render_template("imports/_preview.html", preview=preview, problem=problem)
     return _form_page(
         status, chosen=chosen, errors=errors, preview=preview, preview_problem=problem

@@ -105,6 +105,15 @@ def test_missing_choices_are_422_with_aria_invalid_and_a_summary(people):
     assert "<title>Error: " in html
 
 
+def test_preview_with_htmx_says_what_is_missing_in_its_region(people):
+    member = people["member"]
+    member.get("/imports/new")
+    response = member.post("/imports/preview", {"job_id": ""}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "Choose an open job." in html and "Choose one of your team" in html
+
+
 def test_a_closed_or_unknown_job_is_refused_with_the_field(people):
     member = people["member"]
     member.get("/imports/new")
