@@ -67,14 +67,24 @@ def test_sync_log_retry_works_without_javascript(browser, live, admin_state):
     context.close()
 
 
-def test_import_from_greenhouse_preview_start_and_progress(live, admin_page, sandbox):
-    page, guard = admin_page
-    job = add_job(sandbox.state, "Site Reliability Engineer")
-    fill_job(sandbox.state, job, 4, no_email_every=4)
+@pytest.fixture(scope="module")
+def jobs(live, sandbox) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Jobs and a sequence made before any page lists jobs (the picker caches the list)."""
+    made = {}
+    for name, people in (("Site Reliability Engineer", 4), ("Hourly Data Scientist", 2),
+                         ("No Script Engineer", 3)):  # fmt: skip
+        made[name] = add_job(sandbox.state, name)
+        fill_job(sandbox.state, made[name], people, no_email_every=4)
     with live.app.extensions["sourcebridge"].db.session() as session:
         admin = session.query(User).filter_by(email=ADMIN).one()
         data = {"name": "SRE outreach", "steps": ONE_EMAIL}
         create_sequence(session, admin.account_id, admin.id, data, utcnow())
+    return made
+
+
+def test_import_from_greenhouse_preview_start_and_progress(live, admin_page, jobs):
+    page, guard = admin_page
+    job = jobs["Site Reliability Engineer"]
     page.goto(f"{live.url}/imports/new")
     with page.expect_response(lambda r: "/imports/jobs?query=reliability" in r.url):
         page.get_by_label("Search jobs").fill("reliability")
@@ -94,7 +104,7 @@ def test_import_from_greenhouse_preview_start_and_progress(live, admin_page, san
     guard.assert_clean()
 
 
-def test_an_empty_import_form_shows_an_accessible_error_state(live, admin_page):
+def test_an_empty_import_form_shows_an_accessible_error_state(live, admin_page, jobs):
     page, guard = admin_page
     page.goto(f"{live.url}/imports/new")
     page.get_by_role("button", name="Start import").click()
@@ -103,3 +113,36 @@ def test_an_empty_import_form_shows_an_accessible_error_state(live, admin_page):
     assert_accessible(page)
     guard.problems = [p for p in guard.problems if "422" not in p]
     guard.assert_clean()
+
+
+def test_a_recurring_import_is_listed_in_integrations_and_removed(live, admin_page, jobs):
+    page, guard = admin_page
+    job = jobs["Hourly Data Scientist"]
+    page.goto(f"{live.url}/imports/new?query=hourly")
+    page.locator("#job_id").select_option(str(job))
+    page.get_by_label("Sequence").select_option(label="SRE outreach")
+    page.get_by_label("Enable Recurring Import").check()
+    page.get_by_role("button", name="Start import").click()
+    page.get_by_text("It runs again every hour.").wait_for()
+    page.goto(f"{live.url}/settings/integrations#imports-title")
+    remove = page.get_by_role("button", name="Remove the import of Hourly Data Scientist")
+    remove.wait_for()
+    assert_accessible(page)
+    remove.click()
+    page.get_by_text("No scheduled imports.").wait_for()
+    guard.assert_clean()
+
+
+def test_preview_works_without_javascript(browser, live, admin_state, jobs):
+    job = jobs["No Script Engineer"]
+    context = new_context(browser, javascript=False, state=admin_state)
+    page = context.new_page()
+    page.goto(f"{live.url}/imports/new")
+    page.get_by_label("Search jobs").fill("no script")
+    page.get_by_role("button", name="Search").click()
+    page.locator("#job_id").select_option(str(job))
+    page.get_by_label("Sequence").select_option(label="SRE outreach")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Preview").wait_for()
+    assert "Would be added" in page.content()
+    context.close()
