@@ -51,6 +51,7 @@ def test_static_files_are_served_with_nosniff(client):
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.mimetype in ("text/javascript", "application/javascript")
+    response.close()  # send_file's open file, else a ResourceWarning (an error in this suite)
 
 
 def test_the_json_api_needs_no_csrf_token_but_a_bearer_token(client, auth):
