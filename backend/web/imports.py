@@ -232,7 +232,10 @@ def import_progress(import_id: int):  # type: ignore[no-untyped-def]
 def import_progress_part(import_id: int):  # type: ignore[no-untyped-def]
     """htmx polling: the progress box; 286 once the run is over, so the polling stops."""
     db_session().expire_all()
-    context = _progress_context(_owned(import_id))
+    row = find_import(db_session(), current_user.account_id, import_id)
+    if row is None:  # removed while the page polled: say so and stop polling
+        return "<p>This import was removed.</p>", STOP_POLLING
+    context = _progress_context(row)
     body = render_template("imports/_progress.html", **context)
     return body, (200 if context["running"] else STOP_POLLING)
 

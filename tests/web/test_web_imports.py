@@ -197,5 +197,7 @@ def test_a_paused_schedule_shows_why(people, job, gh_app):
     assert "Paused</span> The job is closed in Greenhouse." in html
 
 
-def test_another_team_s_import_is_not_found(people):
+def test_another_team_s_import_is_not_found_and_its_polling_stops(people):
     assert people["member"].get("/imports/999999").status_code == 404
+    polled = people["member"].get("/imports/999999/progress")
+    assert polled.status_code == 286 and "was removed" in polled.get_data(as_text=True)
