@@ -9,6 +9,7 @@ from backend.greenhouse.sandbox.jobs import add_job
 from backend.greenhouse.sandbox.jobs import fill_job
 from backend.sequences.authoring import create_sequence
 from backend.store.models import Contact
+from backend.store.models import Import
 from backend.store.models import SyncJob
 from backend.store.models import User
 from backend.store.models import utcnow
@@ -146,3 +147,26 @@ def test_preview_works_without_javascript(browser, live, admin_state, jobs):
     page.get_by_role("heading", name="Preview").wait_for()
     assert "Would be added" in page.content()
     context.close()
+
+
+def test_a_running_import_s_page_updates_itself_by_polling(live, admin_page, jobs):
+    page, guard = admin_page
+    db = live.app.extensions["sourcebridge"].db
+    with db.session() as session:
+        admin = session.query(User).filter_by(email=ADMIN).one()
+        row = Import(account_id=admin.account_id, job_id=jobs["No Script Engineer"],
+                     job_name="Polled job", status="running",
+                     progress={"seen": 1, "added": 1})  # fmt: skip
+        session.add(row)
+        session.flush()
+        import_id = row.id
+    page.goto(f"{live.url}/imports/{import_id}")
+    page.get_by_text("Running").wait_for()
+    with db.session() as session:  # as the run does when it finishes
+        done = session.get(Import, import_id)
+        done.status, done.progress = "done", {"seen": 3, "added": 3}
+    with page.expect_response(lambda r: r.url.endswith(f"/imports/{import_id}/progress")):
+        page.locator("#import-progress").get_by_text("Done", exact=True).wait_for(timeout=6000)
+    assert page.locator("#import-progress progress").count() == 0
+    assert_accessible(page)
+    guard.assert_clean()
