@@ -24,9 +24,11 @@ from backend.web import account  # noqa: F401 - registers its routes
 from backend.web import auth  # noqa: F401
 from backend.web import connect  # noqa: F401
 from backend.web import contacts  # noqa: F401
+from backend.web import imports  # noqa: F401
 from backend.web import integrations  # noqa: F401
 from backend.web import mailboxes  # noqa: F401
 from backend.web import sequences  # noqa: F401
+from backend.web import sync_log  # noqa: F401
 from backend.web import tasks  # noqa: F401
 from backend.web.blueprint import bp
 from backend.web.security import csrf

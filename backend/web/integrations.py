@@ -25,9 +25,12 @@ from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
+from backend.imports.manage import describe
+from backend.imports.manage import list_imports
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
+from backend.store.models import Sequence
 from backend.sync.catalog import Catalog
 from backend.sync.settings import SettingInvalid
 from backend.sync.settings import settings_to_store
@@ -52,6 +55,9 @@ MAPPABLE_FIELDS = (
     ("source", "Source (Recruiter, LinkedIn, Sales Navigator, import)"),
     ("sequence_name", "Sequence name"),
 )
+
+
+SCHEDULED_SHOWN = 500  # imports read to find the recurring ones (a team has a handful)
 
 
 def is_htmx() -> bool:
@@ -104,10 +110,21 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
             lists["pools"],
         ),
         "test_result": extra.pop("test_result", None),
+        "scheduled_imports": scheduled_imports(session, account_id),
         "has_errors": any(f.has_errors for f in forms) or bool(extra.pop("has_errors", False)),
     }
     context.update(extra)
     return render_template("integrations/index.html", **context), status
+
+
+def scheduled_imports(session: Any, account_id: int) -> list[dict[str, Any]]:
+    """The team's recurring imports as the API describes them, with their sequence's name."""
+    rows = [r for r in list_imports(session, account_id, limit=SCHEDULED_SHOWN) if r.recurring]
+    ids = {r.sequence_id for r in rows if r.sequence_id}
+    names = (
+        {s.id: s.name for s in session.query(Sequence).filter(Sequence.id.in_(ids))} if ids else {}
+    )
+    return [{**describe(session, r), "sequence_name": names.get(r.sequence_id or 0)} for r in rows]
 
 
 @bp.route("/settings/integrations")

@@ -185,7 +185,8 @@ def test_figures_server_time_per_page_and_weight_of_the_heaviest(live, admin_pag
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # count every file, every load
-    for path in ("/account", "/settings/integrations", "/extension/connect?code_challenge="
+    for path in ("/account", "/settings/integrations", "/sync", "/imports/new",
+                 "/extension/connect?code_challenge="
                  "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&state=abc"):  # fmt: skip
         for _ in range(5):
             current.clear()
