@@ -313,8 +313,6 @@ LINKEDIN_MAX_ISLAND_CHARS = 2 * 1024 * 1024
 LINKEDIN_MAX_JSON_ENTITIES = 20_000
 """Objects visited per JSON island at most (bounds hostile JSON; a profile has a few hundred)."""
 
-LINKEDIN_MAX_DEPTH = 2000
-"""Elements nested deeper than this are not read (real pages stay under ~60 levels)."""
 
 # --- Greenhouse sync engine (backend/sync, issue 14) ------------------------------------------
 SYNC_CATALOG_TTL = timedelta(seconds=60)
@@ -406,9 +404,6 @@ SESSION_LIFETIME = timedelta(days=14)
 WEB_PAGE_SIZE = 50
 """Rows per page in the web app's lists."""
 
-GREENHOUSE_PICKER_TTL = timedelta(minutes=5)
-"""How long the job, stage, pool and custom-field lists shown in pickers are cached (per
-Greenhouse client id): settings pages are opened in bursts, and jobs change rarely."""
 
 # --- Sequences (backend/sequences, issue 12) ---------------------------------------------------
 SEQUENCE_DEFAULT_SCHEDULE = {

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from backend.accounts.integration import greenhouse_client
-from backend.accounts.pickers import jobs
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
 from backend.imports.checks import sequence_reason
@@ -38,6 +37,8 @@ from backend.jobs.imports import in_sequence
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
+from backend.web.greenhouse_lists import open_jobs_by_name
+from backend.web.greenhouse_lists import team_catalog
 from backend.web.greenhouse_lists import team_connection
 from backend.web.integrations import is_htmx
 
@@ -62,9 +63,8 @@ def open_jobs(query: str = "") -> tuple[list[dict], str | None]:
     connection = team_connection()
     if connection is None:
         return [], "Greenhouse is not connected: an admin connects it in Integrations first."
-    svc = services()
     try:
-        found = jobs(svc.cache, greenhouse_client(connection, svc, interactive=True))
+        found = open_jobs_by_name(team_catalog(connection))
     except GreenhouseError as exc:
         return [], f"Could not load the jobs from Greenhouse: {explain(exc)}"
     words = query.lower().split()

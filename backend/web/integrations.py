@@ -20,7 +20,6 @@ from werkzeug.datastructures import MultiDict
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
 from backend.accounts.integration import update_integration
-from backend.accounts.pickers import describe_target
 from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
@@ -38,6 +37,7 @@ from backend.web.account import admin_required
 from backend.web.blueprint import bp
 from backend.web.forms import ConnectionForm
 from backend.web.forms import SyncSettingsForm
+from backend.web.greenhouse_lists import describe_target
 from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.greenhouse_lists import stages_of
 from backend.web.greenhouse_lists import team_connection

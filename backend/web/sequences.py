@@ -16,7 +16,6 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from backend.accounts.pickers import describe_target
 from backend.infra.services import db_session
 from backend.sequences.authoring import SequenceError
 from backend.sequences.authoring import create_sequence
@@ -35,6 +34,7 @@ from backend.store.models import Enrollment
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 from backend.web.blueprint import bp
+from backend.web.greenhouse_lists import describe_target
 from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.pickers import TargetChoice
 from backend.web.pickers import target_from_form
