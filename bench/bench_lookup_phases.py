@@ -22,19 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.bench_lookup import CASES
+from bench.bench_lookup import DOMAINS
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROUNDS = 20 if QUICK else 100
 FREEZE = os.environ.get("BENCH_GC_FREEZE", "1") == "1"
-CASES = [
-    "recruiter_grouped_roles",
-    "recruiter_profile_page",
-    "linkedin_gen2_profile",
-    "linkedin_sdui_french",
-    "sales_navigator_lead",
-]
-DOMAINS = ["klarna.com", "mollie.com", "n26.com", "doctolib.com", "revolut.com"]
 
 spent: dict[str, float] = defaultdict(float)
 depth = [0]

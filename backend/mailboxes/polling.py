@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import fields
 from datetime import UTC
 from datetime import datetime
 
@@ -53,20 +54,9 @@ class AddressFeedback:
 
 
 def _inbound(mailbox_id: int, c: Classification) -> InboundMessage:
-    return InboundMessage(
-        kind=c.kind,  # type: ignore[arg-type]
-        mailbox_id=mailbox_id,
-        from_addr=c.from_addr,
-        message_id=c.message_id,
-        in_reply_to=c.in_reply_to,
-        references=c.references,
-        subject=c.subject,
-        body_text=c.body_text,
-        received_at=c.received_at,
-        return_date=c.return_date,
-        bounced_address=c.bounced_address,
-        bounce_status=c.bounce_status,
-    )
+    # Every field but the mailbox is the classification's own (same names, checked kinds).
+    shared = {f.name: getattr(c, f.name) for f in fields(InboundMessage) if f.name != "mailbox_id"}
+    return InboundMessage(mailbox_id=mailbox_id, **shared)
 
 
 def _cursor(session: Session, mailbox_id: int, folder: str) -> MailboxCursor | None:

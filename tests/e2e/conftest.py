@@ -19,7 +19,6 @@ import json
 import os
 import re
 import signal
-import socket
 import ssl
 import statistics
 import subprocess
@@ -39,6 +38,8 @@ import pytest
 import requests
 
 from tests.support.certs import self_signed
+from tests.support.processes import clean_env
+from tests.support.processes import free_port
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[2]
@@ -248,20 +249,6 @@ def seed_candidate(sandbox: Any, *, first: str, last: str, email: str, linkedin_
 
 
 # --- the backend ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The test process's environment without Sourcebridge settings, plus `extra`."""
-    prefixes = ("GREENHOUSE_", "DATABASE_URL", "REDIS_URL", "SOURCEBRIDGE_", "DNS_", "EMAIL_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(extra)
-    return env
 
 
 @dataclass

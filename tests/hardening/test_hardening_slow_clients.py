@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.topology import free_port
+from tests.support.processes import free_port
 from tests.support.topology import open_slow_clients
 from tests.support.topology import start_nginx
 from tests.support.topology import start_serve

@@ -18,22 +18,12 @@ from pathlib import Path
 
 import requests
 
+from tests.support.processes import clean_env
+from tests.support.processes import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX_CONF = REPO / "deploy" / "nginx" / "sourcebridge.conf"
 START_TIMEOUT = 40.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    prefixes = ("GREENHOUSE_", "DATABASE_URL", "REDIS_URL", "SOURCEBRIDGE_", "DNS_", "EMAIL_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(extra)
-    return env
 
 
 @dataclass
