@@ -56,7 +56,9 @@ export function describeAdd({ body, error }, sequenceName) {
   const url = typeof greenhouse.url === 'string' ? greenhouse.url : null;
   const warnings = Array.isArray(body?.warnings) ? body.warnings.filter((w) => typeof w === 'string') : [];
   if (greenhouse.error === 'Exists in Greenhouse') {
-    return { outcome: 'exists_in_greenhouse', message: `Added to ${sequenceName}. Exists in Greenhouse`, greenhouseUrl: url, warnings };
+    // The message says it already; the same words again as a warning only repeat it.
+    const others = warnings.filter((w) => w !== greenhouse.error);
+    return { outcome: 'exists_in_greenhouse', message: `Added to ${sequenceName}. Exists in Greenhouse`, greenhouseUrl: url, warnings: others };
   }
   return { outcome: 'added', message: `Added to ${sequenceName}.`, greenhouseUrl: url, warnings };
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 
@@ -31,6 +33,9 @@ def sequences(backend) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return made
 
 
+SHOTS = Path(__file__).resolve().parents[2] / "e2e-shots"
+
+
 def _add_from_popup(ext, page, sequence_name: str):  # type: ignore[no-untyped-def]
     popup = ext.popup(page)
     picker = popup.get_by_label("Add to sequence")
@@ -57,6 +62,8 @@ def test_add_to_sequence_from_the_popup_then_it_shows_the_sequence(ext, backend,
     membership.wait_for()
     assert membership.text_content().startswith("In sequence: Backend engineers — ")
     assert popup.locator("#sequence").count() == 0, "someone already added gets no picker"
+    SHOTS.mkdir(exist_ok=True)
+    popup.screenshot(path=str(SHOTS / "popup-in-sequence.png"))  # for a person to look at
 
 
 def test_someone_already_in_greenhouse_is_added_and_marked_with_the_link(
@@ -70,5 +77,7 @@ def test_someone_already_in_greenhouse_is_added_and_marked_with_the_link(
     outcome = popup.locator(".sb-outcome")
     assert outcome.get_attribute("data-outcome") == "exists_in_greenhouse"
     assert "Exists in Greenhouse" in outcome.text_content()
+    SHOTS.mkdir(exist_ok=True)
+    popup.screenshot(path=str(SHOTS / "popup-exists-in-greenhouse.png"))
     link = outcome.get_by_role("link", name="Open the Greenhouse record")
     assert link.get_attribute("href").startswith(f"{duplicate.url.split('/people/')[0]}/people/")

@@ -56,6 +56,12 @@ test('someone already in Greenhouse is added and marked "Exists in Greenhouse" w
   assert.equal(outcome.greenhouseUrl, 'https://app.greenhouse.io/people/5');
 });
 
+test('"Exists in Greenhouse" is said once, other warnings still shown', () => {
+  const body = { ...added({ url: 'https://app.greenhouse.io/people/5', error: 'Exists in Greenhouse' }), warnings: ['Exists in Greenhouse', 'the sequence has no mailbox to send from'] };
+  const outcome = describeAdd({ body }, 'Plain');
+  assert.deepEqual(outcome.warnings, ['the sequence has no mailbox to send from']);
+});
+
 test('a 409 reads "Already in a sequence" and a suppressed address says why', async () => {
   const conflict = fakeFetch(409, { code: 409, status: 'Conflict', message: 'jane@acme.example is already in the sequence Backend' });
   const already = await addLookupToSequence(SETTINGS, { sequenceId: 1, lookupId: 7, sequenceName: 'X' }, { fetchImpl: conflict });
