@@ -12,6 +12,7 @@ same run: the CPU of `GET /healthz` through the same client. Goal: CPU per warm 
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import os
 import statistics
@@ -63,10 +64,8 @@ def instrument() -> None:
         "token": [(auth, "token_user"), (auth, "authenticate")],
         "limit": [(auth, "limit_token")],
         "account": [
-            (lookup, "load_account_context"),
-            (lookup, "integration_row"),
-            (lookup, "connection_for"),
-            (lookup, "index_state"),
+            (lookup, "account_context"),
+            (lookup, "saved_or_environment_connection"),
             (lookup, "greenhouse_client"),
         ],
         "duplicate check": [(lookup, "check_duplicates")],
@@ -115,14 +114,20 @@ def main() -> None:
         account_id = user.account_id
     run_backfill(svc, account_id)
     client = app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+    }
     bodies = []
     for case in CASES:
         golden = json.loads((FIXTURES / f"{case}.json").read_text())
-        bodies.append({"url": golden["url"], "html": (FIXTURES / f"{case}.html").read_text()})
+        body = {"url": golden["url"], "html": (FIXTURES / f"{case}.html").read_text()}
+        # Encoded once, as the extension sends it (gzip JSON): the client's work is not counted.
+        bodies.append(gzip.compress(json.dumps(body).encode(), compresslevel=6))
     try:
         for body in bodies * 3:  # warm every cache
-            assert client.post("/api/v1/lookups", json=body, headers=headers).status_code == 200
+            assert client.post("/api/v1/lookups", data=body, headers=headers).status_code == 200
         if os.environ.get("BENCH_GC_OFF") == "1":
             gc.disable()
         if FREEZE:
@@ -137,7 +142,7 @@ def main() -> None:
         for _ in range(ROUNDS):
             for body in bodies:
                 started = time.thread_time()
-                response = client.post("/api/v1/lookups", json=body, headers=headers)
+                response = client.post("/api/v1/lookups", data=body, headers=headers)
                 totals.append(time.thread_time() - started)
                 assert response.status_code == 200, response.json
     finally:

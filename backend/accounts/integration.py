@@ -43,15 +43,37 @@ def connection_for(
 ) -> Connection | None:
     """The credentials to act for this account, or None when it is not connected."""
     row = session.get(GreenhouseIntegration, account_id)
-    if row is not None and row.client_id and row.client_secret_encrypted:
+    if row is None:
+        return environment_connection(settings)
+    return saved_or_environment_connection(
+        account_id,
+        row.client_id,
+        row.client_secret_encrypted,
+        row.user_id,
+        settings=settings,
+        secrets=secrets,
+    )
+
+
+def saved_or_environment_connection(
+    account_id: int,
+    client_id: str | None,
+    client_secret_encrypted: bytes | None,
+    user_id: int | None,
+    *,
+    settings: Settings,
+    secrets: SecretBox,
+) -> Connection | None:
+    """The saved credentials (from an integration row's columns) win over the environment's."""
+    if client_id and client_secret_encrypted:
         try:
-            secret = secrets.decrypt(row.client_secret_encrypted)
+            secret = secrets.decrypt(client_secret_encrypted)
         except SecretUnreadable:
             log.error(
                 "account %s: saved Greenhouse secret unreadable (SECRET_KEY changed?)", account_id
             )
             return None
-        return Connection(row.client_id, secret, row.user_id, source="saved")
+        return Connection(client_id, secret, user_id, source="saved")
     return environment_connection(settings)
 
 

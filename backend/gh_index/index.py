@@ -7,6 +7,7 @@ webhooks, and by every live answer the duplicate check gets.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -15,7 +16,11 @@ from datetime import datetime
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
+from typing import Protocol
 
+from sqlalchemy import Executable
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -161,64 +166,89 @@ def clear_index(session: Session, account_id: int) -> None:
     state.status, state.candidates_indexed, state.refreshed_through = IndexStatus.COLD, 0, None
 
 
+def _by_email() -> Select:
+    return select(IndexedEmail.candidate_id).where(
+        IndexedEmail.account_id == bindparam("account_id"),
+        IndexedEmail.email.in_(bindparam("emails", expanding=True)),
+    )
+
+
+def _by_linkedin() -> Select:
+    return select(IndexedLinkedin.candidate_id).where(
+        IndexedLinkedin.account_id == bindparam("account_id"),
+        IndexedLinkedin.linkedin_url == bindparam("linkedin_url"),
+    )
+
+
+def _by_name() -> Select:
+    return select(IndexedCandidate.candidate_id).where(
+        IndexedCandidate.account_id == bindparam("account_id"),
+        IndexedCandidate.name_key == bindparam("name_key"),
+        IndexedCandidate.company_key == bindparam("company_key"),
+    )
+
+
+@functools.cache
+def candidates_sharing(emails: bool, linkedin: bool, name: bool) -> Executable:
+    """One statement for the keys a person has (built once per combination: this runs on every
+    page view, and building a statement costs more than SQLite running it)."""
+    parts = [
+        build()
+        for wanted, build in ((emails, _by_email), (linkedin, _by_linkedin), (name, _by_name))
+        if wanted
+    ]
+    return union(*parts) if len(parts) > 1 else parts[0]
+
+
 def find_candidates(session: Session, account_id: int, person: PersonKeys) -> list[CandidateKeys]:
     """Every indexed candidate sharing an email, the LinkedIn URL, or name and company."""
-    queries = []
-    if person.emails:
-        queries.append(
-            select(IndexedEmail.candidate_id).where(
-                IndexedEmail.account_id == account_id, IndexedEmail.email.in_(person.emails)
-            )
-        )
-    if person.linkedin_url:
-        queries.append(
-            select(IndexedLinkedin.candidate_id).where(
-                IndexedLinkedin.account_id == account_id,
-                IndexedLinkedin.linkedin_url == person.linkedin_url,
-            )
-        )
-    if person.name_key and person.company_key:
-        queries.append(
-            select(IndexedCandidate.candidate_id).where(
-                IndexedCandidate.account_id == account_id,
-                IndexedCandidate.name_key == person.name_key,
-                IndexedCandidate.company_key == person.company_key,
-            )
-        )
-    if not queries:
+    by_name = bool(person.name_key and person.company_key)
+    if not (person.emails or person.linkedin_url or by_name):
         return []
-    # One round trip for all three keys (this runs on every page view).
-    ids = set(session.scalars(union(*queries)) if len(queries) > 1 else session.scalars(queries[0]))
+    statement = candidates_sharing(bool(person.emails), bool(person.linkedin_url), by_name)
+    params = {
+        "account_id": account_id,
+        "emails": list(person.emails),
+        "linkedin_url": person.linkedin_url,
+        "name_key": person.name_key,
+        "company_key": person.company_key,
+    }
+    ids = set(session.scalars(statement, params))  # one round trip for all three keys
     return load_keys(session, account_id, sorted(ids))
+
+
+KEYS_OF = select(
+    IndexedCandidate.candidate_id,
+    IndexedCandidate.first_name,
+    IndexedCandidate.last_name,
+    IndexedCandidate.name_key,
+    IndexedCandidate.company_key,
+    IndexedCandidate.updated_at,
+).where(
+    IndexedCandidate.account_id == bindparam("account_id"),
+    IndexedCandidate.candidate_id.in_(bindparam("ids", expanding=True)),
+)
+EMAILS_OF = select(IndexedEmail.candidate_id, IndexedEmail.email, IndexedEmail.email_type).where(
+    IndexedEmail.account_id == bindparam("account_id"),
+    IndexedEmail.candidate_id.in_(bindparam("ids", expanding=True)),
+)
+URLS_OF = select(IndexedLinkedin.candidate_id, IndexedLinkedin.linkedin_url).where(
+    IndexedLinkedin.account_id == bindparam("account_id"),
+    IndexedLinkedin.candidate_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 def load_keys(session: Session, account_id: int, ids: list[int]) -> list[CandidateKeys]:
     """The match keys of these candidates: plain rows (no ORM objects; this runs per page view)."""
     if not ids:
         return []
-    rows = session.execute(
-        select(
-            IndexedCandidate.candidate_id,
-            IndexedCandidate.first_name,
-            IndexedCandidate.last_name,
-            IndexedCandidate.name_key,
-            IndexedCandidate.company_key,
-            IndexedCandidate.updated_at,
-        ).where(IndexedCandidate.account_id == account_id, IndexedCandidate.candidate_id.in_(ids))
-    ).all()
+    params = {"account_id": account_id, "ids": ids}
+    rows = session.execute(KEYS_OF, params).all()
     emails: dict[int, list[tuple[str, str | None]]] = {}
-    for candidate_id, email, email_type in session.execute(
-        select(IndexedEmail.candidate_id, IndexedEmail.email, IndexedEmail.email_type).where(
-            IndexedEmail.account_id == account_id, IndexedEmail.candidate_id.in_(ids)
-        )
-    ):
+    for candidate_id, email, email_type in session.execute(EMAILS_OF, params):
         emails.setdefault(candidate_id, []).append((email, email_type))
     urls: dict[int, list[str]] = {}
-    for candidate_id, url in session.execute(
-        select(IndexedLinkedin.candidate_id, IndexedLinkedin.linkedin_url).where(
-            IndexedLinkedin.account_id == account_id, IndexedLinkedin.candidate_id.in_(ids)
-        )
-    ):
+    for candidate_id, url in session.execute(URLS_OF, params):
         urls.setdefault(candidate_id, []).append(url)
     return [
         CandidateKeys(
@@ -333,7 +363,14 @@ def _drop_unseen(session: Session, account_id: int, seen: set[int], *, before: d
         remove_candidates(session, account_id, stale[start : start + defaults.GREENHOUSE_PAGE_SIZE])
 
 
-def is_fresh(state: CandidateIndexState, now: datetime | None = None) -> bool:
+class IndexProgress(Protocol):
+    """What freshness is judged on: a `CandidateIndexState`, or a row of its two columns."""
+
+    status: str | None
+    refreshed_through: datetime | None
+
+
+def is_fresh(state: IndexProgress, now: datetime | None = None) -> bool:
     """Ready, and refreshed recently enough to trust a miss."""
     if state.status != IndexStatus.READY or state.refreshed_through is None:
         return False

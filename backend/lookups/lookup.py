@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 from typing import Protocol
 
+from sqlalchemy import Row
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
+from backend.accounts.integration import saved_or_environment_connection
 from backend.config import EmailVerify
 from backend.config import Settings
 from backend.email_lookup import Confidence
@@ -191,19 +193,31 @@ def verify_stored_lookup(session: Session, svc: Services, lookup_id: int) -> dic
     return row.email
 
 
-def load_account_context(session: Session, account_id: int) -> None:
-    """Read the account's integration row and index state in one query: the reads that follow
-    (`integration_row`, `connection_for`, `index_state`) find them in the session, no query."""
-    row = session.execute(
-        select(GreenhouseIntegration, CandidateIndexState)
-        .outerjoin(
-            CandidateIndexState,
-            CandidateIndexState.account_id == GreenhouseIntegration.account_id,
-        )
-        .where(GreenhouseIntegration.account_id == account_id)
-    ).first()
-    # The session's identity map holds objects weakly: keep them for the session's lifetime.
-    session.info["account_context"] = tuple(row) if row is not None else ()
+# The account's Greenhouse context in one statement, built once (it runs on every page view).
+ACCOUNT_CONTEXT = (
+    select(
+        GreenhouseIntegration.client_id,
+        GreenhouseIntegration.client_secret_encrypted,
+        GreenhouseIntegration.user_id,
+        GreenhouseIntegration.dedupe,
+        CandidateIndexState.status,
+        CandidateIndexState.refreshed_through,
+    )
+    .outerjoin(
+        CandidateIndexState,
+        CandidateIndexState.account_id == GreenhouseIntegration.account_id,
+    )
+    .where(GreenhouseIntegration.account_id == bindparam("account_id"))
+)
+
+
+def account_context(session: Session, account_id: int) -> Row:
+    """The account's connection columns, dedupe setting and index progress (one query)."""
+    context = session.execute(ACCOUNT_CONTEXT, {"account_id": account_id}).first()
+    if context is None:  # the account's first lookup: its rows are made with the defaults
+        integration_row(session, account_id)
+        context = session.execute(ACCOUNT_CONTEXT, {"account_id": account_id}).one()
+    return context
 
 
 def greenhouse_check(
@@ -216,18 +230,25 @@ def greenhouse_check(
     *,
     deadline: float | None = None,
 ) -> dict:
-    load_account_context(session, account_id)
-    settings = integration_row(session, account_id)
-    connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
+    context = account_context(session, account_id)
+    connection = saved_or_environment_connection(
+        account_id,
+        context.client_id,
+        context.client_secret_encrypted,
+        context.user_id,
+        settings=svc.settings,
+        secrets=svc.secrets,
+    )
     if connection is None:
         return status(GreenhouseStatus.NOT_CONNECTED)
-    if not settings.dedupe:
+    if not context.dedupe:
         return status(GreenhouseStatus.DISABLED)
-    state = index_state(session, account_id)
-    if state.status in (IndexStatus.COLD, IndexStatus.FAILED):
+    fresh = is_fresh(context)
+    if context.status in (None, IndexStatus.COLD, IndexStatus.FAILED):
+        index_state(session, account_id)  # made cold when missing
         session.commit()  # the backfill task reads and writes the state row itself
         later.backfill(account_id)  # never waited for: the live check answers meanwhile
-        session.refresh(state)
+        fresh = is_fresh(account_context(session, account_id))
     person = PersonKeys.of(
         [email.get("address"), *(a["address"] for a in email.get("alternatives", []))],
         profile.linkedin_url,
@@ -242,7 +263,7 @@ def greenhouse_check(
         finder=greenhouse_client(connection, svc, interactive=True).candidates,
         cache=svc.cache,
         app_url=svc.settings.greenhouse_app_url,
-        index_fresh=is_fresh(state),
+        index_fresh=fresh,
         deadline=deadline,
     )
 
