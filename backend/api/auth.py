@@ -9,7 +9,6 @@ from flask import g
 from flask import request
 from flask_smorest import abort
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
 from sqlalchemy.orm import make_transient_to_detached
 
 from backend import defaults
@@ -45,7 +44,7 @@ def token_user(digest: str, token: str) -> User:
     now = time.monotonic()
     values = users.get(digest, now)
     if values is not None:
-        return attach_user(db_session(), values)
+        return detached_user(values)
     user = authenticate(db_session(), token)
     if user is None:
         abort(401, message="The API token is not valid (unknown or revoked).")
@@ -77,11 +76,13 @@ def user_values(user: User) -> dict[str, Any]:
     return {attr.key: getattr(user, attr.key) for attr in sa_inspect(User).column_attrs}
 
 
-def attach_user(session: Session, values: dict[str, Any]) -> User:
-    """A `User` in this request's session built from cached columns, without a query."""
+def detached_user(values: dict[str, Any]) -> User:
+    """A `User` built from cached columns, without a query. Detached: it is in no session (a
+    merge per request cost as much as the query it saves), so views read its columns only and
+    load anything related (its account) themselves."""
     user = User(**values)
     make_transient_to_detached(user)
-    return session.merge(user, load=False)
+    return user
 
 
 def limit_token(digest: str) -> None:

@@ -11,6 +11,7 @@ from marshmallow import fields
 from backend.accounts.integration import connection_for
 from backend.infra.services import db_session
 from backend.infra.services import services
+from backend.store.models import Account
 
 
 class AccountRefSchema(Schema):
@@ -35,14 +36,15 @@ class Me(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self) -> dict[str, object]:
         """Who the token belongs to, and whether the team's Greenhouse is connected."""
-        user, svc = g.user, services()
+        user, svc, session = g.user, services(), db_session()
+        account = session.get(Account, user.account_id)
         connection = connection_for(
-            db_session(), user.account_id, settings=svc.settings, secrets=svc.secrets
+            session, user.account_id, settings=svc.settings, secrets=svc.secrets
         )
         return {
             "id": user.id,
             "email": user.email,
             "role": user.role,
-            "account": {"id": user.account.id, "name": user.account.name},
+            "account": {"id": account.id, "name": account.name},
             "greenhouse_connected": connection is not None,
         }

@@ -213,7 +213,7 @@ def find_candidates(session: Session, account_id: int, person: PersonKeys) -> li
         "name_key": person.name_key,
         "company_key": person.company_key,
     }
-    ids = set(session.scalars(statement, params))  # one round trip for all three keys
+    ids = set(session.connection().scalars(statement, params))  # one round trip, three keys
     return load_keys(session, account_id, sorted(ids))
 
 
@@ -243,12 +243,13 @@ def load_keys(session: Session, account_id: int, ids: list[int]) -> list[Candida
     if not ids:
         return []
     params = {"account_id": account_id, "ids": ids}
-    rows = session.execute(KEYS_OF, params).all()
+    connection = session.connection()  # plain rows: no ORM on this path
+    rows = connection.execute(KEYS_OF, params).all()
     emails: dict[int, list[tuple[str, str | None]]] = {}
-    for candidate_id, email, email_type in session.execute(EMAILS_OF, params):
+    for candidate_id, email, email_type in connection.execute(EMAILS_OF, params):
         emails.setdefault(candidate_id, []).append((email, email_type))
     urls: dict[int, list[str]] = {}
-    for candidate_id, url in session.execute(URLS_OF, params):
+    for candidate_id, url in connection.execute(URLS_OF, params):
         urls.setdefault(candidate_id, []).append(url)
     return [
         CandidateKeys(

@@ -176,4 +176,5 @@ def bounced_addresses(session: Session, account_id: int, addresses: list[str]) -
     wanted = [a.lower() for a in addresses if a]
     if not wanted:
         return set()
-    return set(session.scalars(BOUNCED_AMONG, {"account_id": account_id, "addresses": wanted}))
+    params = {"account_id": account_id, "addresses": wanted}
+    return set(session.connection().scalars(BOUNCED_AMONG, params))

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlalchemy import Row
 from sqlalchemy import bindparam
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,7 @@ from backend.store.models import Enrollment
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import Lookup
 from backend.store.models import User
+from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +215,10 @@ ACCOUNT_CONTEXT = (
 
 def account_context(session: Session, account_id: int) -> Row:
     """The account's connection columns, dedupe setting and index progress (one query)."""
-    context = session.execute(ACCOUNT_CONTEXT, {"account_id": account_id}).first()
+    context = session.connection().execute(ACCOUNT_CONTEXT, {"account_id": account_id}).first()
     if context is None:  # the account's first lookup: its rows are made with the defaults
         integration_row(session, account_id)
-        context = session.execute(ACCOUNT_CONTEXT, {"account_id": account_id}).one()
+        context = session.connection().execute(ACCOUNT_CONTEXT, {"account_id": account_id}).one()
     return context
 
 
@@ -292,6 +294,23 @@ def contact_view(session: Session, svc: Services, contact: Contact) -> dict[str,
     }
 
 
+CONTACT_BY_URL = (
+    select(Contact)
+    .where(
+        Contact.account_id == bindparam("account_id"),
+        Contact.linkedin_url == bindparam("linkedin_url"),
+    )
+    .order_by(Contact.id)
+    .limit(1)
+)
+CONTACT_BY_EMAIL = (
+    select(Contact)
+    .where(Contact.account_id == bindparam("account_id"), Contact.email == bindparam("email"))
+    .order_by(Contact.id)
+    .limit(1)
+)
+
+
 def find_contact(
     session: Session, account_id: int, email: dict[str, Any], linkedin_url: str | None
 ) -> Contact | None:
@@ -300,20 +319,20 @@ def find_contact(
     A guessed address ("possible") is shared by namesakes at one company, so it never decides.
     """
     if linkedin_url:
-        by_url = session.scalars(
-            select(Contact)
-            .where(Contact.account_id == account_id, Contact.linkedin_url == linkedin_url)
-            .order_by(Contact.id)
-        ).first()
+        by_url = session.scalar(
+            CONTACT_BY_URL, {"account_id": account_id, "linkedin_url": linkedin_url}
+        )
         if by_url is not None:
             return by_url
     if email.get("address") and email.get("confidence") in TRUSTED_CONFIDENCE:
-        return session.scalars(
-            select(Contact).where(
-                Contact.account_id == account_id, Contact.email == email["address"]
-            )
-        ).first()
+        return session.scalar(
+            CONTACT_BY_EMAIL, {"account_id": account_id, "email": email["address"]}
+        )
     return None
+
+
+# A lookup is written and never read back in its request: a plain INSERT, no unit of work.
+STORE_LOOKUP = insert(Lookup).returning(Lookup.id)
 
 
 def run_lookup(
@@ -337,21 +356,23 @@ def run_lookup(
     greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later, deadline=deadline)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
-    row = Lookup(
-        account_id=account_id,
-        user_id=user.id,
-        url=url,
-        profile=profile_data,
-        email=email,
-        greenhouse=greenhouse,
+    lookup_id = session.connection().scalar(
+        STORE_LOOKUP,
+        {
+            "account_id": account_id,
+            "user_id": user.id,
+            "url": url,
+            "profile": profile_data,
+            "email": email,
+            "greenhouse": greenhouse,
+            "created_at": utcnow(),
+        },
     )
-    session.add(row)
-    session.flush()
     if needs_verification(svc, email):
         session.commit()  # the task reads the stored lookup
-        later.verify_email(row.id)
+        later.verify_email(lookup_id)
     return {
-        "id": row.id,
+        "id": lookup_id,
         "profile": profile_data,
         "email": email,
         "greenhouse": greenhouse,

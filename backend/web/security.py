@@ -8,9 +8,13 @@ never reads the session cookie, and webhooks are signed, so neither can be drive
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask import Response
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -37,6 +41,22 @@ SECURITY_HEADERS = {
 csrf = CSRFProtect()
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, with the signing serializer made once per set of keys:
+    Flask makes one per request, which cost every API call (a page view's lookup included)
+    about a tenth of a millisecond for a session it never reads."""
+
+    def __init__(self) -> None:
+        self._serializer: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._serializer
+        if made is None or made[0] != keys:
+            made = self._serializer = (keys, super().get_signing_serializer(app))
+        return made[1]
+
+
 def add_security_headers(response: Response) -> Response:
     """`after_request` for every response (a CSP on JSON is harmless; on HTML it is the point)."""
     for name, value in SECURITY_HEADERS.items():
@@ -58,5 +78,6 @@ def init_security(app: Flask) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
     )
+    app.session_interface = SessionCookies()
     csrf.init_app(app)
     app.after_request(add_security_headers)

@@ -7,6 +7,7 @@ import json
 import secrets
 import time
 
+from backend.api.lookups import LookupOutSchema
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
@@ -36,6 +37,23 @@ def test_lookup_returns_the_parsed_profile_and_an_email(gh_app, gh_auth):
     assert body["email"]["alternatives"]
     assert body["contact"] is None
     assert isinstance(body["id"], int)
+
+
+def test_the_answer_is_exactly_the_documented_lookup_result(gh_app, gh_auth, gh_client):
+    """The view sends run_lookup's plain data without a schema dump: it must already be the
+    documented shape, nothing more (a dump would drop an undocumented key)."""
+    client = gh_app.test_client()
+    for case in ("recruiter_profile_page", "linkedin_sdui_french", "sales_navigator_lead"):
+        body = lookup(client, gh_auth, case).json
+        assert LookupOutSchema().dump(body) == body
+    first = lookup(client, gh_auth, "recruiter_grouped_roles").json
+    gh_client.candidates.create(
+        first_name="Anna", last_name="X", email_addresses=[first["email"]["address"]]
+    )
+    gh_app.extensions["sourcebridge"].cache.clear()
+    duplicate = lookup(client, gh_auth, "recruiter_grouped_roles").json
+    assert duplicate["greenhouse"]["matches"]
+    assert LookupOutSchema().dump(duplicate) == duplicate
 
 
 def test_a_person_already_in_greenhouse_is_a_duplicate_with_a_link(gh_app, gh_auth, gh_client):

@@ -1,0 +1,175 @@
+"""Where a warm lookup's CPU goes: a per-phase profile (issue 11: measure first, then cut).
+
+One app in this process, on the same set-up as `bench_lookup` (Greenhouse sandbox, loopback DNS,
+SQLite, the candidate index filled, caches warmed), gets the golden pages through Flask's test
+client. Each phase's functions are wrapped with a CPU clock (`time.thread_time`: this thread's
+CPU, not waiting on sockets): parse, token, limit, account (integration row, connection, index
+state), duplicate check, email, contact, store (the lookup row and the commit), json bound; what
+is left of the request's CPU is the framework (Flask, webargs, marshmallow, JSON). Baseline in the
+same run: the CPU of `GET /healthz` through the same client. Goal: CPU per warm lookup <= 2.5 ms.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.bench_lookup import CASES
+from bench.bench_lookup import DOMAINS
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ROUNDS = 20 if QUICK else 100
+FREEZE = os.environ.get("BENCH_GC_FREEZE", "1") == "1"
+
+spent: dict[str, float] = defaultdict(float)
+depth = [0]
+
+
+def clocked(phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, its CPU added to `phase` (outermost call only: phases never count twice)."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if depth[0]:
+            return fn(*args, **kwargs)
+        depth[0] += 1
+        started = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[phase] += time.thread_time() - started
+            depth[0] -= 1
+
+    return run
+
+
+def instrument() -> None:
+    """Wrap each phase's functions where the code that calls them looks them up."""
+    import backend.api.auth as auth
+    import backend.app as app_module
+    import backend.lookups.lookup as lookup
+
+    wraps = {
+        "parse": [(lookup, "read_profile")],
+        "token": [(auth, "token_user"), (auth, "authenticate")],
+        "limit": [(auth, "limit_token")],
+        "account": [
+            (lookup, "account_context"),
+            (lookup, "saved_or_environment_connection"),
+            (lookup, "greenhouse_client"),
+        ],
+        "duplicate check": [(lookup, "check_duplicates")],
+        "email": [(lookup, "find_email")],
+        "contact": [(lookup, "find_contact"), (lookup, "contact_view")],
+        "store": [(app_module, "commit_db_session")],
+        "json bound": [(app_module, "reject_unbounded_json")],
+    }
+    import marshmallow, webargs.core, sqlalchemy.orm, flask.sessions, flask_wtf.csrf, backend.linkedin_parse.model as lp, backend.infra.bodies as bodies, flask.json.provider as jp, flask.app as fa, backend.web.security as ws, werkzeug.test as wt, backend.api.lookups as al
+    wraps.update({
+      "x-webargs": [(webargs.core.Parser, "parse")],
+      "x-session": [(flask.sessions.SecureCookieSessionInterface, "open_session"), (flask.sessions.SecureCookieSessionInterface, "save_session")],
+      "x-todict": [(lp.Profile, "to_dict")],
+      "x-gzip": [(bodies.GzipBodyMiddleware, "_inflate")],
+      "x-jsonify": [(jp.DefaultJSONProvider, "response")],
+      "x-sechead": [(ws, "add_security_headers")],
+
+      "x-runlookup": [(al, "run_lookup")],
+    })
+    for phase, targets in wraps.items():
+        for module, name in targets:
+            if hasattr(module, name):
+                setattr(module, name, clocked(phase, getattr(module, name)))
+
+
+def main() -> None:
+    from backend.greenhouse.sandbox.server import start_sandbox
+    from tests.support.fake_dns import mx_zone
+    from tests.support.fake_dns import start_dns
+
+    instrument()  # before the app is made: it registers some of these as hooks
+    from backend.accounts.users import create_user
+    from backend.app import create_app
+    from backend.gh_index.backfill import run_backfill
+    from backend.store.migrations import upgrade
+
+    sandbox = start_sandbox(candidates=2000, rate_limit=100_000)
+    dns = start_dns(mx_zone(DOMAINS))
+    instance = Path(tempfile.mkdtemp(prefix="sb-phases-"))
+    url = f"sqlite:///{instance / 'bench.db'}"
+    upgrade(url)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SOURCEBRIDGE_INSTANCE": str(instance),
+            "REDIS_URL": "",
+            "DNS_NAMESERVERS": dns.address,
+            "ALLOW_PRIVATE_NETWORKS": True,
+            "API_RATE_LIMIT": "10000000/minute",
+            "LOG_LEVEL": "WARNING",
+            **sandbox.settings(),
+        }
+    )
+    svc = app.extensions["sourcebridge"]
+    with svc.db.session() as session:
+        user, token = create_user(session, "bench@example.com", admin=True)
+        account_id = user.account_id
+    run_backfill(svc, account_id)
+    client = app.test_client()
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+    }
+    bodies = []
+    for case in CASES:
+        golden = json.loads((FIXTURES / f"{case}.json").read_text())
+        body = {"url": golden["url"], "html": (FIXTURES / f"{case}.html").read_text()}
+        # Encoded once, as the extension sends it (gzip JSON): the client's work is not counted.
+        bodies.append(gzip.compress(json.dumps(body).encode(), compresslevel=6))
+    try:
+        for body in bodies * 3:  # warm every cache
+            assert client.post("/api/v1/lookups", data=body, headers=headers).status_code == 200
+        if os.environ.get("BENCH_GC_OFF") == "1":
+            gc.disable()
+        if FREEZE:
+            gc.freeze()  # as a gunicorn worker does after loading the app (backend/server.py)
+        healthz = []
+        for _ in range(ROUNDS * len(bodies)):
+            started = time.thread_time()
+            client.get("/healthz")
+            healthz.append(time.thread_time() - started)
+        spent.clear()
+        totals = []
+        for _ in range(ROUNDS):
+            for body in bodies:
+                started = time.thread_time()
+                response = client.post("/api/v1/lookups", data=body, headers=headers)
+                totals.append(time.thread_time() - started)
+                assert response.status_code == 200, response.json
+    finally:
+        sandbox.shutdown()
+        dns.stop()
+    count = len(totals)
+    per = {phase: 1000 * seconds / count for phase, seconds in spent.items()}
+    mean_total = 1000 * statistics.fmean(totals)
+    per["framework"] = mean_total - sum(per.values())
+    print(f"CPU per warm lookup, mean of {count} (5 golden pages), this process, {ROUNDS} rounds")
+    for phase, ms in sorted(per.items(), key=lambda kv: -kv[1]):
+        print(f"  {phase:16} {ms:7.3f} ms  {100 * ms / mean_total:5.1f}%")
+    print(f"  {'total':16} {mean_total:7.3f} ms  (median {1000 * statistics.median(totals):.3f})")
+    print(f"  baseline GET /healthz: {1000 * statistics.fmean(healthz):.3f} ms CPU per request")
+    print(f"  goal: <= 2.5 ms per warm lookup -> {'met' if mean_total <= 2.5 else 'not met'}")
+
+
+if __name__ == "__main__":
+    main()
