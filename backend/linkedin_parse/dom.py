@@ -91,21 +91,22 @@ def read_lines(root: LexborNode) -> Lines:
     spans: dict[int, tuple[int, int]] = {}
     inline_ids: set[int] = set()
     buffer: list[str] = []
-    hosts: list[LexborNode] = [root]
     # One CSS query instead of reading every element's attributes.
     hidden = {node.mem_id for node in root.css(_HIDDEN)}
 
-    def flush() -> None:  # called only with text in the buffer
+    def flush(host: LexborNode) -> None:  # called only with text in the buffer
         text = clean("".join(buffer))
         buffer.clear()
         if text:
-            lines.append(Line(text, hosts[-1]))
+            lines.append(Line(text, host))
 
-    # Each frame: (element, its children iterator, is inline, first line index).
-    stack = [(root, root.iter(include_text=True), False, 0)]
+    # Each frame: (element, its children iterator, its mem_id, is inline, first line index,
+    # the block element its lines belong to). Frames are tuples and the host rides in them:
+    # this loop runs for every node of the page.
+    stack = [(root, root.iter(include_text=True), root.mem_id, False, 0, root)]
     skip, inline_tags = _SKIP_TAGS, _INLINE_TAGS
     while stack:
-        node, children, inline, start = stack[-1]
+        node, children, node_id, inline, start, host = stack[-1]
         for child in children:
             tag = child.tag
             if tag == "-text":
@@ -119,31 +120,30 @@ def read_lines(root: LexborNode) -> Lines:
                 continue
             if tag == "br" or tag == "hr":
                 if buffer:
-                    flush()
+                    flush(host)
                 continue
-            if child.mem_id in hidden:
+            child_id = child.mem_id
+            if child_id in hidden:
                 continue
             if len(stack) >= MAX_DEPTH:
                 check_depth(len(stack) + 1)  # a small page's tree (not pre-scanned), or odd markup
-            child_inline = tag in inline_tags
-            if not child_inline:
+            children_of = child.iter(include_text=True)
+            if tag in inline_tags:
+                stack.append((child, children_of, child_id, True, len(lines), host))
+            else:
                 if buffer:
-                    flush()
-                hosts.append(child)
-            stack.append((child, child.iter(include_text=True), child_inline, len(lines)))
+                    flush(host)
+                stack.append((child, children_of, child_id, False, len(lines), child))
             break
         else:
             stack.pop()
             if inline:
-                spans[node.mem_id] = (start, len(lines) + 1)
-                inline_ids.add(node.mem_id)
+                spans[node_id] = (start, len(lines) + 1)
+                inline_ids.add(node_id)
             else:
                 if buffer:
-                    flush()
-                spans[node.mem_id] = (start, len(lines))
-                hosts.pop()
-    if buffer:
-        flush()
+                    flush(host)
+                spans[node_id] = (start, len(lines))
     return Lines(lines, spans, inline_ids)
 
 

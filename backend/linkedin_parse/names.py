@@ -37,7 +37,8 @@ def language(tag: str | None) -> str | None:
 
 
 def _is_symbol_token(token: str) -> bool:
-    return not any(c.isalpha() for c in token)
+    # Most tokens are plain words: isalpha() answers them without a per-character loop.
+    return not (token.isalpha() or any(c.isalpha() for c in token))
 
 
 def _key(token: str) -> str:
