@@ -257,11 +257,12 @@ class EmailFinder:
         # A verified answer beats a guess: a finder without a verifier also reads what an
         # SMTP-verifying finder (e.g. a queued verification) stored for this person.
         modes = ["smtp"] if self.verifier is not None else ["smtp", "pattern"]
-        for mode in modes:
-            cached = self._cache_get(self._result_key(d, variants, mode))
+        generation = self._generation(d)
+        keys = [self._result_key(d, variants, mode, generation) for mode in modes]
+        for cached in self._cache_get_many(keys):  # one round trip to a shared cache
             if cached is not None:
                 return EmailResult._load(cached)
-        key = self._result_key(d, variants)
+        key = self._result_key(d, variants, generation=generation)
         result, ttl = self._lookup(variants, chosen)
         if (
             result.confidence == Confidence.VERIFIED
@@ -488,12 +489,22 @@ class EmailFinder:
         return _Domain(None, "none", f"no mail domain found for {company!r}")
 
     # -- cache -----------------------------------------------------------------------------------
-    def _result_key(self, domain: str, variants: list[NameVariant], mode: str | None = None) -> str:
+    def _result_key(
+        self,
+        domain: str,
+        variants: list[NameVariant],
+        mode: str | None = None,
+        generation: int | None = None,
+    ) -> str:
         mode = mode or ("smtp" if self.verifier is not None else "pattern")
-        gen = self.cache.get(self._generation_key(domain)) if self.cache is not None else None
+        gen = self._generation(domain) if generation is None else generation
         name = "|".join(f"{v.first}/{v.middle}/{v.last}" for v in variants[:3])
         digest = hashlib.sha256(name.encode()).hexdigest()[:24]  # no names in cache keys
-        return f"email:result:{mode}:{self.scope}:{domain}:{gen or 0}:{digest}"
+        return f"email:result:{mode}:{self.scope}:{domain}:{gen}:{digest}"
+
+    def _generation(self, domain: str) -> int:
+        gen = self.cache.get(self._generation_key(domain)) if self.cache is not None else None
+        return int(gen or 0)
 
     def _generation_key(self, domain: str) -> str:
         """Bumped when the scope learns an address at `domain`: its cached results go stale."""
@@ -506,6 +517,15 @@ class EmailFinder:
         if entry is None or entry["expires_at"] <= self.clock():
             return None
         return entry["value"]
+
+    def _cache_get_many(self, keys: list[str]) -> list[Any]:
+        if self.cache is None:
+            return [None] * len(keys)
+        now = self.clock()
+        return [
+            entry["value"] if entry is not None and entry["expires_at"] > now else None
+            for entry in self.cache.get_many(*keys)
+        ]
 
     def _cache_set(self, key: str, value: Any, ttl: float) -> None:
         if self.cache is not None:

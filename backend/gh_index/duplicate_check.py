@@ -64,19 +64,29 @@ def status(
     return {"status": kind, "label": label or LABELS[kind], "matches": matches or []}
 
 
+def _live_key(account_id: int, email: str) -> str:
+    return f"gh-live:{account_id}:{email}"
+
+
 def _live_candidates(
-    finder: CandidateFinder, cache: Cache, account_id: int, email: str, deadline: float | None
+    finder: CandidateFinder,
+    cache: Cache,
+    account_id: int,
+    email: str,
+    cached: list[dict[str, Any]] | None,
+    deadline: float | None,
 ) -> list[dict[str, Any]] | None:
-    """Greenhouse's candidates with this email (cached); None when not cached and the request
-    is out of time (`deadline`, monotonic seconds): no new question is started then."""
-    key = f"gh-live:{account_id}:{email}"
-    cached = cache.get(key)
+    """Greenhouse's candidates with this email (`cached`: what the cache held); None when not
+    cached and the request is out of time (`deadline`, monotonic seconds): no new question is
+    started then."""
     if cached is not None:
         return cached
     if deadline is not None and time.monotonic() >= deadline:
         return None
     rows = finder.find_by_email(email)
-    cache.set(key, rows, timeout=int(defaults.LIVE_CHECK_TTL.total_seconds()))
+    cache.set(
+        _live_key(account_id, email), rows, timeout=int(defaults.LIVE_CHECK_TTL.total_seconds())
+    )
     return rows
 
 
@@ -107,9 +117,12 @@ def check_duplicates(
     live_failed = False
     learned: list[dict[str, Any]] = []
     if not strong or not index_fresh:
-        for email in person.emails[: defaults.LIVE_CHECK_MAX_EMAILS]:
+        emails = person.emails[: defaults.LIVE_CHECK_MAX_EMAILS]
+        # Every cached answer in one round trip (a shared cache is a network hop per key).
+        held = cache.get_many(*(_live_key(account_id, e) for e in emails)) if emails else []
+        for email, cached in zip(emails, held, strict=True):
             try:
-                rows = _live_candidates(finder, cache, account_id, email, deadline)
+                rows = _live_candidates(finder, cache, account_id, email, cached, deadline)
             except GreenhouseError as exc:
                 log.warning("live duplicate check failed: %s", exc)
                 live_failed = True
