@@ -331,8 +331,29 @@ def find_contact(
     return None
 
 
-# A lookup is written and never read back in its request: a plain INSERT, no unit of work.
 STORE_LOOKUP = insert(Lookup).returning(Lookup.id)
+
+
+def store_lookup(
+    session: Session,
+    account_id: int,
+    user_id: int,
+    url: str,
+    profile: dict[str, Any],
+    email: dict[str, Any],
+    greenhouse: dict[str, Any],
+) -> int:
+    """Remember the answer (a plain INSERT: the row is never read back in its request)."""
+    values = {
+        "account_id": account_id,
+        "user_id": user_id,
+        "url": url,
+        "profile": profile,
+        "email": email,
+        "greenhouse": greenhouse,
+        "created_at": utcnow(),
+    }
+    return session.connection().scalar(STORE_LOOKUP, values)
 
 
 def run_lookup(
@@ -356,18 +377,7 @@ def run_lookup(
     greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later, deadline=deadline)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
     profile_data = parsed.to_dict()
-    lookup_id = session.connection().scalar(
-        STORE_LOOKUP,
-        {
-            "account_id": account_id,
-            "user_id": user.id,
-            "url": url,
-            "profile": profile_data,
-            "email": email,
-            "greenhouse": greenhouse,
-            "created_at": utcnow(),
-        },
-    )
+    lookup_id = store_lookup(session, account_id, user.id, url, profile_data, email, greenhouse)
     if needs_verification(svc, email):
         session.commit()  # the task reads the stored lookup
         later.verify_email(lookup_id)
