@@ -1,6 +1,7 @@
 """Edge: the HTTP API. flask-smorest, one blueprint per resource (its schemas beside it).
 
-A new resource is a module here with a `blp` Blueprint, added to `BLUEPRINTS`.
+A new resource is a module here with a `blp` (`backend.api.blueprint.Blueprint`), added to
+`BLUEPRINTS`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import fields
@@ -18,6 +17,7 @@ from marshmallow import validate
 from backend import defaults
 from backend.accounts.extension_connect import ConnectProblem
 from backend.accounts.extension_connect import exchange_code
+from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 

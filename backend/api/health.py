@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import fields
 
+from backend.api.blueprint import Blueprint
 from backend.infra.services import services
 
 

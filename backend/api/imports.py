@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.api.auth import require_admin
+from backend.api.blueprint import Blueprint
 from backend.api.imports_schemas import ImportInSchema
 from backend.api.imports_schemas import ImportListSchema
 from backend.api.imports_schemas import ImportOutSchema

@@ -7,7 +7,6 @@ from typing import Any
 from flask import g
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 
 from backend.accounts.integration import connection_for
@@ -15,6 +14,7 @@ from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
 from backend.accounts.integration import update_integration
 from backend.api.auth import require_admin
+from backend.api.blueprint import Blueprint
 from backend.api.integrations_schemas import ConnectionTestSchema
 from backend.api.integrations_schemas import IntegrationInSchema
 from backend.api.integrations_schemas import IntegrationOutSchema

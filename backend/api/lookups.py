@@ -9,7 +9,6 @@ from flask import Response
 from flask import g
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import ValidationError
@@ -18,6 +17,7 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from backend import defaults
+from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.lookups import QueuedLaterWork

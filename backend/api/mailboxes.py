@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.context import MailContext

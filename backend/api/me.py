@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema
 from marshmallow import fields
 
 from backend.accounts.integration import connection_for
+from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.store.models import Account

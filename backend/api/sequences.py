@@ -8,9 +8,9 @@ from typing import Any
 from flask import g
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from backend.api.blueprint import Blueprint
 from backend.api.greenhouse_match import greenhouse_match_for
 from backend.api.paging import fail
 from backend.api.paging import int_arg

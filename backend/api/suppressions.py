@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from backend.api.blueprint import Blueprint
 from backend.api.paging import fail
 from backend.api.paging import json_body
 from backend.api.paging import page

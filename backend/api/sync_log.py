@@ -8,13 +8,13 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
 from backend.accounts.integration import integration_row
+from backend.api.blueprint import Blueprint
 from backend.api.integrations import team_connection
 from backend.infra.services import db_session
 from backend.jobs.sync import request_sync

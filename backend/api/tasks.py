@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import g
 from flask import request
-from flask_smorest import Blueprint
 
+from backend.api.blueprint import Blueprint
 from backend.api.paging import fail
 from backend.api.paging import page
 from backend.api.paging import page_args

@@ -14,8 +14,8 @@ from datetime import datetime
 from flask import Response
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.unsubscribe import read_unsubscribe_token

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest import abort
 from marshmallow import Schema
 from marshmallow import fields
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from backend import defaults
 from backend.accounts.integration import saved_webhook_secret
+from backend.api.blueprint import Blueprint
 from backend.gh_index.webhook_events import apply_event
 from backend.gh_index.webhook_events import signature_valid
 from backend.infra.json_limits import JsonRejected

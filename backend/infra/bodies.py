@@ -12,6 +12,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 
+from flask import Request
 from flask import request
 from flask_smorest import abort
 
@@ -20,6 +21,7 @@ from backend.infra.json_limits import JsonRejected
 from backend.infra.json_limits import load_bounded_json
 
 BODY_ERROR = "sourcebridge.body_error"
+PARSED_JSON = "sourcebridge.parsed_json"
 READ_PIECE = 64 * 1024  # bytes read at a time from a chunked body
 
 
@@ -99,8 +101,16 @@ def reject_unbounded_json() -> None:
     if not raw:
         return
     try:
-        load_bounded_json(raw, max_depth=defaults.MAX_JSON_DEPTH)
+        value = load_bounded_json(raw, max_depth=defaults.MAX_JSON_DEPTH)
     except JsonRejected as exc:
         abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
     except ValueError:
         return
+    request.environ[PARSED_JSON] = (value,)
+
+
+def parsed_json_body(req: Request) -> Any | None:
+    """The JSON body `reject_unbounded_json` already parsed (None when it did not: the parser
+    then reads the body itself and answers malformed JSON in its own words)."""
+    held = req.environ.get(PARSED_JSON)
+    return held[0] if held is not None and held[0] is not None else None
