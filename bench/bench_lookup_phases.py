@@ -196,8 +196,19 @@ def main() -> None:
     print(f"CPU per warm lookup, mean of {count} (5 golden pages), {where}, {ROUNDS} rounds")
     for phase, ms in sorted(per.items(), key=lambda kv: -kv[1]):
         print(f"  {phase:16} {ms:7.3f} ms  {100 * ms / mean_total:5.1f}%")
-    print(f"  {'total':16} {mean_total:7.3f} ms  (median {1000 * statistics.median(totals):.3f})")
-    print(f"  baseline GET /healthz: {1000 * statistics.fmean(healthz):.3f} ms CPU per request")
+    pages = len(bodies)
+    rounds = [statistics.fmean(totals[i : i + pages]) for i in range(0, count, pages)]
+    print(
+        f"  {'total':16} {mean_total:7.3f} ms  (median {1000 * statistics.median(totals):.3f}; "
+        f"fastest round of the {pages} pages {1000 * min(rounds):.3f}: the least disturbed)"
+    )
+    fastest_healthz = min(
+        statistics.fmean(healthz[i : i + pages]) for i in range(0, len(healthz), pages)
+    )
+    print(
+        f"  baseline GET /healthz: {1000 * statistics.fmean(healthz):.3f} ms CPU per request "
+        f"(fastest round {1000 * fastest_healthz:.3f})"
+    )
     print(f"  goal: <= 2.5 ms per warm lookup -> {'met' if mean_total <= 2.5 else 'not met'}")
 
 
