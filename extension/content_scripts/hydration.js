@@ -5,8 +5,9 @@
  * counts as rendered once the page's HTML is parsed, a non-empty name sits in the profile container
  * and nothing inside the profile's region (the container, or the <main> it renders in) changed for
  * a quiet period. LinkedIn hydrates in several passes, so the quiet period is short (QUIET_MS) only
- * when the profile's body (its experience card) is there too; with the name alone it is long
- * (INCOMPLETE_QUIET_MS: the rest may still be on its way, or the person may have no experience).
+ * when the profile's body is there too (its experience card, holding at least one dated entry); with
+ * the name alone it is long (INCOMPLETE_QUIET_MS: the rest may still be on its way, or the person
+ * may have no experience).
  * After single-page navigation the URL changes before the old profile is replaced, so a name equal
  * to the previous person's does not count until the wait is half over, and the experience card that
  * was on screen when the wait started is not the new person's. Bounded: after timeoutMs it settles
@@ -29,6 +30,10 @@
     }
     return null;
   }
+
+  /** A position shows its dates in every language: a year means the card holds at least one entry. */
+  const YEAR = /(?<!\d)(?:19|20)\d\d(?!\d)/; // textContent runs elements together: no \b
+  const hasEntries = (section) => YEAR.test(section.textContent);
 
   /** The region the profile renders in: the nearest enclosing region selector, else the container. */
   function regionOf(container, selectors) {
@@ -115,7 +120,7 @@
           timer = win.setTimeout(check, staleUntil - t);
           return;
         }
-        const complete = now.section !== null && now.section !== staleSection;
+        const complete = now.section !== null && now.section !== staleSection && hasEntries(now.section);
         const wait = changedAt + (complete ? quietMs : incompleteQuietMs) - t;
         if (wait <= 0) finish(false);
         else timer = win.setTimeout(check, wait);

@@ -40,13 +40,9 @@
       // Where the rest of the profile renders: the container itself (the list behind the drawer
       // keeps loading and is not the profile).
       region: [],
-      // The experience card: with the name, the sign that the profile's body has rendered.
-      sections: [
-        '[data-test-profile-background-card]',
-        '[data-test-experience-card]',
-        '.experience-card',
-        '[data-test-expandable-stepper]'
-      ]
+      // The experience card: with the name, the sign that the profile's body has rendered. Not the
+      // background card around it: that one also holds education, whose dates are no positions.
+      sections: ['[data-test-experience-card]', '.experience-card', '[data-test-expandable-stepper]']
     }),
 
     linkedin: Object.freeze({
@@ -65,7 +61,8 @@
         '[componentkey*="ExperienceDetailsSection"]',
         '[data-view-name="profile-card-experience"]',
         '[componentkey*="ExperienceTopLevelSection"]',
-        '#experience'
+        // Generation 2: #experience is an empty anchor at the top of the card.
+        'section:has(> #experience)'
       ]
     }),
 

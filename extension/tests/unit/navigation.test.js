@@ -57,7 +57,7 @@ test('watchNavigation notices a silent URL change by polling, and stops when abo
 });
 
 const experienceCard = (...companies) =>
-  `<section data-test-profile-background-card><ul>${companies.map((c) => `<li class="position">${c}</li>`).join('')}</ul></section>`;
+  `<section data-test-experience-card><h2>Experience</h2><ul>${companies.map((c) => `<li class="position">${c}</li><p>2020 – Present</p>`).join('')}</ul></section>`;
 const fullRecruiterPage = (name, ...companies) =>
   `<main><div data-test-profile-container><span data-test-row-lockup-full-name>${name}</span>${experienceCard(...companies)}</div></main>`;
 
@@ -88,9 +88,9 @@ test('a profile hydrating in several passes is taken only after the last pass', 
   const passes = [
     [0, () => { document.body.innerHTML = recruiterPage('Jane Doe'); }], // the top card
     [100, () => { document.querySelector('[data-test-profile-container]').insertAdjacentHTML('beforeend', experienceCard('Acme')); }],
-    [115, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Globex</li>'); }],
+    [115, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Globex</li><p>2018 – 2020</p>'); }],
     [130, () => { document.querySelector('li').textContent = 'Acme Corporation'; }], // a text-only change
-    [145, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Initech</li>'); }]
+    [145, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Initech</li><p>2015 – 2018</p>'); }]
   ];
   let lastPassAt = null;
   const started = Date.now();
@@ -100,6 +100,13 @@ test('a profile hydrating in several passes is taken only after the last pass', 
   assert.deepEqual(positions, ['Acme Corporation', 'Globex', 'Initech']);
   assert.ok(Date.now() - lastPassAt >= sb.hydration.QUIET_MS - 2);
   assert.ok(Date.now() - started >= 145);
+});
+
+test('an experience card without a dated entry yet does not make the profile complete', async () => {
+  const { sb, window, document } = loadPage(`<body>${fullRecruiterPage('Jane Doe')}</body>`, { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  window.setTimeout(() => { document.querySelector('ul').innerHTML = '<li class="position">Acme</li><p>2020 – Present</p>'; }, 80);
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  assert.equal(page.container.querySelector('.position')?.textContent, 'Acme');
 });
 
 test('changes outside the profile\'s region do not hold the profile back', async () => {
