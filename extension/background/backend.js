@@ -17,18 +17,12 @@ export const LOOKUP_TIMEOUT_MS = 20000;
 /** Milliseconds for the connection test (GET /api/v1/me is a database read). */
 export const ME_TIMEOUT_MS = 8000;
 
-/** Decodes base64 (a snapshot gzipped by the sender) to bytes. */
+/** Decodes base64 (as sent by the content script) to bytes. */
 export function base64ToBytes(text) {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-/** The gzip of a text's UTF-8 bytes. */
-export async function gzip(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** @returns {Promise<{backendUrl: string, apiToken: string}>} throws not_configured when incomplete */
@@ -87,26 +81,19 @@ function hasHostPermission(pattern) {
 }
 
 /**
- * POST /api/v1/lookups with the snapshot, gzipped (here, when the content script sent plain JSON).
+ * POST /api/v1/lookups with the snapshot as the content script encoded it.
  * @param {{backendUrl: string, apiToken: string}} settings
- * @param {{encoding: 'gzip' | 'identity', body: string}} payload identity: the JSON request body;
- *   gzip: base64 of the gzipped JSON
+ * @param {{encoding: 'gzip' | 'identity', body: string}} payload gzip: base64 of the gzipped JSON
  */
-export async function postLookup(settings, payload, options = {}) {
-  let gzipped = payload.encoding === 'gzip';
-  let body = gzipped ? base64ToBytes(payload.body) : payload.body;
-  // Compressed here rather than in the page: the worker's thread is idle, the page's is busy rendering.
-  if (!gzipped && typeof CompressionStream === 'function') {
-    body = await gzip(body);
-    gzipped = true;
-  }
+export function postLookup(settings, payload, options = {}) {
+  const gzipped = payload.encoding === 'gzip';
   return callBackend(settings, '/api/v1/lookups', {
     ...options,
     method: 'POST',
     headers: gzipped
       ? { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }
       : { 'Content-Type': 'application/json' },
-    body,
+    body: gzipped ? base64ToBytes(payload.body) : payload.body,
     timeoutMs: LOOKUP_TIMEOUT_MS
   });
 }

@@ -30,7 +30,7 @@
     if (page.name) lastRendered = { key: profile.key, name: page.name };
     mark('rendered', profile.key);
     const snapshot = sb.snapshot.buildSnapshot(document, { container: page.container });
-    const payload = sb.snapshot.encodeSnapshot(snapshot);
+    const payload = await sb.snapshot.encodeSnapshot(snapshot);
     if (signal.aborted) return;
     mark('sent', profile.key);
     let reply;

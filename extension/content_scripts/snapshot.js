@@ -2,7 +2,8 @@
 /*
  * The snapshot sent to the backend (DESIGN decision 1): the page body's HTML without scripts,
  * styles, media, frames and comments, but with LinkedIn's <code> JSON islands, plus the URL.
- * Capped in size; sent to the service worker as the JSON request body, which the worker gzips.
+ * Capped in size; gzipped with CompressionStream where available, then base64 so that it survives
+ * runtime messaging (JSON only) on its way to the service worker.
  */
 (() => {
   const sb = (globalThis.sourcebridge ??= {});
@@ -63,20 +64,36 @@
     return { url, html, bytes: byteLength(html), reduced };
   }
 
+  function bytesToBase64(bytes) {
+    let binary = '';
+    const chunk = 0x8000;
+    for (let i = 0; i < bytes.length; i += chunk) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk));
+    }
+    return btoa(binary);
+  }
+
+  async function gzip(text) {
+    const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
   /**
-   * The request body for POST /api/v1/lookups, ready for runtime messaging. Plain JSON: the service
-   * worker gzips it, off the page's main thread (which is busy rendering the profile just then).
+   * The request body for POST /api/v1/lookups, ready for runtime messaging.
    * @param {{url: string, html: string}} snapshot
-   * @returns {{encoding: 'identity', body: string}}
+   * @returns {Promise<{encoding: 'gzip' | 'identity', body: string}>} body is base64 when gzipped
    */
-  function encodeSnapshot({ url, html }) {
-    return { encoding: 'identity', body: JSON.stringify({ url, html }) };
+  async function encodeSnapshot({ url, html }) {
+    const json = JSON.stringify({ url, html });
+    if (typeof CompressionStream !== 'function') return { encoding: 'identity', body: json };
+    return { encoding: 'gzip', body: bytesToBase64(await gzip(json)) };
   }
 
   sb.snapshot = Object.freeze({
     buildSnapshot,
     encodeSnapshot,
     truncateBytes,
+    bytesToBase64,
     MAX_HTML_BYTES
   });
 })();

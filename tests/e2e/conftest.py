@@ -463,8 +463,8 @@ class Browser:
         self.record(f"{prefix}_html_parsed", phases["parsed"])
         self.record(f"{prefix}_detect_after_navigation", phases["detected"])
         self.record(f"{prefix}_wait_for_render", phases["rendered"] - phases["detected"])
-        self.record(f"{prefix}_snapshot", phases["sent"] - phases["rendered"])
-        self.record(f"{prefix}_worker_gzip_and_backend", phases["answered"] - phases["sent"])
+        self.record(f"{prefix}_snapshot_and_gzip", phases["sent"] - phases["rendered"])
+        self.record(f"{prefix}_worker_and_backend", phases["answered"] - phases["sent"])
 
     def in_badge(self, page: Any, function: str, argument: Any = None) -> Any:
         """Runs the JS `function(root, argument)` on the badge's closed shadow root, which page

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { loadPage } from './helpers.js';
 
 const PAGE = `<!doctype html><html><head><title>Jane Doe | LinkedIn</title><style>h1{}</style></head><body class="app">
@@ -67,10 +68,20 @@ test('when even the container is over the cap the HTML is cut without splitting 
   }
 });
 
-test('the encoded snapshot is the plain JSON request body (the service worker gzips it)', () => {
-  const { sb } = loadPage('<body></body>');
+test('the encoded snapshot is the gzipped JSON request body in base64', async () => {
+  const { sb } = loadPage('<body></body>', {
+    before: (window) => Object.assign(window, { CompressionStream, Blob, Response })
+  });
   const snapshot = { url: 'https://www.linkedin.com/in/jane-doe/', html: '<body><h1>Jöhn «Doe»</h1></body>' };
-  const payload = sb.snapshot.encodeSnapshot(snapshot);
-  assert.equal(payload.encoding, 'identity');
-  assert.deepEqual(JSON.parse(payload.body), snapshot);
+  const payload = await sb.snapshot.encodeSnapshot(snapshot);
+  assert.equal(payload.encoding, 'gzip');
+  const json = gunzipSync(Buffer.from(payload.body, 'base64')).toString('utf8');
+  assert.deepEqual(JSON.parse(json), snapshot);
+});
+
+test('without CompressionStream the snapshot is sent as plain JSON', async () => {
+  const { sb, window } = loadPage('<body></body>');
+  assert.equal(typeof window.CompressionStream, 'undefined');
+  const payload = await sb.snapshot.encodeSnapshot({ url: 'https://www.linkedin.com/in/x/', html: '<body></body>' });
+  assert.deepEqual({ ...payload }, { encoding: 'identity', body: '{"url":"https://www.linkedin.com/in/x/","html":"<body></body>"}' });
 });

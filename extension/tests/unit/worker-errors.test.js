@@ -91,15 +91,6 @@ test('a gzipped lookup is posted as the gzipped JSON with Content-Encoding and t
   assert.equal(gunzipSync(init.body).toString('utf8'), json);
 });
 
-test('a lookup sent as plain JSON is gzipped by the worker before it is posted', async () => {
-  const fetchImpl = fakeFetch(200, lookupResult({ status: 'no_duplicates', label: 'No duplicates found in Greenhouse', matches: [] }));
-  const json = JSON.stringify({ url: 'https://www.linkedin.com/in/jane/', html: '<body>Jöhn «Doe»</body>' });
-  await postLookup(SETTINGS, { encoding: 'identity', body: json }, { fetchImpl });
-  const { init } = fetchImpl.calls[0];
-  assert.equal(init.headers['Content-Encoding'], 'gzip');
-  assert.equal(gunzipSync(init.body).toString('utf8'), json);
-});
-
 test('a lookup without options configured says where to set them, and the popup sees the same error', async () => {
   const reply = await send({ lookupProfile: { encoding: 'identity', body: '{}', personKey: 'linkedin:jane', requestedAt: 1 } });
   assert.deepEqual(reply, { error: { kind: 'not_configured', message: 'Set the backend URL and API token in Options' } });
