@@ -77,8 +77,14 @@
       host.dataset.state = state;
       host.dataset.person = personKey ?? '';
       host.hidden = false;
-      // The documentElement, not the body: survives the app replacing the body and stays out of snapshots.
-      if (!host.isConnected) doc.documentElement.append(host);
+      attach();
+    };
+    // The documentElement, not the body: survives the app replacing the body and stays out of
+    // snapshots. Only once the page's HTML is parsed: appended earlier, it would come before <head>.
+    const attach = () => {
+      if (host.isConnected) return;
+      if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', attach, { once: true });
+      else doc.documentElement.append(host);
     };
 
     const loading = () => {

@@ -36,7 +36,13 @@
         '[data-live-test-row-lockup-full-name]',
         '.artdeco-entity-lockup__title',
         'h1'
-      ]
+      ],
+      // Where the rest of the profile renders: the container itself (the list behind the drawer
+      // keeps loading and is not the profile).
+      region: [],
+      // The experience card: with the name, the sign that the profile's body has rendered. Not the
+      // background card around it: that one also holds education, whose dates are no positions.
+      sections: ['[data-test-experience-card]', '.experience-card', '[data-test-expandable-stepper]']
     }),
 
     linkedin: Object.freeze({
@@ -47,7 +53,17 @@
         'main'
       ],
       // Generation 3 (SDUI) puts the name in h1 or h2; generation 2 in h1.text-heading-xlarge.
-      name: ['h1.text-heading-xlarge', 'h1', 'h2']
+      name: ['h1.text-heading-xlarge', 'h1', 'h2'],
+      // The container is the top card; experience renders beside it in main.
+      region: ['main'],
+      sections: [
+        '[data-testid*="ExperienceDetailsSection"]',
+        '[componentkey*="ExperienceDetailsSection"]',
+        '[data-view-name="profile-card-experience"]',
+        '[componentkey*="ExperienceTopLevelSection"]',
+        // Generation 2: #experience is an empty anchor at the top of the card.
+        'section:has(> #experience)'
+      ]
     }),
 
     sales_navigator: Object.freeze({
@@ -57,7 +73,13 @@
         'main'
       ],
       // A bare h1 can be the a11y-only "Sales Navigator Lead Page": only hooks that mark a person.
-      name: ['h1[data-x--lead--name]', '[data-anonymize="person-name"]']
+      name: ['h1[data-x--lead--name]', '[data-anonymize="person-name"]'],
+      region: ['main', '#content-main'],
+      sections: [
+        '[data-sn-view-name="feature-lead-experience"]',
+        '[data-x--lead--experience-section]',
+        '.profile-experience'
+      ]
     }),
 
     /** Removed from the snapshot (DESIGN decision 1). <code> JSON islands are kept on purpose. */

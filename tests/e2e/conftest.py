@@ -445,13 +445,26 @@ class Browser:
         return float(page.evaluate("(key) => window.__sbShownAt[key]", person_key))
 
     def phases(self, page: Any, person_key: str) -> dict[str, float]:
-        """The content script's User Timing marks for a person: phase -> ms since navigation."""
+        """The content script's User Timing marks for a person: phase -> ms since navigation;
+        also `parsed`, when the page's HTML was parsed (the navigation's domInteractive)."""
         return page.evaluate(
-            """(key) => Object.fromEntries(performance.getEntriesByType('mark')
-                .filter((m) => m.name.startsWith('sourcebridge:') && m.detail === key)
-                .map((m) => [m.name.slice('sourcebridge:'.length), m.startTime]))""",
+            """(key) => ({
+                parsed: performance.getEntriesByType('navigation')[0]?.domInteractive ?? null,
+                ...Object.fromEntries(performance.getEntriesByType('mark')
+                    .filter((m) => m.name.startsWith('sourcebridge:') && m.detail === key)
+                    .map((m) => [m.name.slice('sourcebridge:'.length), m.startTime]))
+            })""",
             person_key,
         )
+
+    def record_phases(self, prefix: str, page: Any, person_key: str) -> None:
+        """Records where a page view's time to the badge went, phase by phase."""
+        phases = self.phases(page, person_key)
+        self.record(f"{prefix}_html_parsed", phases["parsed"])
+        self.record(f"{prefix}_detect_after_navigation", phases["detected"])
+        self.record(f"{prefix}_wait_for_render", phases["rendered"] - phases["detected"])
+        self.record(f"{prefix}_snapshot_and_gzip", phases["sent"] - phases["rendered"])
+        self.record(f"{prefix}_worker_and_backend", phases["answered"] - phases["sent"])
 
     def in_badge(self, page: Any, function: str, argument: Any = None) -> Any:
         """Runs the JS `function(root, argument)` on the badge's closed shadow root, which page
@@ -632,7 +645,8 @@ def write_timings(timings: dict[str, list[float]]) -> None:
         " test waits before rendering the next profile) to the badge's answer,"
         " headless Chromium + local backend (SQLite) + Greenhouse sandbox, same machine;"
         " api_direct: the same lookup POSTed straight to the backend (baseline);"
-        " phase_*: the content script's User Timing marks during the reloads",
+        " phase_*: the content script's User Timing marks during the reloads (load_phase_*:"
+        " during the page loads; *_html_parsed: navigation to the page's domInteractive)",
         "goal_ms": 700,
         "runs_ms": {name: values for name, values in sorted(timings.items())},
         "median_ms": {name: round(value, 1) for name, value in sorted(medians.items())},

@@ -40,8 +40,24 @@ test('the badge content is out of reach of the page: its shadow root is closed',
   assert.ok(!badge.host.outerHTML.includes('jane.doe@acme.example'));
 });
 
-test('the badge shows the email, its confidence, the Greenhouse label verbatim and each match as a safe link', () => {
+const parsed = (document) =>
+  new Promise((resolve) => {
+    if (document.readyState !== 'loading') resolve();
+    else document.addEventListener('DOMContentLoaded', resolve, { once: true });
+  });
+
+test('the badge is attached after the page\'s own HTML, once that is parsed (the script runs at document_start)', async () => {
+  const { document, badge } = showBadge(lookupResult());
+  assert.equal(document.readyState, 'loading');
+  assert.equal(badge.host.isConnected, false);
+  await parsed(document);
+  assert.equal(badge.host.parentNode, document.documentElement);
+  assert.equal(document.documentElement.lastElementChild, badge.host);
+});
+
+test('the badge shows the email, its confidence, the Greenhouse label verbatim and each match as a safe link', async () => {
   const { document, badge, shadow } = showBadge(lookupResult());
+  await parsed(document);
   assert.equal(badge.host.parentNode, document.documentElement);
   assert.equal(badge.host.dataset.state, 'result');
   assert.equal(badge.host.dataset.person, 'recruiter:AEMAAA1');

@@ -56,29 +56,115 @@ test('watchNavigation notices a silent URL change by polling, and stops when abo
   assert.deepEqual(seen, ['https://www.linkedin.com/in/a/', 'https://www.linkedin.com/in/b/']);
 });
 
-test('waitForProfile waits for the name to render and hold still', async () => {
+const experienceCard = (...companies) =>
+  `<section data-test-experience-card><h2>Experience</h2><ul>${companies.map((c) => `<li class="position">${c}</li><p>2020 – Present</p>`).join('')}</ul></section>`;
+const fullRecruiterPage = (name, ...companies) =>
+  `<main><div data-test-profile-container><span data-test-row-lockup-full-name>${name}</span>${experienceCard(...companies)}</div></main>`;
+
+test('waitForProfile waits for the name and the experience card, then a short quiet period', async () => {
   const { sb, window, document } = loadPage('<body><main></main></body>', { url: 'https://www.linkedin.com/talent/profile/AAA' });
-  window.setTimeout(() => { document.body.innerHTML = recruiterPage('Jane Doe'); }, 60);
+  window.setTimeout(() => { document.body.innerHTML = fullRecruiterPage('Jane Doe', 'Acme'); }, 60);
   const started = Date.now();
-  const page = await sb.hydration.waitForProfile(document, 'recruiter', { intervalMs: 20, timeoutMs: 2000 });
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  const took = Date.now() - started;
   assert.equal(page.name, 'Jane Doe');
   assert.equal(page.timedOut, false);
-  assert.ok(Date.now() - started >= 60);
+  assert.ok(took >= 60 + sb.hydration.QUIET_MS - 2, `took ${took} ms`);
+  assert.ok(took < 60 + sb.hydration.INCOMPLETE_QUIET_MS, `took ${took} ms: the complete profile needs only the short quiet`);
   assert.ok(page.container.matches('[data-test-profile-container]'));
 });
 
+test('a name without the experience card waits for the long quiet period', async () => {
+  const { sb, document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  const started = Date.now();
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  assert.equal(page.name, 'Jane Doe');
+  assert.equal(page.timedOut, false);
+  assert.ok(Date.now() - started >= sb.hydration.INCOMPLETE_QUIET_MS - 2);
+});
+
+test('a profile hydrating in several passes is taken only after the last pass', async () => {
+  const { sb, window, document } = loadPage('<body><main></main></body>', { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  const passes = [
+    [0, () => { document.body.innerHTML = recruiterPage('Jane Doe'); }], // the top card
+    [100, () => { document.querySelector('[data-test-profile-container]').insertAdjacentHTML('beforeend', experienceCard('Acme')); }],
+    [115, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Globex</li><p>2018 – 2020</p>'); }],
+    [130, () => { document.querySelector('li').textContent = 'Acme Corporation'; }], // a text-only change
+    [145, () => { document.querySelector('ul').insertAdjacentHTML('beforeend', '<li class="position">Initech</li><p>2015 – 2018</p>'); }]
+  ];
+  let lastPassAt = null;
+  const started = Date.now();
+  for (const [at, pass] of passes) window.setTimeout(() => { pass(); lastPassAt = Date.now(); }, at);
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  const positions = [...page.container.querySelectorAll('.position')].map((li) => li.textContent);
+  assert.deepEqual(positions, ['Acme Corporation', 'Globex', 'Initech']);
+  assert.ok(Date.now() - lastPassAt >= sb.hydration.QUIET_MS - 2);
+  assert.ok(Date.now() - started >= 145);
+});
+
+test('an experience card without a dated entry yet does not make the profile complete', async () => {
+  const { sb, window, document } = loadPage(`<body>${fullRecruiterPage('Jane Doe')}</body>`, { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  window.setTimeout(() => { document.querySelector('ul').innerHTML = '<li class="position">Acme</li><p>2020 – Present</p>'; }, 80);
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  assert.equal(page.container.querySelector('.position')?.textContent, 'Acme');
+});
+
+test('changes outside the profile\'s region do not hold the profile back', async () => {
+  const { sb, window, document } = loadPage(
+    `<body>${fullRecruiterPage('Jane Doe', 'Acme')}<aside id="messaging"></aside></body>`,
+    { url: 'https://www.linkedin.com/talent/profile/AAA' }
+  );
+  const ticker = window.setInterval(() => { document.getElementById('messaging').textContent = String(Date.now()); }, 5);
+  const started = Date.now();
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 2000 });
+  window.clearInterval(ticker);
+  assert.equal(page.timedOut, false);
+  assert.ok(Date.now() - started < sb.hydration.INCOMPLETE_QUIET_MS, 'the quiet period is about the profile only');
+});
+
+test('a profile that keeps changing is taken when the timeout is reached, and says so', async () => {
+  const { sb, window, document } = loadPage(`<body>${fullRecruiterPage('Jane Doe', 'Acme')}</body>`, { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  let n = 0;
+  const ticker = window.setInterval(() => { document.querySelector('li').textContent = `Acme ${n++}`; }, 5);
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { timeoutMs: 150 });
+  window.clearInterval(ticker);
+  assert.equal(page.timedOut, true);
+  assert.equal(page.name, 'Jane Doe');
+});
+
 test('after single-page navigation the previous person\'s name does not count as rendered', async () => {
-  const { sb, window, document } = loadPage(`<body>${recruiterPage('Jane Doe')}</body>`, { url: 'https://www.linkedin.com/talent/profile/BBB' });
-  window.setTimeout(() => { document.body.innerHTML = recruiterPage('John Roe'); }, 100);
-  const page = await sb.hydration.waitForProfile(document, 'recruiter', { previousName: 'Jane Doe', intervalMs: 20, timeoutMs: 2000 });
+  const { sb, window, document } = loadPage(`<body>${fullRecruiterPage('Jane Doe', 'Acme')}</body>`, { url: 'https://www.linkedin.com/talent/profile/BBB' });
+  window.setTimeout(() => { document.body.innerHTML = fullRecruiterPage('John Roe', 'Globex'); }, 100);
+  const started = Date.now();
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { previousName: 'Jane Doe', timeoutMs: 2000 });
   assert.equal(page.name, 'John Roe');
+  assert.equal(page.container.querySelector('.position').textContent, 'Globex');
+  assert.ok(Date.now() - started < 100 + sb.hydration.INCOMPLETE_QUIET_MS);
+});
+
+test('after single-page navigation the previous person\'s experience card does not make the profile complete', async () => {
+  const { sb, window, document } = loadPage(`<body>${fullRecruiterPage('Jane Doe', 'Acme')}</body>`, { url: 'https://www.linkedin.com/talent/profile/BBB' });
+  // The top card re-renders first; the experience card is updated in place 100 ms later.
+  window.setTimeout(() => { document.querySelector('[data-test-row-lockup-full-name]').textContent = 'John Roe'; }, 20);
+  window.setTimeout(() => { document.querySelector('li').textContent = 'Globex'; }, 120);
+  const page = await sb.hydration.waitForProfile(document, 'recruiter', { previousName: 'Jane Doe', timeoutMs: 2000 });
+  assert.equal(page.name, 'John Roe');
+  assert.equal(page.container.querySelector('.position').textContent, 'Globex');
 });
 
 test('waitForProfile gives up after its timeout and says so', async () => {
   const { sb, document } = loadPage('<body><main>no profile here</main></body>');
-  const page = await sb.hydration.waitForProfile(document, 'sales_navigator', { intervalMs: 10, timeoutMs: 60 });
+  const page = await sb.hydration.waitForProfile(document, 'sales_navigator', { timeoutMs: 60 });
   assert.equal(page.timedOut, true);
   assert.equal(page.name, '');
+});
+
+test('waitForProfile stops when its signal aborts', async () => {
+  const { sb, window, document } = loadPage('<body><main></main></body>', { url: 'https://www.linkedin.com/talent/profile/AAA' });
+  const controller = new window.AbortController();
+  const waiting = sb.hydration.waitForProfile(document, 'recruiter', { signal: controller.signal, timeoutMs: 2000 });
+  window.setTimeout(() => controller.abort(), 20);
+  await assert.rejects(waiting);
 });
 
 test('the content script sends one lookup per person across single-page navigation and shows the answers', async () => {
