@@ -17,7 +17,7 @@
   const sb = (globalThis.sourcebridge ??= {});
 
   /** Milliseconds without a change before a profile with its name and experience card is taken. */
-  const QUIET_MS = 25;
+  const QUIET_MS = 40;
   /** Milliseconds without a change before a profile with a name but no experience card is taken. */
   const INCOMPLETE_QUIET_MS = 150;
   /** Milliseconds before giving up on a complete render and snapshotting anyway. */

@@ -1,7 +1,8 @@
 'use strict';
 /*
  * The snapshot sent to the backend (DESIGN decision 1): the page body's HTML without scripts,
- * styles, media, frames and comments, but with LinkedIn's <code> JSON islands, plus the URL.
+ * styles, media, frames and comments, but with LinkedIn's <code> JSON islands, inside an <html>
+ * carrying the page's language, plus the URL.
  * Capped in size; gzipped with CompressionStream where available, then base64 so that it survives
  * runtime messaging (JSON only) on its way to the service worker.
  */
@@ -41,6 +42,18 @@
     return new TextDecoder().decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD$/, '');
   }
 
+  /** A language tag as BCP 47 writes it ("es", "pt-BR"); anything else is not passed on. */
+  const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
+
+  /**
+   * The body's HTML inside an <html> that carries the page's language: LinkedIn writes its UI
+   * language only there, and names are split by the conventions of the page's language.
+   */
+  function withLanguage(doc, bodyHtml) {
+    const lang = doc.documentElement.getAttribute('lang') ?? '';
+    return LANGUAGE_TAG.test(lang) ? `<html lang="${lang}">${bodyHtml}</html>` : bodyHtml;
+  }
+
   /**
    * @param {Document} doc
    * @param {{container?: Element | null, maxBytes?: number}} [options] container: the profile root,
@@ -49,12 +62,12 @@
    */
   function buildSnapshot(doc, { container = null, maxBytes = MAX_HTML_BYTES } = {}) {
     const url = doc.location.href;
-    let html = trimmedHtml(doc.body);
+    let html = withLanguage(doc, trimmedHtml(doc.body));
     let reduced = null;
     if (byteLength(html) > maxBytes && container) {
       // Over the cap: keep the profile itself and the JSON islands, drop the rest of the page.
       const islands = [...doc.body.querySelectorAll(sb.selectors.jsonIslands)].map((code) => code.outerHTML);
-      html = `<body>${trimmedHtml(container)}${islands.join('')}</body>`;
+      html = withLanguage(doc, `<body>${trimmedHtml(container)}${islands.join('')}</body>`);
       reduced = 'container';
     }
     if (byteLength(html) > maxBytes) {

@@ -34,6 +34,25 @@ test('the snapshot keeps profile text and JSON islands and drops scripts, styles
   assert.equal(snapshot.bytes, new TextEncoder().encode(snapshot.html).length);
 });
 
+test("the snapshot carries the page's language, the only place LinkedIn writes its UI language", () => {
+  const filler = `<div class="feed">${'<p>unrelated post text</p>'.repeat(200)}</div>`;
+  const spanish = loadPage(PAGE.replace('<html>', '<html lang="es-ES" class="theme">').replace('<main>', `${filler}<main>`));
+  const snapshot = spanish.sb.snapshot.buildSnapshot(spanish.document);
+  assert.match(snapshot.html, /^<html lang="es-ES"><body class="app">/);
+  assert.match(snapshot.html, /<\/body><\/html>$/);
+  const container = spanish.document.querySelector('[data-test-profile-container]');
+  const reduced = spanish.sb.snapshot.buildSnapshot(spanish.document, { container, maxBytes: 4000 });
+  assert.equal(reduced.reduced, 'container');
+  assert.match(reduced.html, /^<html lang="es-ES"><body>/);
+});
+
+test('a language attribute that is not a language tag is not passed on', () => {
+  for (const lang of ['', 'es" onload="x', '<b>', 'e']) {
+    const page = loadPage(PAGE.replace('<html>', `<html lang='${lang}'>`));
+    assert.match(page.sb.snapshot.buildSnapshot(page.document).html, /^<body class="app">/, lang);
+  }
+});
+
 test('taking a snapshot leaves the live page untouched and leaves out the badge', () => {
   const { sb, document } = loadPage(PAGE);
   const badge = sb.badge.createBadge(document);
