@@ -15,6 +15,11 @@ MAX_SNAPSHOT_BYTES = 3 * 1024 * 1024
 API_THREADS = 8
 """Threads per gunicorn worker (lookups wait on DNS and Greenhouse, not on the CPU)."""
 
+DB_POOL_SIZE = API_THREADS + 2
+"""Database connections a process keeps open: one per API thread and two for the rest. A
+connection opened for one request and closed after it costs that request the connection's set-up
+(on SQLite the pragmas and the schema read, on PostgreSQL a login), every time."""
+
 API_REQUEST_TIMEOUT = timedelta(seconds=60)
 """gunicorn kills a request that runs longer than this."""
 

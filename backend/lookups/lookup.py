@@ -295,7 +295,7 @@ def contact_view(session: Session, svc: Services, contact: Contact) -> dict[str,
 
 
 CONTACT_BY_URL = (
-    select(Contact)
+    select(Contact.id)
     .where(
         Contact.account_id == bindparam("account_id"),
         Contact.linkedin_url == bindparam("linkedin_url"),
@@ -304,7 +304,7 @@ CONTACT_BY_URL = (
     .limit(1)
 )
 CONTACT_BY_EMAIL = (
-    select(Contact)
+    select(Contact.id)
     .where(Contact.account_id == bindparam("account_id"), Contact.email == bindparam("email"))
     .order_by(Contact.id)
     .limit(1)
@@ -317,18 +317,22 @@ def find_contact(
     """The team's contact for this person: by LinkedIn URL, else by a trusted email.
 
     A guessed address ("possible") is shared by namesakes at one company, so it never decides.
+    Most people looked at are nobody's contact yet: the ids are read plainly, and a contact is
+    loaded only when there is one.
     """
+    connection = session.connection()
+    contact_id = None
     if linkedin_url:
-        by_url = session.scalar(
-            CONTACT_BY_URL, {"account_id": account_id, "linkedin_url": linkedin_url}
-        )
-        if by_url is not None:
-            return by_url
-    if email.get("address") and email.get("confidence") in TRUSTED_CONFIDENCE:
-        return session.scalar(
-            CONTACT_BY_EMAIL, {"account_id": account_id, "email": email["address"]}
-        )
-    return None
+        params = {"account_id": account_id, "linkedin_url": linkedin_url}
+        contact_id = connection.scalar(CONTACT_BY_URL, params)
+    if (
+        contact_id is None
+        and email.get("address")
+        and email.get("confidence") in TRUSTED_CONFIDENCE
+    ):
+        params = {"account_id": account_id, "email": email["address"]}
+        contact_id = connection.scalar(CONTACT_BY_EMAIL, params)
+    return session.get(Contact, contact_id) if contact_id is not None else None
 
 
 STORE_LOOKUP = insert(Lookup).returning(Lookup.id)
@@ -376,15 +380,19 @@ def run_lookup(
     email = find_email(session, svc, account_id, parsed, deadline=deadline)
     greenhouse = greenhouse_check(session, svc, account_id, parsed, email, later, deadline=deadline)
     contact = find_contact(session, account_id, email, parsed.linkedin_url)
+    contact_data = contact_view(session, svc, contact) if contact else None
     profile_data = parsed.to_dict()
+    # The answer is whole: its row is the last write, committed at once. SQLite has one writer,
+    # and each lookup writes: a write lock held across more work (or a wait for the GIL) makes
+    # the other requests' writes sleep in SQLite's busy handler (1 ms, then longer).
     lookup_id = store_lookup(session, account_id, user.id, url, profile_data, email, greenhouse)
+    session.commit()
     if needs_verification(svc, email):
-        session.commit()  # the task reads the stored lookup
-        later.verify_email(lookup_id)
+        later.verify_email(lookup_id)  # the task reads the stored lookup
     return {
         "id": lookup_id,
         "profile": profile_data,
         "email": email,
         "greenhouse": greenhouse,
-        "contact": contact_view(session, svc, contact) if contact else None,
+        "contact": contact_data,
     }

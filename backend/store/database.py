@@ -27,6 +27,8 @@ def normalize_url(url: str) -> str:
 
 def make_engine(url: str, **options: Any) -> Engine:
     url = normalize_url(url)
+    if "poolclass" not in options:
+        options.setdefault("pool_size", defaults.DB_POOL_SIZE)
     if url.startswith("sqlite"):
         timeout = {"timeout": defaults.SQLITE_BUSY_TIMEOUT_MS / 1000}
         engine = create_engine(url, connect_args=timeout, **options)
