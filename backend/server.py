@@ -121,7 +121,7 @@ def serve(*, host: str, port: int, workers: int | None, unix_socket: str | None 
         "post_worker_init": freeze_startup_objects,
         "timeout": int(defaults.API_REQUEST_TIMEOUT.total_seconds()),
         "accesslog": "-",
-        "access_log_format": '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]',
+        "logger_class": "backend.access_log.AccessLogger",
         "loglevel": settings.log_level.lower(),
     }
     where = unix_socket or f"http://{host}:{port}"

@@ -119,7 +119,7 @@ def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(cli_en
         assert account.status_code == 200 and "boss@example.com" in account.text
         assert "(Admin)" in account.text
         assert requests.get(link, timeout=5).status_code == 404, "the link works once"
-        anonymous = requests.get(f"{base}/api/v1/me", timeout=5)
+        anonymous = requests.get(f"{base}/api/v1/me", timeout=5, headers={"X-Request-ID": "r-42"})
         assert anonymous.status_code == 401
         assert set(anonymous.json()) == {"code", "status", "message"}
         consumers = [pid for pid in _children(proc.pid) if b"worker" in _cmdline(pid)]
@@ -127,9 +127,12 @@ def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(cli_en
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        rest = proc.stdout.read()
         proc.stdout.close()
     time.sleep(0.5)
     assert not Path(f"/proc/{consumers[0]}").exists(), "the consumer stops with serve"
+    # One access line per request: address, request line, status, bytes, time, request id.
+    assert re.search(r'127\.0\.0\.1 "GET /api/v1/me HTTP/1\.1" 401 \d+ \d+ms \[r-42\]', rest), rest
 
 
 def _children(pid: int) -> list[int]:
