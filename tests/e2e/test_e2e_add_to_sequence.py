@@ -54,6 +54,8 @@ def test_add_to_sequence_from_the_popup_then_it_shows_the_sequence(ext, backend,
     ext.configure(backend.url, backend.token)
     page = ext.open(case.url)
     ext.wait_for_badge(page, case.person_key)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "badge-on-profile.png"))  # for a person to look at
     popup = _add_from_popup(ext, page, "Backend engineers")
     outcome = popup.locator(".sb-outcome")
     assert outcome.get_attribute("data-outcome") == "added"
