@@ -225,7 +225,9 @@ def apply_inbound(session: Session, account_id: int, inbound: InboundLike, now: 
                 message_id=inbound.message_id,
             )
             finish(session, loaded, decision.finish_outcome, now)
-    if inbound.kind == "reply" and inbound.from_addr:
+    if inbound.kind == "reply" and inbound.from_addr and enrollments:
+        # Only a reply from someone in a sequence: anyone else at the company (a client, a
+        # colleague writing to the recruiter) says nothing about the people being contacted.
         stop_company(session, account_id, inbound.from_addr, now, key)
     if inbound.kind in ("bounce_hard", "unsubscribe") or (
         inbound.kind == "bounce_soft" and any(e.outcome == "bounced" for e in enrollments)
@@ -290,7 +292,7 @@ def stop_company(session: Session, account_id: int, sender: str, now: datetime, 
         .where(
             Enrollment.account_id == account_id,
             Enrollment.status.in_(lifecycle.LIVE),
-            func.lower(Contact.email).like(f"%@{domain}"),
+            func.lower(Contact.email).endswith(f"@{domain}", autoescape=True),
         )
     ).all()
     for enrollment, sequence in rows:

@@ -332,6 +332,23 @@ def test_a_company_reply_stops_colleagues_only_where_the_sequence_asks(db, team)
     assert outcomes == {ada: "replied", bob: "removed", cy: None, gmail: None}
 
 
+def test_mail_from_someone_not_in_a_sequence_stops_nobody_at_their_company(db, team) -> None:
+    strict = add_sequence(db, team, settings={"stop_on_company_reply": True})
+    ada, _ = enrol(db, team, strict)
+    with db.session() as session:  # a client at the same company writes to the recruiter
+        apply_inbound(
+            session, team.account_id, Inbound("reply", from_addr="cto@analytical.example"), NOW
+        )
+        apply_inbound(  # a domain made of LIKE wildcards matches nobody either
+            session,
+            team.account_id,
+            Inbound("reply", from_addr="x@%", message_id="<wild@x>"),
+            NOW,
+        )
+    with db.session() as session:
+        assert session.get(Enrollment, ada).outcome is None
+
+
 def test_a_cap_delay_says_why_and_when(db) -> None:
     team = add_team(db, "Capped", daily_cap=1)
     sequence_id = add_sequence(db, team)
