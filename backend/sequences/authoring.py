@@ -189,7 +189,7 @@ def pause_sequence(session: Session, sequence: Sequence, now: datetime) -> None:
             load(session, enrollment),
             "sequence_paused",
             now,
-            detail="the sequence is paused",
+            detail=lifecycle.SEQUENCE_PAUSED,
         )
 
 
@@ -199,7 +199,7 @@ def resume_sequence(session: Session, sequence: Sequence, now: datetime) -> None
         select(Enrollment).where(
             Enrollment.sequence_id == sequence.id,
             Enrollment.status == lifecycle.PAUSED,
-            Enrollment.paused_reason == "the sequence is paused",
+            Enrollment.paused_reason == lifecycle.SEQUENCE_PAUSED,
         )
     ):
         resume_enrollment(session, enrollment, now, reason="sequence resumed")

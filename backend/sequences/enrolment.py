@@ -277,7 +277,7 @@ def start(session: Session, loaded: Loaded, now: datetime, warnings: list[str]) 
     sender = loaded.mailbox.display_name if loaded.mailbox else None
     missing = missing_value(loaded.steps, loaded.contact, sender)
     if loaded.sequence.status == "paused":
-        pause(session, loaded, "sequence_paused", now, detail="the sequence is paused")
+        pause(session, loaded, "sequence_paused", now, detail=lifecycle.SEQUENCE_PAUSED)
         warnings.append("the sequence is paused; sending starts when it resumes")
     elif loaded.mailbox is None and any(s.kind == "email" for s in loaded.steps):
         pause(session, loaded, "mailbox", now, detail="the sequence has no mailbox")

@@ -26,6 +26,9 @@ STATUSES = (PENDING, ACTIVE, WAITING_TASK, PAUSED, FINISHED)
 LIVE = (PENDING, ACTIVE, WAITING_TASK, PAUSED)
 OUTCOMES = ("completed", "replied", "bounced", "unsubscribed", "removed", "failed")
 PAUSE_REASONS = ("manual", "ooo", "missing_data", "mailbox", "sequence_paused", "schedule")
+SEQUENCE_PAUSED = "the sequence is paused"
+"""The words an enrollment is paused with while its sequence is: resuming the sequence resumes
+exactly the enrollments paused with them, whoever paused them (the pause, enrolment, a claim)."""
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({ACTIVE, WAITING_TASK, PAUSED, FINISHED}),
@@ -104,7 +107,7 @@ def check_guard(guard: Guard, now: datetime) -> GuardVerdict:
     if guard.suppressed:
         return GuardVerdict(False, cancel=True, finish_outcome="unsubscribed", reason="suppressed")
     if guard.sequence_paused:
-        return GuardVerdict(False, pause_reason="sequence_paused", reason="sequence paused")
+        return GuardVerdict(False, pause_reason="sequence_paused", reason=SEQUENCE_PAUSED)
     if guard.mailbox_status == "auth_error":
         return GuardVerdict(False, pause_reason="mailbox", reason="mailbox cannot sign in")
     if guard.mailbox_status == "paused":

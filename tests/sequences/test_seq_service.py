@@ -116,6 +116,21 @@ def test_a_paused_sequence_sends_nothing_until_resumed(db, team) -> None:
         assert len(claim_due_sends(session, NOW + timedelta(minutes=1), "w")) == 1
 
 
+def test_someone_paused_again_by_a_claim_is_resumed_with_the_sequence(db, team) -> None:
+    sequence_id = add_sequence(db, team)
+    added = enrol(db, team, sequence_id)
+    with db.session() as session:
+        pause_sequence(session, get_sequence(session, team.account_id, sequence_id), NOW)
+        resume_enrollment(session, session.get(Enrollment, added.enrollment.id), NOW)
+    with db.session() as session:  # the claim finds the sequence paused and pauses them again
+        assert claim_due_sends(session, NOW + timedelta(minutes=1), "w") == []
+        assert session.get(Enrollment, added.enrollment.id).status == "paused"
+    with db.session() as session:
+        resume_sequence(session, get_sequence(session, team.account_id, sequence_id), NOW)
+    with db.session() as session:
+        assert len(claim_due_sends(session, NOW + timedelta(minutes=2), "w")) == 1
+
+
 def test_a_task_step_becomes_due_and_completing_it_moves_on(db, team) -> None:
     sequence_id = add_sequence(db, team, WITH_TASK)
     added = enrol(db, team, sequence_id)
