@@ -206,8 +206,7 @@ def _prepare(
             enrollment_status=enrollment.status,
             current_step=enrollment.current_step,
             step_index=execution.step_index,
-            suppressed=suppression_reason(session, enrollment.account_id, loaded.contact.email)
-            is not None,  # type: ignore[arg-type]
+            suppressed=suppression_reason(session, enrollment.account_id, loaded.contact.email),  # type: ignore[arg-type]
             sequence_paused=sequence.status == "paused" or sequence.deleted_at is not None,
             mailbox_status=mailbox.status if mailbox else "auth_error",
             mailbox_paused_until=mailbox.paused_until if mailbox else None,

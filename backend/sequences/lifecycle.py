@@ -26,6 +26,8 @@ STATUSES = (PENDING, ACTIVE, WAITING_TASK, PAUSED, FINISHED)
 LIVE = (PENDING, ACTIVE, WAITING_TASK, PAUSED)
 OUTCOMES = ("completed", "replied", "bounced", "unsubscribed", "removed", "failed")
 PAUSE_REASONS = ("manual", "ooo", "missing_data", "mailbox", "sequence_paused", "schedule")
+SUPPRESSION_OUTCOMES = {"unsubscribed": "unsubscribed", "bounced": "bounced", "blocked": "removed"}
+"""How someone on the suppression list finishes, by why they are on it."""
 SEQUENCE_PAUSED = "the sequence is paused"
 """The words an enrollment is paused with while its sequence is: resuming the sequence resumes
 exactly the enrollments paused with them, whoever paused them (the pause, enrolment, a claim)."""
@@ -79,7 +81,7 @@ class Guard:
     enrollment_status: str
     current_step: int
     step_index: int
-    suppressed: bool
+    suppressed: str | None  # why the address may not be emailed (`suppression_reason`), or None
     sequence_paused: bool
     mailbox_status: str
     mailbox_paused_until: datetime | None
@@ -105,7 +107,11 @@ def check_guard(guard: Guard, now: datetime) -> GuardVerdict:
     if guard.replied_since_last_send:
         return GuardVerdict(False, cancel=True, finish_outcome="replied", reason="replied")
     if guard.suppressed:
-        return GuardVerdict(False, cancel=True, finish_outcome="unsubscribed", reason="suppressed")
+        why = guard.suppressed.split()[0]  # "bounced (domain)" is a bounced domain
+        outcome = SUPPRESSION_OUTCOMES.get(why, "removed")
+        return GuardVerdict(
+            False, cancel=True, finish_outcome=outcome, reason=f"suppressed: {guard.suppressed}"
+        )
     if guard.sequence_paused:
         return GuardVerdict(False, pause_reason="sequence_paused", reason=SEQUENCE_PAUSED)
     if guard.mailbox_status == "auth_error":
