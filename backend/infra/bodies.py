@@ -106,11 +106,10 @@ def reject_unbounded_json() -> None:
         abort(422, message=f"Invalid input: {exc.field}", errors={exc.field: [exc.reason]})
     except ValueError:
         return
-    request.environ[PARSED_JSON] = (value,)
+    request.environ[PARSED_JSON] = value
 
 
 def parsed_json_body(req: Request) -> Any | None:
     """The JSON body `reject_unbounded_json` already parsed (None when it did not: the parser
     then reads the body itself and answers malformed JSON in its own words)."""
-    held = req.environ.get(PARSED_JSON)
-    return held[0] if held is not None and held[0] is not None else None
+    return req.environ.get(PARSED_JSON)

@@ -27,7 +27,11 @@ def load_bounded_json(raw: bytes, *, max_depth: int) -> Any:
     """Parse `raw`, refusing nesting deeper than `max_depth` and lone surrogates. Malformed JSON
     raises ValueError as `json.loads` does."""
     try:
-        value = json.loads(raw)
+        # UTF-8 only (RFC 8259): `json.loads` would also take UTF-16 and UTF-32 bytes, whose
+        # escapes the byte-level surrogate check below cannot see.
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8") from None
     except RecursionError:
         raise JsonRejected("body", f"nested deeper than {max_depth} levels") from None
     # Only bodies with enough brackets to be that deep are walked.

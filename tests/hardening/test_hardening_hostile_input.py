@@ -141,6 +141,15 @@ def test_a_lone_surrogate_in_a_string_is_a_422_naming_the_field(hostile, field, 
     assert field in answer["errors"]
 
 
+def test_a_body_that_is_not_utf8_is_refused_not_read_around_the_surrogate_check(hostile):
+    client, admin, _ = hostile
+    body = {"url": PROFILE_URL, "profile": {"full_name": "Ana Lee", "last_name": "Lee\ud800"}}
+    headers = {**admin, "Content-Type": "application/json"}
+    for encoding in ("utf-16-le", "utf-32"):
+        raw = json.dumps(body).encode(encoding)
+        assert_refused(client.post("/api/v1/lookups", data=raw, headers=headers), 400, 422)
+
+
 def test_a_surrogate_pair_is_text_and_passes(hostile):
     client, admin, _ = hostile
     raw = (
