@@ -483,8 +483,6 @@ TEMPLATE_MAX_OUTPUT_CHARS = 100_000
 
 PUBLIC_URL = "http://127.0.0.1:5000"
 """Where people and mail reach the backend; `PUBLIC_URL`."""
-API_RATE_LIMIT = "300/minute"
-"""Requests per API token; `API_RATE_LIMIT` (a `limits` rate string)."""
 IMPORT_INTERVAL_SECONDS = 3600
 """Seconds between runs of a recurring Greenhouse import; `IMPORT_INTERVAL_SECONDS`."""
 # --- Mailboxes (backend/mailboxes, issue 13) ----------------------------------------------

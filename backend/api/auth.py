@@ -14,11 +14,12 @@ from sqlalchemy.orm import make_transient_to_detached
 from backend import defaults
 from backend.accounts.users import authenticate
 from backend.accounts.users import hash_token
+from backend.api.extension import TOKEN_PATH
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.store.models import User
 
-PUBLIC_API_PATHS = {"/api/openapi.json", "/api/v1/extension/token"}
+PUBLIC_API_PATHS = {"/api/openapi.json", TOKEN_PATH}
 
 
 def require_token() -> None:

@@ -16,7 +16,6 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
 
-from backend import defaults
 from backend.api.blueprint import Blueprint
 from backend.infra.services import db_session
 from backend.infra.services import services
@@ -91,9 +90,7 @@ class Lookups(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, body: dict[str, Any]) -> Response:
         """Look up the person on a LinkedIn profile page."""
-        html = body.get("html")
-        if html is not None and len(html.encode()) > defaults.MAX_SNAPSHOT_BYTES:
-            abort(413, message=f"The snapshot is larger than {defaults.MAX_SNAPSHOT_BYTES} bytes.")
+        html = body.get("html")  # its size is the parser's check (SnapshotTooLarge below)
         try:
             svc = services()
             result = run_lookup(

@@ -511,12 +511,7 @@ class EmailFinder:
         return f"email:gen:{self.scope}:{domain}"
 
     def _cache_get(self, key: str) -> Any:
-        if self.cache is None:
-            return None
-        entry = self.cache.get(key)
-        if entry is None or entry["expires_at"] <= self.clock():
-            return None
-        return entry["value"]
+        return self._cache_get_many([key])[0]
 
     def _cache_get_many(self, keys: list[str]) -> list[Any]:
         if self.cache is None:

@@ -52,7 +52,6 @@ from backend.store.models import Enrollment
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import Lookup
 from backend.store.models import User
-from backend.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +161,7 @@ def without_bounced(session: Session, account_id: int, email: dict) -> dict:
         return {
             **email,
             "address": None,
-            "confidence": "invalid",
+            "confidence": Confidence.INVALID,
             "alternatives": [],
             "reason": reason,
         }
@@ -355,7 +354,6 @@ def store_lookup(
         "profile": profile,
         "email": email,
         "greenhouse": greenhouse,
-        "created_at": utcnow(),
     }
     return session.connection().scalar(STORE_LOOKUP, values)
 
