@@ -98,6 +98,14 @@ export function postLookup(settings, payload, options = {}) {
   });
 }
 
+/** Milliseconds to read a stored lookup again (a database read). */
+export const LOOKUP_READ_TIMEOUT_MS = 8000;
+
+/** GET /api/v1/lookups/{id}: a stored lookup, with the person's contact as it is now. */
+export function getLookup(settings, lookupId, options = {}) {
+  return callBackend(settings, `/api/v1/lookups/${Number(lookupId)}`, { ...options, timeoutMs: LOOKUP_READ_TIMEOUT_MS });
+}
+
 /** GET /api/v1/me: who the token belongs to. */
 export function getMe(settings, options = {}) {
   return callBackend(settings, '/api/v1/me', { ...options, timeoutMs: ME_TIMEOUT_MS });

@@ -45,6 +45,9 @@ export function connectPageUrl(backendUrl, { challenge, state, device }) {
   return `${backendUrl}/extension/connect?${query}`;
 }
 
+/** The web app's page the connect tab returns to (its fragment carries the code). */
+export const CONNECTED_PATH = '/extension/connected';
+
 /**
  * The code and state from the page the web app redirects to, or null for any other URL.
  * @param {string} url the tab's URL
@@ -57,7 +60,7 @@ export function parseConnectedUrl(url, backendUrl) {
   } catch {
     return null;
   }
-  const expected = new URL(`${backendUrl}/extension/connected`);
+  const expected = new URL(`${backendUrl}${CONNECTED_PATH}`);
   if (parsed.origin !== expected.origin || parsed.pathname !== expected.pathname) return null;
   const fragment = new URLSearchParams(parsed.hash.replace(/^#/, ''));
   const code = fragment.get('code');

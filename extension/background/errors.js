@@ -53,9 +53,11 @@ function errorForStatus(status, detail, backendUrl) {
     return new SourcebridgeError('forbidden', detail ?? 'Your Sourcebridge account is not allowed to do this');
   }
   if (status === 404) {
+    // With Sourcebridge's own words ("No sequence 3."), the thing asked for is gone; without, the
+    // URL does not lead to Sourcebridge at all.
     return new SourcebridgeError(
       'not_found',
-      `The backend at ${backendUrl} does not look like Sourcebridge (no such API endpoint) — check the URL in Options`
+      detail ?? `The backend at ${backendUrl} does not look like Sourcebridge (no such API endpoint) — check the URL in Options`
     );
   }
   if (status === 413) {
@@ -65,7 +67,7 @@ function errorForStatus(status, detail, backendUrl) {
     return new SourcebridgeError('unreadable_profile', detail ?? 'Sourcebridge could not read this profile');
   }
   if (status === 429) {
-    return new SourcebridgeError('rate_limited', 'Too many lookups at once — wait a moment and try again');
+    return new SourcebridgeError('rate_limited', detail ?? 'Too many lookups at once — wait a moment and try again');
   }
   if (status >= 500) {
     return new SourcebridgeError('server_error', `The Sourcebridge backend had a problem (HTTP ${status}) — try again shortly`);

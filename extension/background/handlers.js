@@ -1,8 +1,8 @@
 /* The messages the service worker answers, by name. Each handler reads what it needs from storage. */
-import { callBackend, getMe, postLookup, requireSettings } from './backend.js';
+import { getLookup, getMe, postLookup, requireSettings } from './backend.js';
 import { startConnect } from './connect.js';
 import { addLookupToSequence, listSequences } from './sequences.js';
-import { greenhouseNotice, toWireError } from './errors.js';
+import { SourcebridgeError, greenhouseNotice, toWireError } from './errors.js';
 import { getTabResult, saveTabResult } from './tab-results.js';
 
 /**
@@ -42,6 +42,9 @@ async function listSequencesHandler() {
   return listSequences(await requireSettings());
 }
 
+/** Outcomes after which the person is in a sequence: the tab's lookup is read again. */
+const CHANGES_THE_CONTACT = new Set(['added', 'exists_in_greenhouse', 'already_in_sequence']);
+
 /**
  * From the popup: add the person of the tab's last lookup to a sequence, then refresh that lookup
  * so the popup shows the person's sequence, status and Greenhouse link.
@@ -50,10 +53,11 @@ async function addToSequence({ tabId, sequenceId, sequenceName }) {
   const settings = await requireSettings();
   const entry = await getTabResult(tabId);
   const lookupId = entry?.result?.id;
-  if (!Number.isInteger(lookupId)) throw new Error('Look the profile up first');
+  if (!Number.isInteger(lookupId)) throw new SourcebridgeError('no_lookup', 'Look the profile up first');
   const outcome = await addLookupToSequence(settings, { sequenceId, lookupId, sequenceName });
+  if (!CHANGES_THE_CONTACT.has(outcome.outcome)) return outcome; // a refusal changed nothing
   try {
-    const fresh = await callBackend(settings, `/api/v1/lookups/${lookupId}`, { timeoutMs: 8000 });
+    const fresh = await getLookup(settings, lookupId);
     await saveTabResult(tabId, { ...entry, result: { ...entry.result, contact: fresh.contact ?? null } });
   } catch {
     // The outcome stands; the popup shows the older lookup until the page is looked up again.

@@ -4,7 +4,7 @@
  * per tab in chrome.storage.session, so stopping the worker between messages loses nothing.
  * Listeners are registered synchronously at the top level, as MV3 requires for wake-ups.
  */
-import { finishConnect } from './connect.js';
+import { CONNECTED_PATH, finishConnect } from './connect.js';
 import { handlers } from './handlers.js';
 import { messageListener } from './messages.js';
 import { forgetTab } from './tab-results.js';
@@ -17,7 +17,8 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 
 // The "Connect to Sourcebridge" tab reaching /extension/connected (see connect.js).
 chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
-  if (changeInfo.url) finishConnect(tabId, changeInfo.url);
+  // Every navigation in every tab lands here: only the connect page's return reads storage.
+  if (changeInfo.url?.includes(CONNECTED_PATH)) finishConnect(tabId, changeInfo.url).catch(() => {});
 });
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {

@@ -106,5 +106,5 @@ test('after adding, the tab result is refreshed so the popup shows the sequence 
 test('adding without a lookup in the tab says to look the profile up first', async () => {
   await chrome.storage.local.set(SETTINGS);
   const reply = await send({ addToSequence: { tabId: 6, sequenceId: 3, sequenceName: 'Plain' } });
-  assert.match(reply.error.message, /Look the profile up first/);
+  assert.deepEqual(reply.error, { kind: 'no_lookup', message: 'Look the profile up first' });
 });

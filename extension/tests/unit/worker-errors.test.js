@@ -49,6 +49,14 @@ test('backend answers map to kinds with messages a recruiter can act on', () => 
   assert.equal(errorFromResponse(422, { message: 'No name found on this page' }, 'x').message, 'No name found on this page');
 });
 
+test("Sourcebridge's own 404 and 429 words are kept: only a bare 404 means the URL is wrong", () => {
+  const gone = errorFromResponse(404, { code: 404, status: 'Not Found', message: 'No sequence 3.' }, SETTINGS.backendUrl);
+  assert.deepEqual(toWireError(gone), { kind: 'not_found', message: 'No sequence 3.' });
+  const slow = errorFromResponse(429, { code: 429, message: 'Too many sign-in attempts; retry later.' }, SETTINGS.backendUrl);
+  assert.deepEqual(toWireError(slow), { kind: 'rate_limited', message: 'Too many sign-in attempts; retry later.' });
+  assert.match(errorFromResponse(404, null, SETTINGS.backendUrl).message, /does not look like Sourcebridge/);
+});
+
 test('an unreachable backend is named by its URL', async () => {
   const refused = async () => { throw new TypeError('Failed to fetch'); };
   await assert.rejects(getMe(SETTINGS, { fetchImpl: refused }), {
