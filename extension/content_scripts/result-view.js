@@ -52,18 +52,20 @@
     return list;
   }
 
+  /** A link opening in a new tab, or null when the URL is not http(s). */
+  function safeLink(doc, url, className, text) {
+    if (!isHttpUrl(url)) return null;
+    const link = el(doc, 'a', className, text);
+    link.href = url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    return link;
+  }
+
   function renderMatch(doc, match) {
     const item = el(doc, 'li', 'sb-match');
     const name = match.name || `Candidate ${match.candidate_id}`;
-    if (isHttpUrl(match.url)) {
-      const link = el(doc, 'a', 'sb-match-link', name);
-      link.href = match.url;
-      link.target = '_blank';
-      link.rel = 'noopener';
-      item.append(link);
-    } else {
-      item.append(el(doc, 'span', 'sb-match-name', name));
-    }
+    item.append(safeLink(doc, match.url, 'sb-match-link', name) ?? el(doc, 'span', 'sb-match-name', name));
     if (Array.isArray(match.matched_on) && match.matched_on.length) {
       item.append(el(doc, 'span', 'sb-matched-on', `matched on ${match.matched_on.join(', ').replaceAll('_', ' ')}`));
     }
@@ -109,5 +111,5 @@
     return root;
   }
 
-  sb.resultView = Object.freeze({ renderResult, renderError, isHttpUrl });
+  sb.resultView = Object.freeze({ renderResult, renderError, el, safeLink });
 })();

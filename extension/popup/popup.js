@@ -5,7 +5,9 @@
  */
 import { sequenceLabel } from '../background/sequences.js';
 
-const { renderResult, renderError, isHttpUrl } = globalThis.sourcebridge.resultView;
+const resultView = globalThis.sourcebridge.resultView;
+const { renderResult, renderError } = resultView;
+const el = (tag, className, text) => resultView.el(document, tag, className, text);
 const content = document.getElementById('content');
 
 /** The tab whose result to show: ?tabId=N, else the active tab if it is on LinkedIn. */
@@ -18,12 +20,7 @@ async function currentTabId() {
   return tab?.url?.startsWith('https://www.linkedin.com/') ? tab.id : undefined;
 }
 
-function hint(text) {
-  const p = document.createElement('p');
-  p.className = 'sb-hint';
-  p.textContent = text;
-  return p;
-}
+const hint = (text) => el('p', 'sb-hint', text);
 
 async function copyAddress(address, button) {
   try {
@@ -48,24 +45,18 @@ const STATUS_WORDS = Object.freeze({
   finished: 'Finished'
 });
 
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined && text !== null) element.textContent = String(text);
-  return element;
-}
-
 function greenhouseLink(url, text = 'Open in Greenhouse') {
-  if (!isHttpUrl(url)) return null;
-  const link = el('a', 'sb-gh-link', text);
-  link.href = url;
-  link.target = '_blank';
-  link.rel = 'noopener';
-  return link;
+  return resultView.safeLink(document, url, 'sb-gh-link', text);
 }
 
-/** For someone already added: their sequence(s), status and Greenhouse link. */
-function renderMembership(contact) {
+/** What the last "Add to sequence" in this popup did, shown until the popup closes. */
+let shownOutcome = null;
+
+/**
+ * For someone already added: their sequence(s), status and Greenhouse link. `greenhouseSaid`:
+ * the outcome of the add just made already says where they are in Greenhouse.
+ */
+function renderMembership(contact, { greenhouseSaid = false } = {}) {
   const section = el('section', 'sb-sequences');
   section.setAttribute('aria-label', 'Sequences');
   const list = el('ul', 'sb-membership');
@@ -74,11 +65,18 @@ function renderMembership(contact) {
     list.append(el('li', 'sb-in-sequence', `In sequence: ${sequence.name} — ${words}`));
   }
   section.append(list);
+  if (greenhouseSaid) return section;
   const greenhouse = contact.greenhouse ?? {};
   if (greenhouse.error) section.append(el('p', 'sb-gh-error', greenhouse.error));
   const link = greenhouseLink(greenhouse.url);
   if (link) section.append(link);
   return section;
+}
+
+function outcomeBox() {
+  const box = el('p', 'sb-outcome');
+  box.setAttribute('role', 'status');
+  return box;
 }
 
 function renderOutcome(box, outcome) {
@@ -102,8 +100,8 @@ function renderAddForm(tabId) {
   const button = el('button', null, 'Add to sequence');
   button.type = 'submit';
   button.disabled = true;
-  const result = el('p', 'sb-outcome');
-  result.setAttribute('role', 'status');
+  const result = outcomeBox();
+  if (shownOutcome) renderOutcome(result, shownOutcome); // a refusal: the form stays, with why
   form.append(label, select, button, result);
 
   ask({ listSequences: {} }).then(
@@ -134,10 +132,11 @@ function renderAddForm(tabId) {
     button.disabled = true;
     result.textContent = 'Adding…';
     try {
-      const outcome = await ask({
+      shownOutcome = await ask({
         addToSequence: { tabId, sequenceId: Number(option.value), sequenceName: option.dataset.name }
       });
-      renderOutcome(result, outcome);
+      // The worker stored the refreshed lookup before answering: draw the whole view again.
+      await render(tabId);
     } catch (error) {
       result.textContent = error.message;
     } finally {
@@ -156,10 +155,14 @@ async function render(tabId) {
     else {
       view = renderResult(document, entry.result, { variant: 'popup', onCopy: copyAddress });
       const contact = entry.result.contact;
-      const keepOutcome = content.querySelector('.sb-outcome[data-outcome]');
-      if (contact?.sequences?.length) view.append(renderMembership(contact));
-      else if (Number.isInteger(entry.result.id)) view.append(renderAddForm(tabId));
-      if (keepOutcome) view.append(keepOutcome); // the words of the add that just happened stay
+      if (contact?.sequences?.length) {
+        view.append(renderMembership(contact, { greenhouseSaid: Boolean(shownOutcome?.greenhouseUrl) }));
+        if (shownOutcome) {
+          const box = outcomeBox();
+          renderOutcome(box, shownOutcome); // the words of the add that just happened stay
+          view.append(box);
+        }
+      } else if (Number.isInteger(entry.result.id)) view.append(renderAddForm(tabId));
     }
   } catch (error) {
     view = renderError(document, error);
