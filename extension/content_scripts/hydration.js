@@ -84,6 +84,11 @@
     return new Promise((resolve, reject) => {
       let timer = null;
       const observer = new win.MutationObserver((records) => {
+        if (doc.readyState === 'loading') {
+          // Still parsing: nothing can be taken yet; the profile is read once parsing ends.
+          changedAt = Date.now();
+          return;
+        }
         const before = now;
         now = readProfile(doc, product);
         const changed =
@@ -107,9 +112,13 @@
         observer.disconnect();
         win.clearTimeout(timer);
         win.clearTimeout(deadline);
-        doc.removeEventListener('readystatechange', check);
+        doc.removeEventListener('readystatechange', onReadyState);
         signal?.removeEventListener('abort', abort);
       };
+      function onReadyState() {
+        now = readProfile(doc, product);
+        check();
+      }
       /** Settles when the profile is ready; otherwise sets the timer for the next moment it may be. */
       function check() {
         win.clearTimeout(timer);
@@ -135,7 +144,7 @@
         finish(true);
       }, timeoutMs);
       observer.observe(doc, { childList: true, subtree: true, characterData: true });
-      doc.addEventListener('readystatechange', check);
+      doc.addEventListener('readystatechange', onReadyState);
       signal?.addEventListener('abort', abort);
       check();
     });
@@ -143,8 +152,6 @@
 
   sb.hydration = Object.freeze({
     waitForProfile,
-    readProfile,
-    firstMatch,
     QUIET_MS,
     INCOMPLETE_QUIET_MS,
     TIMEOUT_MS
