@@ -80,6 +80,8 @@ def _field_map(value: Any) -> dict[str, str]:
         if not isinstance(name_key, str) or not name_key.strip() or len(name_key) > 255:
             raise SettingInvalid(f"custom_field_map.{contact_field}", "must be a name_key")
         out[contact_field] = name_key.strip()
+    if len(set(out.values())) != len(out):
+        raise SettingInvalid("custom_field_map", "each Greenhouse field can hold one contact field")
     return out
 
 

@@ -30,6 +30,7 @@ from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.store.models import Sequence
+from backend.sync import rules
 from backend.sync.catalog import Catalog
 from backend.sync.settings import SettingInvalid
 from backend.sync.settings import settings_to_store
@@ -44,17 +45,20 @@ from backend.web.greenhouse_lists import team_connection
 from backend.web.pickers import TargetChoice
 from backend.web.pickers import target_from_form
 
-# Contact fields a team can copy into Greenhouse candidate custom fields (SYNC_RULES.md).
-MAPPABLE_FIELDS = (
-    ("title", "Title"),
-    ("company", "Company"),
-    ("linkedin_url", "LinkedIn URL"),
-    ("location", "Location"),
-    ("phone", "Phone"),
-    ("headline", "LinkedIn headline"),
-    ("source", "Source (Recruiter, LinkedIn, Sales Navigator, import)"),
-    ("sequence_name", "Sequence name"),
-)
+# The contact fields a team can copy into Greenhouse candidate custom fields, in words.
+FIELD_WORDS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "company": "Company",
+    "title": "Title",
+    "linkedin_url": "LinkedIn URL",
+    "phone": "Phone",
+    "location": "Location",
+    "headline": "LinkedIn headline",
+    "source": "Source (Recruiter, LinkedIn, Sales Navigator, import)",
+}
+MAPPABLE_FIELDS = tuple((name, FIELD_WORDS[name]) for name in rules.CONTACT_FIELDS)
 
 
 SCHEDULED_SHOWN = 500  # imports read to find the recurring ones (a team has a handful)
@@ -296,9 +300,6 @@ def integrations_mapping():  # type: ignore[no-untyped-def]
         status_field = {"kind": "tags"}
     elif kind:
         errors["status-kind"] = "Choose a custom field, tags, or nothing."
-    used = [key for key in field_map.values()]
-    if len(used) != len(set(used)):
-        errors["mapping"] = "Each Greenhouse field can hold one contact field only."
     if errors:
         return _page(
             422,

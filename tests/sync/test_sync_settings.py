@@ -32,6 +32,7 @@ def sandbox() -> Iterator[SandboxHandle]:
         ({"default_target": {"pool_id": 3}}, "default_target.pool_stage_id"),
         ({"stage_on_reply": {"job_id": -1}}, "stage_on_reply.job_id"),
         ({"custom_field_map": {"salary": "x"}}, "custom_field_map.salary"),
+        ({"custom_field_map": {"title": "x", "headline": "x"}}, "custom_field_map"),
         ({"status_field": {"kind": "custom_field"}}, "status_field.name_key"),
         ({"colour": "blue"}, "colour"),
     ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from backend.greenhouse.sandbox.server import start_sandbox
@@ -218,6 +220,18 @@ def test_field_mapping_reads_greenhouse_custom_fields_and_saves(gh_app, connecte
     row = _row(gh_app)
     assert row.custom_field_map == {"headline": "linkedin_headline"}
     assert row.status_field == {"kind": "custom_field", "name_key": "outreach_status"}
+
+
+def test_every_field_the_mapping_offers_can_be_saved(gh_app, connected):
+    html = connected.get("/settings/integrations").get_data(as_text=True)
+    offered = re.findall(r'name="map-([a-z_]+)"', html)
+    assert "title" in offered and "sequence_name" not in offered
+    for name in offered:  # one at a time: a Greenhouse field holds one contact field
+        response = connected.post(
+            "/settings/integrations/mapping", {f"map-{name}": "linkedin_headline"}
+        )
+        assert response.status_code == 302
+        assert _row(gh_app).custom_field_map == {name: "linkedin_headline"}, name
 
 
 def test_a_status_field_without_a_field_is_refused(connected):
