@@ -19,7 +19,6 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
-from backend import defaults
 from backend.web import account  # noqa: F401 - registers its routes
 from backend.web import auth  # noqa: F401
 from backend.web import connect  # noqa: F401
@@ -103,7 +102,6 @@ def _say(error: HTTPException) -> str:
 
 def init_web(app: Flask) -> None:
     init_security(app)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", defaults.SESSION_LIFETIME)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.add_template_filter(when)

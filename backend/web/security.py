@@ -16,6 +16,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import URLSafeTimedSerializer
 
+from backend import defaults
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -71,6 +73,7 @@ def init_security(app: Flask) -> None:
     app.config.update(
         WTF_CSRF_CHECK_DEFAULT=False,  # the web blueprint calls csrf.protect() itself
         WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session is
+        PERMANENT_SESSION_LIFETIME=defaults.SESSION_LIFETIME,
         SESSION_COOKIE_NAME="sb_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+from backend import defaults
 from tests.web.conftest import PASSWORD
 from tests.web.conftest import Browser
 
@@ -16,6 +22,14 @@ def test_sign_in_with_the_right_password_opens_the_account_page(admin):
     page = admin.get("/account")
     assert page.status_code == 200
     assert "Signed in as <strong>admin@example.com</strong>" in page.get_data(as_text=True)
+
+
+def test_a_sign_in_lasts_the_configured_fortnight_not_flasks_month(anonymous, admin_id):
+    response = anonymous.sign_in("admin@example.com")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("sb_session="))
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    lasts = expires - datetime.now(UTC)
+    assert defaults.SESSION_LIFETIME - timedelta(minutes=5) < lasts <= defaults.SESSION_LIFETIME
 
 
 def test_a_wrong_password_is_refused_in_words_with_the_field_marked(anonymous, admin_id):
