@@ -340,18 +340,32 @@ class Notes(Resource):
         since = self._since()
 
         def confirm() -> Row | None:
-            rows = self.iter(candidate_ids=[candidate_id])
-            return newest(
-                rows,
-                lambda n: (
-                    created_since(since)(n)
-                    and n.get("body") == body
-                    and n.get("subject") == subject  # two emails may share a body, not both
-                    and (n.get("type") or n.get("note_type")) == note_type
-                ),
+            return self.find_written(
+                candidate_id, body, note_type=note_type, subject=subject, since=since
             )
 
         return self._t.write("POST", "/v3/notes", payload, confirm=confirm)
+
+    def find_written(
+        self,
+        candidate_id: int,
+        body: str,
+        *,
+        note_type: str,
+        subject: str | None,
+        since: datetime,
+    ) -> Row | None:
+        """The note a write of these values made at or after `since`, read back (the newest).
+        `since` should allow `GREENHOUSE_CONFIRM_SKEW`: Greenhouse stamps whole seconds."""
+        return newest(
+            self.iter(candidate_ids=[candidate_id]),
+            lambda n: (
+                created_since(since)(n)
+                and n.get("body") == body
+                and n.get("subject") == subject  # two emails may share a body, not both
+                and (n.get("type") or n.get("note_type")) == note_type
+            ),
+        )
 
     def add_note(self, candidate_id: int, body: str, **kwargs: Any) -> Row:
         return self.create(candidate_id, body, note_type="NOTE", **kwargs)

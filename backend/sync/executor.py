@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
+from backend import defaults
 from backend.greenhouse import errors as gh
 from backend.greenhouse.client import GreenhouseClient
-from backend.greenhouse.shapes import parse_instant
 from backend.greenhouse.shapes import prospect_application
 from backend.sync.actions import Action
 from backend.sync.actions import AddEmployment
@@ -298,30 +299,31 @@ class Executor:
             summary=f"added employment {action.title} at {action.company_name}",
         )
 
-    def _existing_note(
+    def _written_note(
         self, cid: int, note_type: str, subject: str | None, body: str, since: datetime | None
     ) -> Row | None:
-        for note in self.client.notes.iter(candidate_ids=[cid], type=note_type):
-            created = parse_instant(note.get("created_at"))
-            if since is not None and created is not None and created < since:
-                continue
-            if note.get("body") == body and (subject is None or note.get("subject") == subject):
-                return note
-        return None
+        """A note an earlier attempt of this job wrote (the job's values as they were sent)."""
+        after = (
+            since - defaults.GREENHOUSE_CONFIRM_SKEW if since else datetime.min.replace(tzinfo=UTC)
+        )
+        return self.client.notes.find_written(
+            cid, body, note_type=note_type, subject=subject, since=after
+        )
 
     def _log_email(
         self, action: LogEmail, link: Link, again: bool, since: datetime | None
     ) -> Outcome:
         cid = int(link.candidate_id or 0)
+        subject, body = action.subject or "(no subject)", action.body or "(empty)"
         if again:
-            found = self._existing_note(cid, "EMAIL", action.subject, action.body, since)
+            found = self._written_note(cid, "EMAIL", subject, body, since)
             if found is not None:
                 return Outcome(link, {"note_id": found["id"], "existing": True},
                                summary=f"email note {found['id']} already there")  # fmt: skip
         note = self.client.notes.log_email(
             cid,
-            subject=action.subject or "(no subject)",
-            body=action.body or "(empty)",
+            subject=subject,
+            body=body,
             email_from=action.email_from,
             email_to=list(action.email_to),
             visibility=action.visibility,
@@ -335,7 +337,7 @@ class Executor:
     ) -> Outcome:
         cid = int(link.candidate_id or 0)
         if again:
-            found = self._existing_note(cid, "NOTE", None, action.body, since)
+            found = self._written_note(cid, "NOTE", None, action.body, since)
             if found is not None:
                 return Outcome(link, {"note_id": found["id"], "existing": True},
                                summary=f"note {found['id']} already there")  # fmt: skip

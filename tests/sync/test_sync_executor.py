@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 from sync_support import by_name
@@ -217,6 +219,19 @@ def test_email_note_has_the_visibility_and_is_logged_once(sandbox) -> None:
     )
     assert (row["email_from"], row["email_to"]) == ("rec@team.example", "pat@globex.example")
     assert row["application_id"] == out.link.application_id
+
+
+def test_an_email_without_subject_or_body_is_logged_once_when_its_job_runs_again(sandbox) -> None:
+    out = make_executor(sandbox).perform(ensure(None, person()), Link())
+    note = LogEmail(dedupe_key="e", subject="", body="", email_from="rec@team.example",
+                    email_to=("pat@globex.example",), visibility="private")  # fmt: skip
+    recorded = datetime.now(UTC)  # the job is recorded within the second its write lands in
+    make_executor(sandbox).perform(note, out.link, since=recorded)
+    make_executor(sandbox).perform(note, out.link, again=True, since=recorded)
+    rows = [
+        n for n in table(sandbox, "notes").values() if n["candidate_id"] == out.link.candidate_id
+    ]
+    assert [(n["subject"], n["body"]) for n in rows] == [("(no subject)", "(empty)")]
 
 
 def test_task_note_needs_a_record(sandbox) -> None:
