@@ -18,6 +18,7 @@ from backend.infra.secrets_box import SecretBox
 from backend.mailboxes.oauth import OAuthProvider
 from backend.mailboxes.oauth import providers_from_settings
 from backend.mailboxes.servers import Network
+from backend.mailboxes.servers import verifying_context
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class MailContext:
     ) -> MailContext:
         if tls_context is None and settings.mail_ca_file:
             # a private CA for self-hosted mail servers (and the tests' own certificate)
-            tls_context = ssl.create_default_context(cafile=settings.mail_ca_file)
+            tls_context = verifying_context(settings.mail_ca_file)
         return cls(
             secrets=secrets,
             network=Network(

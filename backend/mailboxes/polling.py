@@ -191,9 +191,9 @@ def poll_mailbox(
         session.flush()
         return []
     except (HostRefused, *imap_read.IMAPError) as exc:
+        # What the folders read before the failure is stored (their cursors moved): it is
+        # returned, and learned from, as on a whole poll.
         log.warning("mailbox %s: poll failed: %s", mailbox_id, exc)
-        session.flush()
-        return found
     if feedback is not None:
         _teach(session, mailbox.account_id, found, feedback)
     session.flush()
