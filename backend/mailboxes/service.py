@@ -154,6 +154,13 @@ def _settings_input(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[
     return out
 
 
+def mail_address(value: Any) -> str | None:
+    """The address, cleaned, or None when it is not an email address."""
+    errors: dict[str, list[str]] = {}
+    address = _address(value, errors)
+    return None if errors else address
+
+
 def _address(value: Any, errors: dict[str, list[str]]) -> str:
     address = str(value or "").strip().lower()
     local, _, domain = address.partition("@")

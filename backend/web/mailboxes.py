@@ -1,9 +1,14 @@
 """Mailboxes: the team's sending mailboxes (status, caps), connect one with a password or app
-password, Test (SMTP, IMAP, SPF/DKIM/DMARC in words), Remove — through the mailboxes feature's
-own functions, the ones the JSON API calls."""
+password or, where the operator set up Google / Microsoft OAuth, by signing in with the provider;
+Test (SMTP, IMAP, SPF/DKIM/DMARC in words), Remove — through the mailboxes feature's own
+functions, the ones the JSON API calls."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from flask import abort
@@ -11,6 +16,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,16 +24,23 @@ from werkzeug.wrappers import Response
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.context import MailContext
+from backend.mailboxes.oauth import OAuthError
+from backend.mailboxes.oauth import authorization_url
+from backend.mailboxes.oauth import exchange_code
 from backend.mailboxes.service import MailboxInputError
 from backend.mailboxes.service import MailboxNotFound
 from backend.mailboxes.service import check_mailbox
+from backend.mailboxes.service import connect_oauth_mailbox
 from backend.mailboxes.service import create_mailbox
 from backend.mailboxes.service import delete_mailbox
 from backend.mailboxes.service import get_mailbox
 from backend.mailboxes.service import list_mailboxes
+from backend.mailboxes.service import mail_address
 from backend.mailboxes.service import mailbox_view
 from backend.web.blueprint import bp
 
+PROVIDER_WORDS = {"google": "Google", "microsoft": "Microsoft"}
+OAUTH_PENDING = "mailbox_oauth"  # the session key of a sign-in with a provider under way
 SECURITY_WORDS = (("starttls", "STARTTLS"), ("tls", "TLS"), ("none", "None (tests only)"))
 EMPTY = {
     "address": "", "display_name": "", "daily_cap": "200", "min_gap_seconds": "100",
@@ -75,6 +88,7 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
         errors=errors,
         has_errors=bool(errors),
         securities=SECURITY_WORDS,
+        providers=[(name, PROVIDER_WORDS[name]) for name in _context().oauth],
         **extra,
     ), status
 
@@ -125,3 +139,70 @@ def mailbox_delete(mailbox_id: int) -> Response:
     delete_mailbox(db_session(), current_user.account_id, mailbox_id)
     flash(f"Mailbox {mailbox.address} removed.", "success")
     return redirect(url_for("web.mailboxes"))
+
+
+def _oauth_redirect_uri(provider: str) -> str:
+    """The callback the provider sends the browser back to (registered with the provider)."""
+    path = url_for("web.mailbox_oauth_callback", provider=provider)
+    return f"{services().settings.public_url.rstrip('/')}{path}"
+
+
+@bp.route("/mailboxes/oauth/<provider>", methods=["POST"])
+def mailbox_oauth_start(provider: str) -> Response:
+    """Sign in with Google or Microsoft: off to the provider's consent page, with a state that
+    only this browser's session knows."""
+    chosen = _context().oauth.get(provider)
+    if chosen is None:
+        abort(404)
+    address = mail_address(request.form.get("address"))
+    if address is None:
+        flash("Enter the address of the mailbox to connect.", "error")
+        return redirect(url_for("web.mailboxes") + "#oauth-title")
+    state = secrets.token_urlsafe(24)
+    session[OAUTH_PENDING] = {"provider": provider, "state": state, "address": address}
+    return redirect(
+        authorization_url(
+            chosen, redirect_uri=_oauth_redirect_uri(provider), state=state, login_hint=address
+        )
+    )
+
+
+@bp.route("/mailboxes/oauth/<provider>/callback")
+def mailbox_oauth_callback(provider: str) -> Response:
+    """The provider's answer: the code for tokens, then the mailbox (its servers are the
+    provider's own; XOAUTH2 on both)."""
+    pending = session.pop(OAUTH_PENDING, None) or {}
+    back = redirect(url_for("web.mailboxes"))
+    state = request.args.get("state", "")
+    if pending.get("provider") != provider or not hmac.compare_digest(
+        str(pending.get("state", "")), state
+    ):
+        flash("This sign-in was not started here or has expired. Try again.", "error")
+        return back
+    words = PROVIDER_WORDS.get(provider, provider)
+    if request.args.get("error") or not request.args.get("code"):
+        flash(f"{words} did not give access to the mailbox.", "error")
+        return back
+    ctx = _context()
+    try:
+        tokens = exchange_code(
+            ctx.oauth[provider],
+            code=request.args["code"],
+            redirect_uri=_oauth_redirect_uri(provider),
+            now=datetime.now(UTC),
+        )
+    except OAuthError as exc:
+        flash(f"Could not connect the mailbox: {exc}", "error")
+        return back
+    mailbox = connect_oauth_mailbox(
+        db_session(),
+        current_user.account_id,
+        current_user.id,
+        provider=provider,
+        address=pending["address"],
+        display_name=None,
+        tokens=tokens,
+        ctx=ctx,
+    )
+    flash(f"Mailbox {mailbox.address} connected with {words}. Press Test to check it.", "success")
+    return back

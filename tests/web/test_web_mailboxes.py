@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
+import pytest
+from sqlalchemy import select
+
+from backend.store.models import Mailbox
 from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
+from tests.support.oauth_server import CLIENT_ID
+from tests.support.oauth_server import CLIENT_SECRET
+from tests.support.oauth_server import start_oauth_server
 from tests.web.conftest import Browser
 from tests.web.conftest import add_person
 
@@ -66,3 +74,63 @@ def test_bad_mailbox_input_is_refused_with_the_fields_named(mail_admin):
 
 def test_mailbox_forms_need_the_csrf_token(mail_admin):
     assert mail_admin.client.post("/mailboxes", data=FORM).status_code == 400
+
+
+@pytest.fixture(scope="module")
+def oauth():  # type: ignore[no-untyped-def]
+    server = start_oauth_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def google_admin(make_app, app_config, dns, oauth):  # type: ignore[no-untyped-def]
+    app = make_app(
+        {
+            **app_config,
+            "DNS_NAMESERVERS": dns.address,
+            "PUBLIC_URL": "https://sourcebridge.acme.example",
+            "GOOGLE_OAUTH_CLIENT_ID": CLIENT_ID,
+            "GOOGLE_OAUTH_CLIENT_SECRET": CLIENT_SECRET,
+            "GOOGLE_OAUTH_AUTHORIZE_URL": oauth.authorize_url,
+            "GOOGLE_OAUTH_TOKEN_URL": oauth.token_url,
+        }
+    )
+    add_person(app, "admin@example.com", admin=True)
+    browser = Browser(app.test_client())
+    browser.sign_in("admin@example.com")
+    return app, browser
+
+
+def test_a_google_mailbox_is_connected_by_signing_in_with_google(google_admin, oauth):
+    app, browser = google_admin
+    assert "Connect Google mailbox" in browser.get("/mailboxes").get_data(as_text=True)
+    started = browser.post("/mailboxes/oauth/google", {"address": "Alex@Acme.example"})
+    assert started.status_code == 302
+    consent = urlsplit(started.headers["Location"])
+    assert f"{consent.scheme}://{consent.netloc}{consent.path}" == oauth.authorize_url
+    query = parse_qs(consent.query)
+    assert query["login_hint"] == ["alex@acme.example"] and query["client_id"] == [CLIENT_ID]
+    callback = "https://sourcebridge.acme.example/mailboxes/oauth/google/callback"
+    assert query["redirect_uri"] == [callback]
+    code = oauth.issue_code("alex@acme.example")  # what the consent page redirects back with
+    back = browser.get(f"/mailboxes/oauth/google/callback?code={code}&state={query['state'][0]}")
+    assert back.status_code == 302
+    page = browser.get("/mailboxes").get_data(as_text=True)
+    assert "Mailbox alex@acme.example connected with Google" in page
+    with app.extensions["sourcebridge"].db.session() as session:
+        [mailbox] = session.scalars(select(Mailbox)).all()
+        assert (mailbox.address, mailbox.provider) == ("alex@acme.example", "google")
+        assert mailbox.oauth_refresh_encrypted and b"rt-" not in mailbox.oauth_refresh_encrypted
+
+
+def test_a_provider_answer_without_this_sessions_state_connects_nothing(google_admin, oauth):
+    app, browser = google_admin
+    browser.post("/mailboxes/oauth/google", {"address": "alex@acme.example"})
+    code = oauth.issue_code("alex@acme.example")
+    back = browser.get(f"/mailboxes/oauth/google/callback?code={code}&state=forged")
+    assert back.status_code == 302
+    assert "not started here" in browser.get("/mailboxes").get_data(as_text=True)
+    with app.extensions["sourcebridge"].db.session() as session:
+        assert session.scalars(select(Mailbox)).all() == []
+    assert browser.post("/mailboxes/oauth/yahoo", {"address": "a@b.example"}).status_code == 404
