@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -184,9 +185,10 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
         greenhouse_requests = sandbox.counters()["requests"] - before
         compiled = {}
         if shutil.which("ab"):  # DESIGN "Measuring": the ratio is the one with a compiled client
-            compiled["healthz"] = ab_load(f"{base}/healthz", SECONDS)
+            workers = api_workers(server.pid)
+            compiled["healthz"] = ab_load(f"{base}/healthz", SECONDS, workers=workers)
             compiled["lookups"] = ab_load(
-                f"{base}/api/v1/lookups", SECONDS, body=bodies[1], headers=headers
+                f"{base}/api/v1/lookups", SECONDS, body=bodies[1], headers=headers, workers=workers
             )
     finally:
         server.terminate()
@@ -206,10 +208,35 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
     }
 
 
+def api_workers(serve_pid: int) -> list[int]:
+    """The gunicorn workers of `sourcebridge serve` (its children but the queue consumer)."""
+    children = Path(f"/proc/{serve_pid}/task/{serve_pid}/children").read_text().split()
+    return [
+        int(pid)
+        for pid in children
+        if b"worker" not in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    ]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far (/proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def ab_load(
-    url: str, seconds: float, *, body: dict | None = None, headers: dict | None = None
+    url: str,
+    seconds: float,
+    *,
+    body: dict | None = None,
+    headers: dict | None = None,
+    workers: Sequence[int] = (),
 ) -> dict[str, float]:
-    """ApacheBench, keep-alive, CONCURRENCY clients for `seconds`: throughput and percentiles."""
+    """ApacheBench, keep-alive, CONCURRENCY clients for `seconds`: throughput, percentiles and
+    the API workers' CPU per request (their own clock, whatever else the machine runs)."""
     args = ["ab", "-q", "-k", "-c", str(CONCURRENCY), "-t", str(int(seconds)), "-n", "10000000"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
@@ -218,7 +245,9 @@ def ab_load(
             payload.write(gzip.compress(json.dumps(body).encode(), compresslevel=6))
             payload.flush()
             args += ["-p", payload.name, "-T", "application/json", "-H", "Content-Encoding: gzip"]
+        used = cpu_seconds(list(workers))
         out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+        used = cpu_seconds(list(workers)) - used
     figures = {}
     for line in out.splitlines():
         if line.startswith("Requests per second:"):
@@ -228,7 +257,11 @@ def ab_load(
         elif line.strip().startswith(("50%", "95%", "99%")):
             pct, ms = line.split()[:2]
             figures[f"p{pct.rstrip('%')}_ms"] = float(ms)
+        elif line.startswith("Complete requests:"):
+            figures["requests"] = int(line.split()[-1])
     figures.setdefault("errors", 0)
+    if workers and figures.get("requests"):
+        figures["worker_cpu_ms"] = round(1000 * used / figures["requests"], 2)
     return figures
 
 
@@ -285,6 +318,7 @@ def main() -> None:
             print(
                 f"{label:52} {r['throughput_rps']:>7} {r.get('p50_ms', 0):>8}"
                 f" {r.get('p95_ms', 0):>8} {r.get('p99_ms', 0):>8} {r['errors']:>7}"
+                f"   API workers' CPU {r.get('worker_cpu_ms', '?')} ms/request"
             )
         if result["ab_ratio"] is not None:
             print(f"{'':52} with ab: lookup/healthz = {result['ab_ratio']:.2f} (goal >= 0.4)")

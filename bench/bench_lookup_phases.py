@@ -86,8 +86,9 @@ def instrument() -> None:
     }
     for phase, targets in wraps.items():
         for module, name in targets:
-            if hasattr(module, name):
-                setattr(module, name, clocked(phase, getattr(module, name)))
+            if not hasattr(module, name):  # renamed or moved: its time would hide in "framework"
+                raise SystemExit(f"{module.__name__}.{name} is gone: update the phase profile")
+            setattr(module, name, clocked(phase, getattr(module, name)))
 
 
 def request_environ(method: str, path: str, headers: dict[str, str], body: bytes) -> dict:

@@ -45,6 +45,7 @@ def test_the_answer_is_exactly_the_documented_lookup_result(gh_app, gh_auth, gh_
     client = gh_app.test_client()
     for case in ("recruiter_profile_page", "linkedin_sdui_french", "sales_navigator_lead"):
         body = lookup(client, gh_auth, case).json
+        assert set(body) == set(LookupOutSchema().fields)  # every documented key, no other
         assert LookupOutSchema().dump(body) == body
     first = lookup(client, gh_auth, "recruiter_grouped_roles").json
     gh_client.candidates.create(

@@ -56,7 +56,10 @@ def test_every_setting_is_accepted() -> None:
         "stage_on_reply": {"pool_id": 1, "pool_stage_id": 2},
         "convert_on_reply": True,
     }
-    assert set(check_settings(body)) == set(body)
+    checked = check_settings(body)
+    assert {**checked, "stage_on_reply": None} == {**body, "stage_on_reply": None}
+    stage = checked["stage_on_reply"]
+    assert (stage.kind, stage.pool_id, stage.pool_stage_id) == ("pool", 1, 2)
 
 
 def test_targets_are_named_from_greenhouse(sandbox: SandboxHandle) -> None:
