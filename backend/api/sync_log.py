@@ -16,6 +16,7 @@ from marshmallow import validate
 from backend.accounts.integration import integration_row
 from backend.api.blueprint import Blueprint
 from backend.api.integrations import team_connection
+from backend.api.paging import fail
 from backend.infra.services import db_session
 from backend.jobs.sync import request_sync
 from backend.sync import log as sync_log
@@ -56,8 +57,8 @@ class ResyncSchema(Schema):
 def _cursor(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if not raw.isdigit():
-        abort(422, message="Invalid input: cursor", errors={"cursor": ["is not a cursor"]})
+    if not raw.isdigit() or len(raw) > 18:  # a database id: beyond 2**63 it is no cursor of ours
+        fail(422, "is not a cursor", "cursor")
     return int(raw)
 
 

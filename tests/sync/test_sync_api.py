@@ -69,6 +69,9 @@ def test_sync_log_lists_actions_filters_and_pages(gh_app, world, sandbox) -> Non
 def test_bad_filters_are_422_with_the_field(gh_app, world) -> None:
     reply = gh_app.test_client().get("/api/v1/sync-log?status=lost", headers=world.auth)
     assert reply.status_code == 422 and "status" in reply.get_json()["errors"]
+    for cursor in ("x", "9" * 30):  # beyond SQLite's integers it was a 500
+        reply = gh_app.test_client().get(f"/api/v1/sync-log?cursor={cursor}", headers=world.auth)
+        assert reply.status_code == 422 and "cursor" in reply.get_json()["errors"]
 
 
 def test_retry_puts_a_failed_action_back_and_404s_other_teams(
