@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.gh_index.index import buried
 from backend.gh_index.index import parse_time
 from backend.gh_index.index import remove_candidates
 from backend.gh_index.index import upsert_candidates
@@ -68,8 +67,6 @@ def _upsert(session: Session, account_id: int, candidate: Any) -> str:
     candidate_id = candidate_id_of(candidate)
     if candidate_id is None:
         return "ignored"
-    if buried(session, account_id, [candidate_id]):
-        return "stale"  # deleted, merged away or anonymised: no update brings it back
     incoming = parse_time(candidate.get("updated_at"))
     stored = session.scalar(
         select(IndexedCandidate.updated_at).where(
@@ -79,5 +76,5 @@ def _upsert(session: Session, account_id: int, candidate: Any) -> str:
     )
     if incoming is not None and stored is not None and incoming < stored:
         return "stale"  # deliveries can arrive out of order: keep the newer state
-    upsert_candidates(session, account_id, [candidate])
-    return "applied"
+    # A tombstoned candidate (deleted, merged away, anonymised) is not indexed again: stale.
+    return "applied" if upsert_candidates(session, account_id, [candidate]) else "stale"

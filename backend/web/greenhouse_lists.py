@@ -34,8 +34,9 @@ def _name(row: dict[str, Any]) -> str:
     return (row.get("name") or "").lower()
 
 
-def open_jobs_by_name(catalog: Catalog) -> list[dict[str, Any]]:
-    return sorted(catalog.jobs_matching(status="open"), key=_name)
+def open_jobs_by_name(catalog: Catalog, query: str | None = None) -> list[dict[str, Any]]:
+    """The open jobs whose name holds `query`, as the API's job picker finds them, by name."""
+    return sorted(catalog.jobs_matching(query, status="open"), key=_name)
 
 
 def describe_target(

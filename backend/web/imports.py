@@ -64,11 +64,9 @@ def open_jobs(query: str = "") -> tuple[list[dict], str | None]:
     if connection is None:
         return [], "Greenhouse is not connected: an admin connects it in Integrations first."
     try:
-        found = open_jobs_by_name(team_catalog(connection))
+        return open_jobs_by_name(team_catalog(connection), query), None
     except GreenhouseError as exc:
         return [], f"Could not load the jobs from Greenhouse: {explain(exc)}"
-    words = query.lower().split()
-    return [j for j in found if all(w in j["name"].lower() for w in words)], None
 
 
 def team_sequences() -> list[Sequence]:
