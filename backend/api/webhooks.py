@@ -23,7 +23,7 @@ from backend.infra.secrets_box import SecretUnreadable
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import index_fetch_candidates
-from backend.jobs.sync import apply_follow_ups
+from backend.jobs.sync import follow_greenhouse
 from backend.store.models import Account
 from backend.store.models import WebhookEvent
 from backend.sync.follow import apply_webhook
@@ -104,5 +104,5 @@ class GreenhouseWebhook(MethodView):
         if to_fetch:
             index_fetch_candidates(account_id, to_fetch)
         if follow_ups:
-            apply_follow_ups(services(), follow_ups)
+            follow_greenhouse(follow_ups)
         return {"status": outcome, "action": action}

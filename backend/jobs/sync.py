@@ -118,6 +118,16 @@ def request_sync() -> None:
     sync_tick()
 
 
+@huey.task(
+    retries=defaults.TASK_RETRIES, retry_delay=int(defaults.TASK_RETRY_DELAY.total_seconds())
+)
+def follow_greenhouse(follow_ups: list[FinishEnrollments]) -> int:
+    """A webhook's follow-up work, queued once its event is recorded: a failure is retried here
+    (Greenhouse's redelivery of the same event is answered as a duplicate)."""
+    with task_services() as svc:
+        return apply_follow_ups(svc, follow_ups)
+
+
 def apply_follow_ups(svc: Services, follow_ups: list[FinishEnrollments]) -> int:
     """Carry out the sync's follow-up work through the sequences feature: the enrollments
     Greenhouse ended (rejected, hired, anonymised) finish as removed, with the reason."""
