@@ -18,6 +18,7 @@ from backend.sequences.contacts import list_contacts
 from backend.sequences.views import contact_json
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
+from backend.web.blueprint import positive_id
 from backend.web.sequences import STATUS_WORDS
 
 EVENT_WORDS = {
@@ -46,13 +47,26 @@ SYNC_WORDS = {
 @bp.route("/contacts")
 def contacts():  # type: ignore[no-untyped-def]
     query = request.args.get("query", "").strip()[:200]
+    after = positive_id(request.args.get("after")) or 0
     session = db_session()
     rows = list_contacts(
-        session, current_user.account_id, query=query, after_id=0, limit=defaults.WEB_PAGE_SIZE
+        session,
+        current_user.account_id,
+        query=query,
+        after_id=after,
+        limit=defaults.WEB_PAGE_SIZE + 1,
     )
+    more = len(rows) > defaults.WEB_PAGE_SIZE  # one row more than a page: there is a next page
+    rows = rows[: defaults.WEB_PAGE_SIZE]
     app_url = services().settings.greenhouse_app_url
     items = [contact_json(session, c, app_url, with_activity=False) for c in rows]
-    return render_template("contacts/list.html", items=items, query=query, sync_words=SYNC_WORDS)
+    return render_template(
+        "contacts/list.html",
+        items=items,
+        query=query,
+        sync_words=SYNC_WORDS,
+        next_after=rows[-1].id if more else None,
+    )
 
 
 @bp.route("/contacts/<int:contact_id>")

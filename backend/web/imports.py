@@ -37,6 +37,7 @@ from backend.jobs.imports import in_sequence
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
+from backend.web.blueprint import positive_id
 from backend.web.greenhouse_lists import open_jobs_by_name
 from backend.web.greenhouse_lists import team_catalog
 from backend.web.greenhouse_lists import team_connection
@@ -51,11 +52,6 @@ STATUS_WORDS = {
     "paused": "Paused",
 }
 STOP_POLLING = 286  # htmx stops an `every 2s` trigger on this status
-
-
-def _positive(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**53 else None
 
 
 def open_jobs(query: str = "") -> tuple[list[dict], str | None]:
@@ -82,8 +78,8 @@ def team_sequences() -> list[Sequence]:
 def _choices() -> dict[str, Any]:
     source = request.form if request.method == "POST" else request.args
     return {
-        "job_id": _positive(source.get("job_id")),
-        "sequence_id": _positive(source.get("sequence_id")),
+        "job_id": positive_id(source.get("job_id")),
+        "sequence_id": positive_id(source.get("sequence_id")),
         "recurring": source.get("recurring") == "y",
         "query": (source.get("query") or "").strip()[:200],
     }

@@ -26,17 +26,13 @@ from backend.store.models import Contact
 from backend.store.models import SyncJob
 from backend.sync import log as sync_log_feature
 from backend.web.blueprint import bp
+from backend.web.blueprint import positive_id
 from backend.web.integrations import is_htmx
 from backend.web.sync_words import STATUS_WORDS
 from backend.web.sync_words import advice
 from backend.web.sync_words import kind_words
 
 STATUS_FILTERS = (("", "All"), ("failed", "Failed"), ("pending", "Waiting"), ("done", "Done"))
-
-
-def _positive(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
 
 
 def _people(contact_ids: set[int]) -> dict[int, str]:
@@ -80,8 +76,8 @@ def sync_log():  # type: ignore[no-untyped-def]
     status = request.args.get("status", "")
     if status not in sync_log_feature.LOG_STATUSES:
         status = ""
-    contact_id = _positive("contact_id")
-    before = _positive("before")
+    contact_id = positive_id(request.args.get("contact_id"))
+    before = positive_id(request.args.get("before"))
     entries, next_id = sync_log_feature.sync_log(
         db_session(),
         current_user.account_id,

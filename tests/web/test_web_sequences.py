@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from backend import defaults
 from backend.sequences.authoring import create_sequence
 from backend.sequences.dispatch import activate_due_tasks
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
+from backend.store.models import Contact
 from backend.store.models import Mailbox
 from backend.store.models import Sequence
 from backend.store.models import User
@@ -187,3 +189,19 @@ def test_members_use_sequences_contacts_and_tasks(member, team_sequence):
 
 def test_another_teams_sequence_is_not_found(admin):
     assert admin.get("/sequences/424242").status_code == 404
+
+
+def test_the_contacts_list_pages_on_to_the_newest_contacts(app, admin, admin_id):
+    with app.extensions["sourcebridge"].db.session() as session:
+        account_id = session.get(User, admin_id).account_id
+        session.add_all(
+            Contact(account_id=account_id, email=f"person{n:03}@example.com")
+            for n in range(defaults.WEB_PAGE_SIZE + 5)
+        )
+    first = admin.get("/contacts").get_data(as_text=True)
+    assert first.count('href="/contacts/') == defaults.WEB_PAGE_SIZE
+    assert "person054@example.com" not in first
+    more = first.split('<a href="/contacts?after=')[1].split('"')[0]
+    rest = admin.get(f"/contacts?after={more}").get_data(as_text=True)
+    assert rest.count('href="/contacts/') == 5 and "person054@example.com" in rest
+    assert "More contacts" not in rest
