@@ -625,6 +625,9 @@ def browser(
             else context.wait_for_event("serviceworker", timeout=10_000)
         )
         extension_id = worker.url.split("/")[2]
+        # A fresh install opens the options page (onInstalled). Chrome may open it in the newest
+        # blank tab, so wait for it before opening a tab of our own, or it takes that tab over.
+        wait_for_options_tab(worker)
         context.add_init_script(BADGE_TIMER)
         control = context.new_page()
         control.goto(f"chrome-extension://{extension_id}/popup/popup.html")
@@ -633,6 +636,23 @@ def browser(
         write_timings(session.timings)
     finally:
         context.close()
+
+
+def wait_for_options_tab(worker: Any, timeout_ms: int = 10_000) -> None:
+    """Waits, inside the service worker, until the install-time options tab exists."""
+    worker.evaluate(
+        """async (timeoutMs) => {
+            const url = chrome.runtime.getURL('options/options.html');
+            const deadline = Date.now() + timeoutMs;
+            for (;;) {
+                const tabs = await chrome.tabs.query({});
+                if (tabs.some((tab) => tab.url === url || tab.pendingUrl === url)) return;
+                if (Date.now() > deadline) throw new Error(`no tab opened ${url}`);
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+        }""",
+        timeout_ms,
+    )
 
 
 def write_timings(timings: dict[str, list[float]]) -> None:
