@@ -101,6 +101,9 @@ class Settings:
         "unset: in-process cache and limiter, SQLite-backed queue; set: all shared in Redis",
         _optional_str,
     )
+    # Read from the environment by backend/jobs/queue.py when it is imported (Huey registers tasks
+    # on one instance at import, before any Settings exist); declared here to be documented and
+    # refused when unknown like every other variable.
     queue_name: str = setting(
         "QUEUE_NAME", "the Huey queue's name (installs sharing one Redis)", str, defaults.QUEUE_NAME
     )

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts.users import TOKEN_PREFIX
 from backend.accounts.users import hash_token
+from backend.accounts.users import issue_token
 from backend.store.models import ApiToken
 from backend.store.models import AuthCode
 from backend.store.models import User
@@ -98,17 +98,12 @@ def exchange_code(
     user = session.get(User, row.user_id)
     if user is None:
         raise ConnectProblem("code", "This sign-in code has expired or was already used.")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(defaults.API_TOKEN_BYTES)
-    api_token = ApiToken(
-        user=user,
-        token_hash=hash_token(token),
-        prefix=token[:10],
+    return issue_token(
+        session,
+        user,
         kind="extension",
         label=(label or "").strip()[:LABEL_MAX] or row.label or "Chrome extension",
     )
-    session.add(api_token)
-    session.flush()
-    return api_token, token
 
 
 def extension_tokens(session: Session, user_id: int) -> list[ApiToken]:

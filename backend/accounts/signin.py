@@ -6,7 +6,6 @@ Flask. Invite and setup tokens are random, shown once (in a link) and stored as 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,8 @@ from backend.accounts.passwords import hash_password
 from backend.accounts.passwords import needs_rehash
 from backend.accounts.passwords import verify_password
 from backend.accounts.users import EMAIL_RE
+from backend.accounts.users import hash_token
+from backend.accounts.users import user_count
 from backend.store.models import Account
 from backend.store.models import Invite
 from backend.store.models import User
@@ -36,10 +37,6 @@ class SignInProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -128,7 +125,7 @@ def create_invite(
         account_id=account_id,
         email=email,
         role=role,
-        token_hash=_digest(token),
+        token_hash=hash_token(token),
         expires_at=(now or utcnow()) + defaults.INVITE_TTL,
         created_by=created_by,
     )
@@ -139,7 +136,7 @@ def create_invite(
 
 def open_invite(session: Session, token: str, *, now: datetime | None = None) -> Invite | None:
     """The unused, unexpired invite behind a link token, or None."""
-    invite = session.scalar(select(Invite).where(Invite.token_hash == _digest(token or "")))
+    invite = session.scalar(select(Invite).where(Invite.token_hash == hash_token(token or "")))
     if invite is None or invite.used_at is not None or invite.expires_at <= (now or utcnow()):
         return None
     return invite
@@ -173,7 +170,7 @@ def first_run_setup_token(session: Session) -> str | None:
     """With nobody signed up yet, a fresh one-time link token for the first admin, else None.
 
     Earlier unused setup links are withdrawn: only the most recently printed one works."""
-    if session.scalar(select(func.count()).select_from(User)):
+    if user_count(session):
         return None
     account = session.scalars(select(Account).order_by(Account.id)).first()
     if account is None:

@@ -32,12 +32,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User) -> str:
-    """Make a new API token for `user`; the plaintext is returned once and never stored."""
+def issue_token(session: Session, user: User, **columns: str) -> tuple[ApiToken, str]:
+    """Make a new API token for `user` (extra columns: kind, label); the plaintext is returned
+    once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(defaults.API_TOKEN_BYTES)
-    session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10]))
+    api_token = ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10], **columns)
+    session.add(api_token)
     session.flush()
-    return token
+    return api_token, token
 
 
 def create_user(
@@ -59,7 +61,7 @@ def create_user(
     user = User(email=email, role="admin" if admin else "member", account=account)
     session.add(user)
     session.flush()
-    return user, issue_token(session, user)
+    return user, issue_token(session, user)[1]
 
 
 def user_count(session: Session) -> int:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from backend.linkedin_parse.limits import MAX_DEPTH
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
 from backend.linkedin_parse.prescan import check_depth
 from backend.linkedin_parse.text import clean
 

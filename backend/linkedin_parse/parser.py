@@ -15,6 +15,7 @@ from dataclasses import replace
 from selectolax.lexbor import LexborHTMLParser
 from selectolax.lexbor import LexborNode
 
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
 from backend.defaults import MAX_SNAPSHOT_BYTES
 from backend.linkedin_parse import locales
 from backend.linkedin_parse.dom import Line
@@ -24,7 +25,6 @@ from backend.linkedin_parse.dom import first
 from backend.linkedin_parse.dom import read_lines
 from backend.linkedin_parse.embedded import read_embedded
 from backend.linkedin_parse.experience import read_positions
-from backend.linkedin_parse.limits import MAX_DEPTH
 from backend.linkedin_parse.model import NotAProfilePage
 from backend.linkedin_parse.model import ParseError
 from backend.linkedin_parse.model import Position

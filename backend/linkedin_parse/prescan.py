@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from backend.linkedin_parse.limits import MAX_DEPTH
-from backend.linkedin_parse.limits import MAX_ELEMENTS
-from backend.linkedin_parse.limits import SMALL_PAGE_TAGS
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
+from backend.defaults import LINKEDIN_MAX_ELEMENTS as MAX_ELEMENTS
+from backend.defaults import LINKEDIN_SMALL_PAGE_TAGS as SMALL_PAGE_TAGS
 from backend.linkedin_parse.model import PageTooComplex
 
 # One token: a comment, a bogus comment (``<!…>``, ``<?…>``, ``</ …>``), or a tag with its

@@ -12,13 +12,13 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from backend.defaults import LINKEDIN_MAX_DEPTH as MAX_DEPTH
+from backend.defaults import LINKEDIN_MAX_ELEMENTS as MAX_ELEMENTS
+from backend.defaults import LINKEDIN_SMALL_PAGE_TAGS as SMALL_PAGE_TAGS
 from backend.linkedin_parse import PageTooComplex
 from backend.linkedin_parse import ParseError
 from backend.linkedin_parse import Profile
 from backend.linkedin_parse import parse_profile
-from backend.linkedin_parse.limits import MAX_DEPTH
-from backend.linkedin_parse.limits import MAX_ELEMENTS
-from backend.linkedin_parse.limits import SMALL_PAGE_TAGS
 from backend.linkedin_parse.prescan import measure
 
 URL = "https://www.linkedin.com/in/lena-hoffmann-8a1b2c/"
