@@ -25,7 +25,9 @@ _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _BOUNCE_SUBJECT = re.compile(
     r"(?i)undeliver|undelivered|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|delivery has failed|non remis|unzustellbar|"
-    r"no se puede entregar|nicht zugestellt|delivery failure"
+    r"no se puede entregar|nicht zugestellt|delivery failure|non-delivery|not delivered|"
+    r"could not be delivered|onbestelbaar|niet bezorgd|impossibile recapitare|mancato recapito|"
+    r"não entregue|nao entregue|não foi possível entregar|olevererbart|kunde inte levereras"
 )
 _DAEMON = re.compile(
     r"(?i)^(mailer-daemon|postmaster|mail-daemon)@|mail delivery (subsystem|system)"

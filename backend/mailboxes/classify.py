@@ -28,12 +28,15 @@ _AUTO_SUBJECT = re.compile(
     r"ooo|abwesenheitsnotiz|abwesend|automatische antwort|réponse automatique|"
     r"reponse automatique|absence du bureau|respuesta automática|respuesta automatica|"
     r"fuera de la oficina|risposta automatica|automatisch antwoord|autosvar|automatisk svar|"
-    r"fuori sede)\b"
+    r"fuori sede|fuori ufficio|afwezig|afwezigheidsbericht|niet aanwezig|resposta automática|"
+    r"resposta automatica|ausência|ausencia|fora do escritório|fora do escritorio|frånvaro)\b"
 )
 _OOO_TEXT = re.compile(
     r"(?i)out of (the )?office|away from (the|my) (office|desk)|on (annual )?leave|vacation|"
     r"holiday|parental leave|nicht im büro|abwesend|urlaub|absent|congé|en vacances|"
-    r"fuera de la oficina|de vacaciones|ausente"
+    r"fuera de la oficina|de vacaciones|ausente|niet op kantoor|afwezig|met vakantie|verlof|"
+    r"fuori ufficio|fuori sede|in ferie|assente|fora do escritório|de férias|ausência|"
+    r"semester|tjänstledig|inte på kontoret"
 )
 _UNSUBSCRIBE = re.compile(
     r"(?i)\b(unsubscribe|remove me|take me off|opt[- ]?out|stop (e-?mailing|emailing|"
@@ -41,7 +44,10 @@ _UNSUBSCRIBE = re.compile(
     r"no more e-?mails|abmelden|austragen|keine (weiteren )?(e-?mails|nachrichten)|"
     r"nicht mehr kontaktieren|désabonner|desabonner|désinscrire|desinscrire|"
     r"ne plus (me )?(contacter|recevoir)|darme de baja|darse de baja|dar de baja|"
-    r"no me (contacte|contactes|escriba|escribas)|no más correos)\b"
+    r"no me (contacte|contactes|escriba|escribas)|no más correos|afmelden|uitschrijven|"
+    r"geen (e-?mails|berichten) meer|niet meer (contacteren|mailen|benaderen)|cancellami|"
+    r"disiscrivermi|non (contattarmi|scrivermi) più|rimuovetemi|descadastrar|descadastre|"
+    r"não me (contate|contacte|envie)|avregistrera|sluta (maila|mejla|kontakta))\b"
 )
 _STOP_ONLY = re.compile(r"(?i)^\s*(stop|unsubscribe|remove|quit)[.!]?\s*$")
 

@@ -1,11 +1,13 @@
-"""The return date written in an out-of-office reply, in English, German, French or Spanish (pure).
+"""The return date written in an out-of-office reply (pure): English, German, French, Spanish,
+Dutch, Italian, Portuguese and Swedish.
 
 Every date in the text is read ("14 December", "December 14th, 2026", "14.12.2026", "2026-12-14",
-"14 de diciembre", "lundi 14 décembre", weekday phrases such as "back on Monday"); the latest one
-between the day the reply arrived and `OOO_RETURN_MAX_AHEAD` later is taken, because an absence
-notice names its last day or its return day last ("from 1 to 14 December"). A date the writer
-gives as the last day away ("until", "bis einschließlich", "jusqu'au", "hasta el") is returned as
-written: the sequences feature adds its own margin.
+"14 de diciembre", "lundi 14 décembre", "18 dicembre", weekday phrases such as "back on Monday");
+the latest one between the day the reply arrived and `OOO_RETURN_MAX_AHEAD` later is taken,
+because an absence notice names its last day or its return day last ("from 1 to 14 December"). A
+date the writer gives as the last day away ("until", "bis einschließlich", "jusqu'au", "hasta
+el", "tot en met") is returned as written: the sequences feature adds its own margin. Words are
+matched on the folded text (lower case, accents removed), so they are written here without accents.
 """
 
 from __future__ import annotations
@@ -20,18 +22,18 @@ from backend import defaults
 MONTHS: dict[str, int] = {}
 for number, names in enumerate(
     (
-        "january jan januar janv janvier enero ene jänner",
-        "february feb februar fevr fev fevrier febrero",
-        "march mar marz mars marzo",
-        "april apr avril abril avr abr",
-        "may mai mayo",
-        "june jun juni juin junio",
-        "july jul juli juillet julio juil",
-        "august aug aout agosto ago",
-        "september sep sept septembre septiembre setiembre",
-        "october oct oktober okt octobre octubre",
-        "november nov novembre noviembre",
-        "december dec dezember dez decembre diciembre dic",
+        "january jan januar janv janvier enero ene jänner januari gennaio gen janeiro",
+        "february feb februar fevr fev fevrier febrero februari febbraio fevereiro",
+        "march mar marz mars marzo maart mrt marco",
+        "april apr avril abril avr abr aprile",
+        "may mai mayo mei maggio maio",
+        "june jun juni juin junio giugno giu junho",
+        "july jul juli juillet julio juil luglio lug julho",
+        "august aug aout agosto ago augustus",
+        "september sep sept septembre septiembre setiembre settembre setembro",
+        "october oct oktober okt octobre octubre ottobre ott outubro",
+        "november nov novembre noviembre novembro",
+        "december dec dezember dez decembre diciembre dic dicembre dezembro",
     ),
     start=1,
 ):
@@ -41,13 +43,13 @@ for number, names in enumerate(
 WEEKDAYS: dict[str, int] = {}
 for number, names in enumerate(
     (
-        "monday montag lundi lunes",
-        "tuesday dienstag mardi martes",
-        "wednesday mittwoch mercredi miercoles",
-        "thursday donnerstag jeudi jueves",
-        "friday freitag vendredi viernes",
-        "saturday samstag sonnabend samedi sabado",
-        "sunday sonntag dimanche domingo",
+        "monday montag lundi lunes maandag lunedi segunda mandag mandagen",
+        "tuesday dienstag mardi martes dinsdag martedi terca tisdag tisdagen",
+        "wednesday mittwoch mercredi miercoles woensdag mercoledi quarta onsdag onsdagen",
+        "thursday donnerstag jeudi jueves donderdag giovedi quinta torsdag torsdagen",
+        "friday freitag vendredi viernes vrijdag venerdi sexta fredag fredagen",
+        "saturday samstag sonnabend samedi sabado zaterdag sabato lordag lordagen",
+        "sunday sonntag dimanche domingo zondag domenica sondag sondagen",
     )
 ):
     for name in names.split():
@@ -66,8 +68,9 @@ _PATTERNS = [
     re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*,?\s*{_YEAR})?\b"),
 ]
 _WEEKDAY_PHRASE = re.compile(
-    r"\b(?:back|return(?:ing)?|until|till|zurück|wieder|bis|retour|jusqu'?à|regreso|regresaré|"
-    r"volveré|vuelvo|hasta)\b[^.\n]{0,20}?\b(?P<weekday>"
+    r"\b(?:back|return(?:ing)?|until|till|zuruck|wieder|bis|retour|jusqu'?a|regreso|regresare|"
+    r"volvere|vuelvo|hasta|terug|vanaf|tot|rientro|rientrero|torno|tornero|fino a|ate|volto|"
+    r"retorno|tillbaka|till och med)\b[^.\n]{0,20}?\b(?P<weekday>"
     + "|".join(sorted(WEEKDAYS, key=len, reverse=True))
     + r")\b"
 )

@@ -1,8 +1,9 @@
 """Every fixture message classifies exactly as its golden file says (kind, addresses, dates, text).
 
-The fixtures are shaped like real mail: Gmail, Outlook/Exchange, Postfix and Exim bounces,
-out-of-office replies in English, German, French and Spanish, replies from Gmail and Outlook, a
-forwarded reply, a reply from another address, an unsubscribe reply. Regenerate the goldens after
+The fixtures are shaped like real mail: Gmail, Outlook/Exchange, Postfix, Exim and qmail bounces,
+out-of-office replies in English, German, French, Spanish, Dutch, Italian and Portuguese, replies
+from Gmail, Outlook and an iPhone in five languages, a forwarded reply, a reply from another
+address, unsubscribe replies in English and Dutch. Regenerate the goldens after
 a deliberate change with `UPDATE_GOLDEN=1 pytest tests/mailboxes/test_mail_classify_golden.py`
 and review the diff.
 """

@@ -28,6 +28,28 @@ RECEIVED = date(2026, 12, 1)  # a Tuesday
         ("Thanks\n-- \nJane Doe\nStaff Engineer", "Thanks"),
         ("Thanks\n\nSent from my iPhone", "Thanks"),
         ("Thanks\n\nVon meinem iPhone gesendet", "Thanks"),
+        ("Prima.\n\nOp di 1 dec. 2026 om 10:00 schreef Riley <r@x.test>:\n> Hoi", "Prima."),
+        (
+            "Certo.\n\nIl giorno mar 1 dic 2026 alle 10:00 Riley <r@x.test> ha scritto:\n> Ciao",
+            "Certo.",
+        ),
+        (
+            "Claro.\n\nEm ter., 1 de dez. de 2026 às 10:00, Riley <r@x.test> escreveu:\n> Olá",
+            "Claro.",
+        ),
+        ("Gärna.\n\nDen 1 dec. 2026 kl. 10:00 skrev Riley <r@x.test>:\n> Hej", "Gärna."),
+        (
+            "Graag.\n\nVan: Riley <r@x.test>\nVerzonden: dinsdag 1 december 2026 18:09\nAan: ik",
+            "Graag.",
+        ),
+        ("Sì.\n\nDa: Riley <r@x.test>\nInviato: martedì 1 dicembre 2026 18:09\nA: me", "Sì."),
+        (
+            "Sim.\n\nDe: Riley <r@x.test>\nEnviada em: terça-feira, 1 de dezembro de 2026 18:09",
+            "Sim.",
+        ),
+        ("Ok\n\n----- Messaggio originale -----\nDa: Riley", "Ok"),
+        ("Ok\n\nVerstuurd vanaf mijn iPhone", "Ok"),
+        ("Ok\n\nEnviado do meu iPhone", "Ok"),
         ("> quoted only first\n> more\n\nmy answer", ""),
         ("From: the start of my answer is a word\nand goes on", None),
     ],
@@ -51,12 +73,21 @@ def test_reply_text_drops_quoted_thread_and_signature(text: str, expected: str |
         ("Absente jusqu'au 1er janvier 2027.", date(2027, 1, 1)),
         ("Estaré fuera hasta el 18 de diciembre de 2026.", date(2026, 12, 18)),
         ("Vuelvo el lunes.", date(2026, 12, 7)),
+        ("Regresaré el jueves.", date(2026, 12, 3)),  # accented trigger words, folded
+        ("Je suis absente jusqu'à vendredi.", date(2026, 12, 4)),
+        ("Ik ben afwezig tot en met 18 december.", date(2026, 12, 18)),
+        ("Vanaf maandag ben ik weer bereikbaar.", date(2026, 12, 7)),
+        ("Sono fuori ufficio fino al 14 dicembre 2026.", date(2026, 12, 14)),
+        ("Rientrerò lunedì.", date(2026, 12, 7)),
+        ("Estou de férias até 21 de dezembro.", date(2026, 12, 21)),
+        ("Volto na segunda-feira.", date(2026, 12, 7)),
+        ("Jag är tillbaka måndag 7 december.", date(2026, 12, 7)),
         ("I am on leave. Call 555 1234 if urgent.", None),
         ("I left on 3 November 2026 and won't be back.", None),
         ("Back on 1 December 2028.", None),  # further than OOO_RETURN_MAX_AHEAD
     ],
 )
-def test_return_date_is_read_in_four_languages(text: str, expected: date | None) -> None:
+def test_return_date_is_read_in_eight_languages(text: str, expected: date | None) -> None:
     assert return_date(text, RECEIVED) == expected
 
 
