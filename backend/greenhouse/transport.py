@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from typing import Protocol
+from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import requests
@@ -355,13 +356,13 @@ class Transport:
 
     def _next_url(self, response: requests.Response) -> str | None:
         url = response.links.get("next", {}).get("url")
-        return self._own_url(url) if url else None
+        # RFC 8288: a link target may be relative to the response's own URL.
+        return self._own_url(urljoin(response.url or self.api_url, url)) if url else None
 
     def _own_url(self, url: str) -> str:
-        ours, theirs = urlsplit(self.api_url), urlsplit(url)
-        if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
+        if _origin(url) != _origin(self.api_url):
             # Never send our bearer token to another host.
-            raise MalformedResponse(f"next link points off the API host: {theirs.netloc}")
+            raise MalformedResponse(f"next link points off the API host: {urlsplit(url).netloc}")
         return url
 
     def _rate_limit_wait(self, error: RateLimited, response: requests.Response) -> float:
@@ -387,3 +388,13 @@ class Transport:
 
     def _url(self, path: str) -> str:
         return f"{self.api_url}/{path.lstrip('/')}"
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port as a browser compares origins (case and default ports aside)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or ""), parts.port or _DEFAULT_PORTS.get(scheme)

@@ -186,6 +186,31 @@ def test_next_link_to_another_host_is_refused(mocked: responses.RequestsMock) ->
         list(new_client(Sleeps()).jobs.iter())
 
 
+def test_relative_next_link_is_followed_on_the_api_host(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        f"{API}/v3/jobs", json=[{"id": 2}], headers={"Link": '</v3/jobs?cursor=p2>; rel="next"'}
+    )
+    mocked.get(f"{API}/v3/jobs", json=[{"id": 1}])
+    assert [r["id"] for r in new_client(Sleeps()).jobs.iter()] == [2, 1]
+    assert urlsplit(calls_to(mocked, "/v3/jobs")[1].request.url).query == "cursor=p2"
+
+
+def test_next_link_spelling_the_api_host_differently_is_followed(
+    mocked: responses.RequestsMock,
+) -> None:
+    nxt = "HTTPS://Harvest.TEST/v3/jobs?cursor=p2"
+    mocked.get(f"{API}/v3/jobs", json=[{"id": 2}], headers={"Link": f'<{nxt}>; rel="next"'})
+    mocked.get(f"{API}/v3/jobs", json=[{"id": 1}])
+    assert [r["id"] for r in new_client(Sleeps()).jobs.iter()] == [2, 1]
+
+
+def test_next_link_to_another_port_is_refused(mocked: responses.RequestsMock) -> None:
+    nxt = "https://harvest.test:8443/v3/jobs?cursor=x"
+    mocked.get(f"{API}/v3/jobs", json=[{"id": 1}], headers={"Link": f'<{nxt}>; rel="next"'})
+    with pytest.raises(errors.MalformedResponse):
+        list(new_client(Sleeps()).jobs.iter())
+
+
 def test_ids_are_sent_in_batches_of_fifty(mocked: responses.RequestsMock) -> None:
     mocked.get(f"{API}/v3/candidates", json=[])
     new_client(Sleeps()).candidates.get_many(range(1, 121))
