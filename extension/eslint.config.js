@@ -22,7 +22,8 @@ export default [
     languageOptions: { sourceType: 'module', globals: { ...globals.serviceworker, ...globals.webextensions } }
   },
   {
-    files: ['popup/**/*.js', 'options/**/*.js'],
+    // shared/: small modules for the pages (and tests), with no chrome.* and no worker imports.
+    files: ['popup/**/*.js', 'options/**/*.js', 'shared/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser, ...globals.webextensions } }
   },
   {

@@ -39,6 +39,9 @@ class Api(SmorestApi):
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         payload, code, headers = super().handle_http_exception(error)
         payload.setdefault("message", error.description or error.name)
+        reason = (getattr(error, "data", None) or {}).get("reason")
+        if reason:  # a stable word for clients (fail(..., reason=)); flask-smorest drops it
+            payload["reason"] = reason
         if "errors" in payload:
             payload["errors"] = flatten_errors(payload["errors"])
             if code == 422 and payload["message"] == error.description:

@@ -32,11 +32,13 @@ def page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     }
 
 
-def fail(status: int, message: str, field: str | None = None) -> None:
-    """Abort in the one error format; validation errors name their field."""
+def fail(status: int, message: str, field: str | None = None, reason: str | None = None) -> None:
+    """Abort in the one error format; validation errors name their field, refusals a client
+    acts on give their `reason` word."""
+    extra: dict[str, Any] = {"reason": reason} if reason else {}
     if field:
-        abort(status, message=f"{field}: {message}", errors={field: [message]})
-    abort(status, message=message)
+        abort(status, message=f"{field}: {message}", errors={field: [message]}, **extra)
+    abort(status, message=message, **extra)
 
 
 def json_body() -> dict[str, Any]:

@@ -157,7 +157,7 @@ def add_contact(sequence_id: int) -> tuple[dict[str, Any], int]:
             greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id),
         )
     except EnrolmentError as error:
-        fail(error.status, error.message, error.field)
+        fail(error.status, error.message, error.field, error.reason)
     app_url = svc.settings.greenhouse_app_url
     return {
         "contact": contact_json(session, added.contact, app_url),

@@ -51,13 +51,18 @@ GreenhouseMatch = Callable[[str], dict[str, Any] | None]
 
 
 class EnrolmentError(Exception):
-    """Refused: `status` is the HTTP status the API answers with (404, 409, 422)."""
+    """Refused: `status` is the HTTP status the API answers with (404, 409, 422); `reason`, when
+    set, a stable word for clients to act on ("suppressed", "already_enrolled", "no_email"),
+    which the message's words are not."""
 
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, field_name: str | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field_name
+        self.reason = reason
 
 
 @dataclass
@@ -125,7 +130,10 @@ def person_from_lookup(
     address = check_email(email) if email else found
     if not address:
         raise EnrolmentError(
-            422, "the lookup found no email address for this person; give one", "email"
+            422,
+            "the lookup found no email address for this person; give one",
+            "email",
+            reason="no_email",
         )
     profile = row.profile or {}
     alternatives = [a.get("address") for a in (row.email or {}).get("alternatives", [])]
@@ -218,7 +226,9 @@ def add_person(
         raise EnrolmentError(422, "the sequence has no steps", "sequence_id")
     reason = suppression_reason(session, account_id, person.email)
     if reason:
-        raise EnrolmentError(422, f"{person.email} is suppressed: {reason}", "email")
+        raise EnrolmentError(
+            422, f"{person.email} is suppressed: {reason}", "email", reason="suppressed"
+        )
     contact = upsert_contact(session, account_id, person)
     active = session.scalars(
         select(Enrollment).where(
@@ -226,7 +236,9 @@ def add_person(
         )
     ).first()
     if active is not None:
-        raise EnrolmentError(409, "already active in a sequence of the team", "email")
+        raise EnrolmentError(
+            409, "already active in a sequence of the team", "email", reason="already_enrolled"
+        )
     warnings: list[str] = []
     if greenhouse_match is not None and contact.gh_candidate_id is None:
         existing = greenhouse_match(person.email)
@@ -254,7 +266,10 @@ def add_person(
             session.add(enrollment)
     except IntegrityError:
         raise EnrolmentError(
-            409, "already in this sequence or active in another", "email"
+            409,
+            "already in this sequence or active in another",
+            "email",
+            reason="already_enrolled",
         ) from None
     loaded = load(session, enrollment)
     record(

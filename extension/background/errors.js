@@ -1,7 +1,7 @@
 /*
  * Everything that can go wrong between the extension and the backend, as one error class with a
  * `kind` and a message a recruiter can act on. The wire format back to the sender is
- * {error: {kind, message}}; the backend's own errors arrive as {code, status, message, errors}.
+ * {error: {kind, message}}; the backend's own errors arrive as {code, status, message, errors, reason?}.
  */
 
 export class SourcebridgeError extends Error {
@@ -42,6 +42,8 @@ function backendMessage(body) {
 export function errorFromResponse(status, body, backendUrl) {
   const error = errorForStatus(status, backendMessage(body), backendUrl);
   error.status = status; // callers that act on the status (409 vs 422) read it here
+  // The backend's stable word for a refusal ("suppressed", "already_enrolled"), when it gave one.
+  error.reason = typeof body?.reason === 'string' ? body.reason : null;
   return error;
 }
 

@@ -27,30 +27,30 @@ export async function listSequences(settings, options = {}) {
     }));
 }
 
-/** The picker's text for a sequence: its name, then its indicators ("Senior Backend · Sync Disabled"). */
-export function sequenceLabel(sequence) {
-  const paused = sequence.status === 'paused' ? ['Paused'] : [];
-  return [sequence.name, ...sequence.indicators, ...paused].join(' · ');
-}
+/** The backend's `reason` for a refusal → the outcome shown; any other reason is "refused". */
+const REFUSAL_OUTCOMES = Object.freeze({ already_enrolled: 'already_in_sequence', suppressed: 'suppressed' });
 
-const SUPPRESSION_WORDS = /suppress|unsubscrib|bounce|block/i;
+/**
+ * What a refusal means. A backend from before `reason` existed sends none: its 409 still means
+ * "already in a sequence" (the only conflict this endpoint has); anything else is "refused".
+ */
+function refusalOutcome(error) {
+  if (error.reason) return REFUSAL_OUTCOMES[error.reason] ?? 'refused';
+  return error.status === 409 ? 'already_in_sequence' : 'refused';
+}
 
 /**
  * What adding a person did, in words: added (maybe "Exists in Greenhouse" with its link), already
  * in a sequence, suppressed, or refused for another reason.
- * @param {{status?: number, body?: any, error?: SourcebridgeError}} answer
+ * @param {{body?: any, error?: SourcebridgeError & {status?: number, reason?: string | null}}} answer
  * @returns {{outcome: 'added' | 'exists_in_greenhouse' | 'already_in_sequence' | 'suppressed' | 'refused',
  *            message: string, greenhouseUrl: string | null, warnings: string[]}}
  */
 export function describeAdd({ body, error }, sequenceName) {
   if (error) {
-    if (error.status === 409) {
-      return { outcome: 'already_in_sequence', message: `Already in a sequence: ${error.message}`, greenhouseUrl: null, warnings: [] };
-    }
-    if (error.status === 422 && SUPPRESSION_WORDS.test(error.message)) {
-      return { outcome: 'suppressed', message: `Not added: ${error.message}`, greenhouseUrl: null, warnings: [] };
-    }
-    return { outcome: 'refused', message: `Not added: ${error.message}`, greenhouseUrl: null, warnings: [] };
+    const outcome = refusalOutcome(error);
+    const words = outcome === 'already_in_sequence' ? 'Already in a sequence' : 'Not added';
+    return { outcome, message: `${words}: ${error.message}`, greenhouseUrl: null, warnings: [] };
   }
   const greenhouse = body?.contact?.greenhouse ?? {};
   const url = typeof greenhouse.url === 'string' ? greenhouse.url : null;

@@ -3,7 +3,7 @@
  * keeps it in session storage), refreshed when a new result is stored while the popup is open.
  * `popup.html?tabId=N` shows tab N (used when the popup is opened in a tab, e.g. by the e2e tests).
  */
-import { sequenceLabel } from '../background/sequences.js';
+import { sequenceLabel } from '../shared/sequence-label.js';
 
 const resultView = globalThis.sourcebridge.resultView;
 const { renderResult, renderError } = resultView;

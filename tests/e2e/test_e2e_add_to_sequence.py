@@ -83,3 +83,32 @@ def test_someone_already_in_greenhouse_is_added_and_marked_with_the_link(
     popup.screenshot(path=str(SHOTS / "popup-exists-in-greenhouse.png"))
     link = outcome.get_by_role("link", name="Open the Greenhouse record")
     assert link.get_attribute("href").startswith(f"{duplicate.url.split('/people/')[0]}/people/")
+
+
+def test_a_suppressed_person_is_not_added_and_the_popup_says_why(ext, backend, cases, sequences):
+    case = cases["sales_navigator"]
+    ext.configure(backend.url, backend.token)
+    page = ext.open(case.url)
+    ext.wait_for_badge(page, case.person_key)
+    address = ext.badge_text(page, ".sb-address")
+    auth = {"Authorization": f"Bearer {backend.token}"}
+    suppressed = requests.post(
+        f"{backend.url}/api/v1/suppressions",
+        json={"value": address, "reason": "unsubscribed"},
+        headers=auth,
+        timeout=10,
+    )
+    assert suppressed.status_code == 201, suppressed.text
+    try:
+        popup = _add_from_popup(ext, page, "Backend engineers")
+        outcome = popup.locator(".sb-outcome")
+        # From the backend's `reason`, not its words.
+        assert outcome.get_attribute("data-outcome") == "suppressed"
+        assert outcome.text_content() == f"Not added: email: {address} is suppressed: unsubscribed"
+        assert popup.locator("#sequence").count() == 1, "the picker stays after a refusal"
+        SHOTS.mkdir(exist_ok=True)
+        popup.screenshot(path=str(SHOTS / "popup-suppressed.png"))
+    finally:
+        requests.delete(
+            f"{backend.url}/api/v1/suppressions/{suppressed.json()['id']}", headers=auth, timeout=10
+        )

@@ -10,6 +10,7 @@ from backend.sequences import activate_due_tasks
 from backend.sequences import claim_due_sends
 from backend.sequences import record_send_result
 from backend.store.models import Account
+from backend.store.models import Lookup
 from backend.store.models import Mailbox
 from backend.store.models import User
 from backend.store.models import utcnow
@@ -111,10 +112,13 @@ def test_adding_a_person_answers_contact_enrollment_and_warnings(client, auth, s
     assert body["warnings"] == []
 
 
-def test_the_same_person_twice_is_409_and_a_suppressed_one_422(client, auth, sequence):
+def test_the_same_person_twice_is_409_and_a_suppressed_one_422_each_with_its_reason(
+    client, auth, sequence
+):
     assert add(client, auth, sequence["id"]).status_code == 201
     again = add(client, auth, sequence["id"], email="ADA@corp.example")
     assert again.status_code == 409 and again.json["status"] == "Conflict"
+    assert again.json["reason"] == "already_enrolled"
     blocked = client.post(
         "/api/v1/suppressions", headers=auth, json={"value": "blocked.example", "reason": "blocked"}
     )
@@ -122,6 +126,27 @@ def test_the_same_person_twice_is_409_and_a_suppressed_one_422(client, auth, seq
     refused = add(client, auth, sequence["id"], email="x@blocked.example")
     assert refused.status_code == 422
     assert "blocked (domain)" in refused.json["errors"]["email"][0]
+    assert refused.json["reason"] == "suppressed"
+
+
+def test_a_lookup_that_found_no_address_is_422_with_reason_no_email(app, client, auth, sequence):
+    with app.extensions["sourcebridge"].db.session() as session:
+        user = session.query(User).filter_by(email="admin@example.com").one()
+        lookup = Lookup(
+            account_id=user.account_id,
+            url="https://www.linkedin.com/in/ada",
+            profile={"first_name": "Ada"},
+            email={"address": None, "alternatives": []},
+            greenhouse={},
+        )
+        session.add(lookup)
+        session.flush()
+        lookup_id = lookup.id
+    answer = client.post(
+        f"/api/v1/sequences/{sequence['id']}/contacts", headers=auth, json={"lookup_id": lookup_id}
+    )
+    assert answer.status_code == 422
+    assert answer.json["reason"] == "no_email"
 
 
 def test_bad_person_input_is_422_never_500(client, auth, sequence):
@@ -134,6 +159,7 @@ def test_bad_person_input_is_422_never_500(client, auth, sequence):
             f"/api/v1/sequences/{sequence['id']}/contacts", headers=auth, json=body
         )
         assert answer.status_code == status, answer.json
+        assert "reason" not in answer.json  # input errors carry no reason word
         if field:
             assert field in answer.json["errors"]
     assert (

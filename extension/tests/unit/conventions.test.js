@@ -24,13 +24,13 @@ test('LinkedIn selectors appear only in selectors.js', () => {
 });
 
 test('only the service worker makes network requests', () => {
-  for (const file of [...filesIn('content_scripts'), ...filesIn('popup'), ...filesIn('options')]) {
+  for (const file of ['content_scripts', 'popup', 'options', 'shared'].flatMap(filesIn)) {
     assert.doesNotMatch(read(file), /\bfetch\(|XMLHttpRequest|WebSocket|sendBeacon/, file);
   }
 });
 
 test('nothing renders data through innerHTML, outerHTML assignment or insertAdjacentHTML', () => {
-  for (const file of [...filesIn('content_scripts'), ...filesIn('popup'), ...filesIn('options'), ...filesIn('background')]) {
+  for (const file of ['content_scripts', 'popup', 'options', 'shared', 'background'].flatMap(filesIn)) {
     assert.doesNotMatch(read(file), /\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write/, file);
   }
 });
@@ -46,6 +46,16 @@ test('the manifest asks for the fewest permissions that work', () => {
   assert.deepEqual(manifest.content_scripts[0].matches, ['https://www.linkedin.com/*']);
   assert.deepEqual(manifest.background, { service_worker: 'background/service-worker.js', type: 'module' });
   assert.equal(manifest.web_accessible_resources, undefined); // nothing for LinkedIn to probe
+});
+
+test('the popup loads no service-worker module; shared modules import only each other', () => {
+  const imports = (file) => [...read(file).matchAll(/from\s+'([^']+)'/g)].map(([, spec]) => spec);
+  for (const file of filesIn('popup')) {
+    for (const spec of imports(file)) assert.doesNotMatch(spec, /background\//, `${file} imports ${spec}`);
+  }
+  for (const file of filesIn('shared')) {
+    for (const spec of imports(file)) assert.match(spec, /^\.\/[^/]+$/, `${file} imports ${spec}`);
+  }
 });
 
 test('every worker module is reachable from the service worker entry point', () => {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { handlers } from '../../background/handlers.js';
 import { messageListener } from '../../background/messages.js';
-import { addLookupToSequence, describeAdd, listSequences, sequenceLabel } from '../../background/sequences.js';
+import { addLookupToSequence, describeAdd, listSequences } from '../../background/sequences.js';
 import { saveTabResult } from '../../background/tab-results.js';
+import { sequenceLabel } from '../../shared/sequence-label.js';
 import { fakeFetch, installFakeChrome } from './fake-chrome.js';
 
 const SETTINGS = { backendUrl: 'http://127.0.0.1:5000', apiToken: 'sb_token_1234' };
@@ -62,15 +63,32 @@ test('"Exists in Greenhouse" is said once, other warnings still shown', () => {
   assert.deepEqual(outcome.warnings, ['the sequence has no mailbox to send from']);
 });
 
-test('a 409 reads "Already in a sequence" and a suppressed address says why', async () => {
-  const conflict = fakeFetch(409, { code: 409, status: 'Conflict', message: 'jane@acme.example is already in the sequence Backend' });
-  const already = await addLookupToSequence(SETTINGS, { sequenceId: 1, lookupId: 7, sequenceName: 'X' }, { fetchImpl: conflict });
+const refusal = (code, status, message, reason) => fakeFetch(code, { code, status, message, ...(reason && { reason }) });
+const addWith = (fetchImpl) => addLookupToSequence(SETTINGS, { sequenceId: 1, lookupId: 7, sequenceName: 'X' }, { fetchImpl });
+
+test('a refusal is read from the backend\'s reason: already enrolled and suppressed, with its words', async () => {
+  const already = await addWith(refusal(409, 'Conflict', 'email: already active in a sequence of the team', 'already_enrolled'));
   assert.equal(already.outcome, 'already_in_sequence');
-  assert.equal(already.message, 'Already in a sequence: jane@acme.example is already in the sequence Backend');
-  const suppressed = fakeFetch(422, { code: 422, status: 'Unprocessable Entity', message: 'jane@acme.example is suppressed (unsubscribed)' });
-  const refused = await addLookupToSequence(SETTINGS, { sequenceId: 1, lookupId: 7, sequenceName: 'X' }, { fetchImpl: suppressed });
-  assert.equal(refused.outcome, 'suppressed');
-  assert.equal(refused.message, 'Not added: jane@acme.example is suppressed (unsubscribed)');
+  assert.equal(already.message, 'Already in a sequence: email: already active in a sequence of the team');
+  const suppressed = await addWith(refusal(422, 'Unprocessable Entity', 'email: jane@acme.example is suppressed: unsubscribed', 'suppressed'));
+  assert.equal(suppressed.outcome, 'suppressed');
+  assert.equal(suppressed.message, 'Not added: email: jane@acme.example is suppressed: unsubscribed');
+});
+
+test('the reason decides, not the message\'s words', async () => {
+  const reworded = await addWith(refusal(422, 'Unprocessable Entity', 'Jane asked not to be emailed', 'suppressed'));
+  assert.equal(reworded.outcome, 'suppressed');
+  const noEmail = await addWith(refusal(422, 'Unprocessable Entity', 'email: no address; a blocked mailbox?', 'no_email'));
+  assert.equal(noEmail.outcome, 'refused');
+  assert.equal(noEmail.message, 'Not added: email: no address; a blocked mailbox?');
+});
+
+test('a backend without reasons still gets "Already in a sequence" for its 409, any 422 is refused', async () => {
+  const already = await addWith(refusal(409, 'Conflict', 'email: already active in a sequence of the team'));
+  assert.equal(already.outcome, 'already_in_sequence');
+  const suppressed = await addWith(refusal(422, 'Unprocessable Entity', 'email: jane@acme.example is suppressed: unsubscribed'));
+  assert.equal(suppressed.outcome, 'refused');
+  assert.equal(suppressed.message, 'Not added: email: jane@acme.example is suppressed: unsubscribed');
 });
 
 test('a backend that is down is an error, not an outcome', async () => {
