@@ -21,11 +21,10 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.store.conflicts import insert_for
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Event
@@ -77,8 +76,7 @@ def record_actions(
     ]
     if not rows:
         return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SyncJob).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    statement = insert_for(session, SyncJob).on_conflict_do_nothing(index_elements=["dedupe_key"])
     connection = session.connection()
     return sum(max(connection.execute(statement, row).rowcount, 0) for row in rows)
 
@@ -91,9 +89,8 @@ def read_events(
 ) -> int:
     """Decide about the events after the cursor; rows and the cursor move together (the caller
     commits). Returns how many events were read."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(EventCursor)
+        insert_for(session, EventCursor)
         .values(consumer=CONSUMER, last_event_id=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["consumer"])
     )
