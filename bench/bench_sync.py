@@ -74,7 +74,7 @@ def seed(url: str, contacts: int, pool: dict[str, int]) -> None:
     from backend.store.models import Event
     from backend.store.models import GreenhouseIntegration
     from backend.store.models import Sequence
-    from backend.sync.outbox import read_events
+    from backend.sync.outbox import decide_new_events
 
     upgrade(url)
     db = Database(url)
@@ -108,7 +108,7 @@ def seed(url: str, contacts: int, pool: dict[str, int]) -> None:
                                   contact_id=contact.id, type=kind, at=datetime.now(UTC),
                                   data=data, dedupe_key=f"{kind}:{enrollment.id}:{n}"))  # fmt: skip
         session.flush()
-        while read_events(session, lambda account_id: True):
+        while decide_new_events(session, lambda account_id: True):
             pass
     db.dispose()
 

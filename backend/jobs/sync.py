@@ -31,8 +31,8 @@ from backend.sync.facts import linkedin_candidates
 from backend.sync.follow import FinishEnrollments
 from backend.sync.follow import active_enrollments
 from backend.sync.outbox import RunReport
+from backend.sync.outbox import decide_new_events
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def is_connected(svc: Services, account_id: int) -> bool:
 def run_sync(svc: Services) -> RunReport:
     """Read every new event into the outbox, then perform what is due (one pass)."""
     with svc.db.session() as session:
-        while read_events(session, lambda account_id: is_connected(svc, account_id)):
+        while decide_new_events(session, lambda account_id: is_connected(svc, account_id)):
             session.commit()
     executors: dict[int, Executor | None] = {}
 

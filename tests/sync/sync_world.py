@@ -22,8 +22,8 @@ from backend.store.models import GreenhouseIntegration
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 from backend.sync.outbox import RunReport
+from backend.sync.outbox import decide_new_events
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 _serial = itertools.count(1)
 
@@ -135,7 +135,7 @@ def sync(
     db_session: Session, sandbox: SandboxHandle, *, later: timedelta = timedelta(0)
 ) -> RunReport:
     """Read new events, then perform what is due (as the two queued tasks do)."""
-    read_events(db_session, lambda account: True)
+    decide_new_events(db_session, lambda account: True)
     db_session.commit()
     executor = make_executor(sandbox)
     return perform_due(db_session, lambda account: executor, now=lambda: utcnow() + later)
