@@ -20,9 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts.integration import connection_for
-from backend.accounts.integration import greenhouse_client
-from backend.greenhouse.client import GreenhouseClient
+from backend.accounts.integration import account_client
 from backend.imports.manage import mark_unrunnable
 from backend.imports.people import Person
 from backend.imports.runs import Enrol
@@ -104,12 +102,6 @@ def interval(svc: Services) -> timedelta:
     return timedelta(seconds=svc.settings.import_interval_seconds)
 
 
-def team_client(svc: Services, account_id: int) -> GreenhouseClient | None:
-    with svc.db.session() as session:
-        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
-    return greenhouse_client(connection, svc) if connection else None
-
-
 def run_now(
     svc: Services,
     import_id: int,
@@ -125,7 +117,7 @@ def run_now(
         added_by = row.created_by if row is not None else None
     if account_id is None:
         return RunOutcome(import_id, "gone")
-    client = team_client(svc, account_id)
+    client = account_client(svc, account_id)
     if client is None:
         with svc.db.session() as session:
             return mark_unrunnable(session, import_id, NOT_CONNECTED, interval(svc))

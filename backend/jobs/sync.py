@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from backend import defaults
+from backend.accounts.integration import account_client
 from backend.accounts.integration import connection_for
-from backend.accounts.integration import greenhouse_client
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
@@ -39,11 +39,9 @@ log = logging.getLogger(__name__)
 
 def executor_for(svc: Services, account_id: int) -> Executor | None:
     """The account's executor, or None when Greenhouse is not connected."""
-    with svc.db.session() as session:
-        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
-    if connection is None:
+    client = account_client(svc, account_id)
+    if client is None:
         return None
-    client = greenhouse_client(connection, svc)
 
     def by_linkedin(url: str) -> list[int]:
         with svc.db.session() as session:
