@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from huey import crontab
-from sqlalchemy import func
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
@@ -34,8 +32,6 @@ from backend.jobs.queue import task_services
 from backend.sequences.enrolment import EnrolmentError
 from backend.sequences.enrolment import PersonInput
 from backend.sequences.enrolment import add_person
-from backend.store.models import Contact
-from backend.store.models import Enrollment
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.store.models import utcnow
@@ -83,19 +79,6 @@ def enrolment(added_by: int | None) -> Enrol:
         return EnrolResult("added", "; ".join(added.warnings) or None)
 
     return enrol
-
-
-def in_sequence(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
-    """Candidate ids of the people with an address enrolled in the sequence (for previews)."""
-    by_email = {e.lower(): p.candidate_id for p in people for e in p.emails}
-    if not by_email:
-        return set()
-    rows = session.execute(
-        select(Contact.email)
-        .join(Enrollment, Enrollment.contact_id == Contact.id)
-        .where(Enrollment.sequence_id == sequence_id, func.lower(Contact.email).in_(list(by_email)))
-    )
-    return {by_email[email.lower()] for (email,) in rows if email.lower() in by_email}
 
 
 def interval(svc: Services) -> timedelta:
