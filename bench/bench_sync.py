@@ -66,15 +66,15 @@ def seed(url: str, contacts: int, pool: dict[str, int]) -> None:
     from datetime import UTC
     from datetime import datetime
 
+    from backend.sequences.events import append_event
     from backend.store.database import Database
     from backend.store.migrations import upgrade
     from backend.store.models import Account
     from backend.store.models import Contact
     from backend.store.models import Enrollment
-    from backend.store.models import Event
     from backend.store.models import GreenhouseIntegration
     from backend.store.models import Sequence
-    from backend.sync.outbox import read_events
+    from backend.sync.outbox import decide_new_events
 
     upgrade(url)
     db = Database(url)
@@ -104,11 +104,12 @@ def seed(url: str, contacts: int, pool: dict[str, int]) -> None:
             for n, kind in enumerate(("enrolled", "email_sent", "email_sent")):
                 data = {"subject": f"Step {n}", "body": f"Hello {i}", "from": "rec@team.example",
                         "to": [email]} if kind == "email_sent" else {}  # fmt: skip
-                session.add(Event(account_id=account.id, enrollment_id=enrollment.id,
-                                  contact_id=contact.id, type=kind, at=datetime.now(UTC),
-                                  data=data, dedupe_key=f"{kind}:{enrollment.id}:{n}"))  # fmt: skip
+                append_event(session, account_id=account.id, type=kind, at=datetime.now(UTC),
+                             dedupe_key=f"{kind}:{enrollment.id}:{n}",
+                             enrollment_id=enrollment.id, contact_id=contact.id,
+                             data=data)  # fmt: skip
         session.flush()
-        while read_events(session, lambda account_id: True):
+        while decide_new_events(session, lambda account_id: True):
             pass
     db.dispose()
 

@@ -160,6 +160,13 @@ def greenhouse_client(
     return client
 
 
+def account_client(svc: Services, account_id: int) -> GreenhouseClient | None:
+    """The account's client for background work, or None when Greenhouse is not connected."""
+    with svc.db.session() as session:
+        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
+    return greenhouse_client(connection, svc) if connection else None
+
+
 @dataclass(frozen=True)
 class IntegrationChange:
     """What an update did, for the edge to act on (clear the old index, queue a backfill)."""

@@ -33,7 +33,6 @@ from backend.imports.preview import preview_import
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.imports import import_run
-from backend.jobs.imports import in_sequence
 from backend.store.models import Import
 
 blp = Blueprint(
@@ -136,9 +135,7 @@ class ImportPreview(MethodView):
             invalid("sequence_id", "no such sequence")
         client = team_client()
         try:
-            preview = preview_import(
-                session, client, body["job_id"], body["sequence_id"], in_sequence
-            )
+            preview = preview_import(session, client, body["job_id"], body["sequence_id"])
         except GreenhouseError as exc:
             greenhouse_unavailable(exc)
         return preview.to_json()

@@ -16,11 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts.integration import connection_for
-from backend.accounts.integration import greenhouse_client
+from backend.accounts.integration import account_client
 from backend.gh_index import index as candidate_index
 from backend.gh_index.index import IndexStatus
-from backend.greenhouse.client import GreenhouseClient
 from backend.infra.services import Services
 from backend.store.models import utcnow
 
@@ -33,13 +31,6 @@ def pages(
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def account_client(svc: Services, account_id: int) -> GreenhouseClient | None:
-    """The account's Greenhouse client, or None when it is not connected."""
-    with svc.db.session() as session:
-        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
-    return greenhouse_client(connection, svc) if connection else None
 
 
 def run_backfill(

@@ -32,6 +32,7 @@ from backend.gh_index.matching import CandidateKeys
 from backend.gh_index.matching import PersonKeys
 from backend.gh_index.matching import candidate_id_of
 from backend.gh_index.matching import candidate_keys
+from backend.store.conflicts import insert_for
 from backend.store.models import CandidateIndexState
 from backend.store.models import IndexedCandidate
 from backend.store.models import IndexedEmail
@@ -59,15 +60,6 @@ def parse_time(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def _insert(session: Session, model: type) -> Any:
-    """INSERT with ON CONFLICT for the session's database (both dialects spell it the same)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 def upsert_candidates(
@@ -102,7 +94,7 @@ def upsert_candidates(
         }
         for k in keys
     ]
-    insert = _insert(session, IndexedCandidate)
+    insert = insert_for(session, IndexedCandidate)
     changed = {c: insert.excluded[c] for c in rows[0] if c not in ("account_id", "candidate_id")}
     session.execute(
         insert.on_conflict_do_update(index_elements=["account_id", "candidate_id"], set_=changed),
@@ -115,7 +107,7 @@ def upsert_candidates(
         if len(e) <= 320
     ]
     if emails:
-        session.execute(_insert(session, IndexedEmail).on_conflict_do_nothing(), emails)
+        session.execute(insert_for(session, IndexedEmail).on_conflict_do_nothing(), emails)
     links = [
         {"account_id": account_id, "linkedin_url": u, "candidate_id": k.candidate_id}
         for k in keys
@@ -123,7 +115,7 @@ def upsert_candidates(
         if len(u) <= 400
     ]
     if links:
-        session.execute(_insert(session, IndexedLinkedin).on_conflict_do_nothing(), links)
+        session.execute(insert_for(session, IndexedLinkedin).on_conflict_do_nothing(), links)
     return len(keys)
 
 
@@ -143,7 +135,7 @@ def remove_candidates(
             {"account_id": account_id, "candidate_id": cid, "reason": tombstone[:32]}
             for cid in candidate_ids
         ]
-        session.execute(_insert(session, IndexTombstone).on_conflict_do_nothing(), rows)
+        session.execute(insert_for(session, IndexTombstone).on_conflict_do_nothing(), rows)
 
 
 def buried(session: Session, account_id: int, candidate_ids: list[int]) -> set[int]:

@@ -3,22 +3,21 @@ the sequence. A big job is previewed from its first pages (`complete` says wheth
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.imports.people import Person
 from backend.imports.reading import read_job
-
-InSequence = Callable[[Session, int, list[Person]], set[int]]
-"""`in_sequence(session, sequence_id, people)`: candidate ids of those already in the sequence
-(the sequences feature knows; the edge passes it in)."""
+from backend.store.models import Contact
+from backend.store.models import Enrollment
 
 
 @dataclass
@@ -40,7 +39,6 @@ def preview_import(
     client: GreenhouseClient,
     job_id: int,
     sequence_id: int,
-    in_sequence: InSequence,
     *,
     max_people: int = defaults.IMPORT_PREVIEW_MAX_PEOPLE,
 ) -> Preview:
@@ -69,3 +67,16 @@ def preview_import(
             preview.complete = False  # stop before reading (and paying for) another page
             break
     return preview
+
+
+def in_sequence(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
+    """Candidate ids of the people with an address enrolled in the sequence."""
+    by_email = {e.lower(): p.candidate_id for p in people for e in p.emails}
+    if not by_email:
+        return set()
+    rows = session.execute(
+        select(Contact.email)
+        .join(Enrollment, Enrollment.contact_id == Contact.id)
+        .where(Enrollment.sequence_id == sequence_id, func.lower(Contact.email).in_(list(by_email)))
+    )
+    return {by_email[email.lower()] for (email,) in rows if email.lower() in by_email}

@@ -15,14 +15,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from huey import crontab
-from sqlalchemy import func
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.accounts.integration import connection_for
-from backend.accounts.integration import greenhouse_client
-from backend.greenhouse.client import GreenhouseClient
+from backend.accounts.integration import account_client
 from backend.imports.manage import mark_unrunnable
 from backend.imports.people import Person
 from backend.imports.runs import Enrol
@@ -36,8 +32,6 @@ from backend.jobs.queue import task_services
 from backend.sequences.enrolment import EnrolmentError
 from backend.sequences.enrolment import PersonInput
 from backend.sequences.enrolment import add_person
-from backend.store.models import Contact
-from backend.store.models import Enrollment
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.store.models import utcnow
@@ -87,27 +81,8 @@ def enrolment(added_by: int | None) -> Enrol:
     return enrol
 
 
-def in_sequence(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
-    """Candidate ids of the people with an address enrolled in the sequence (for previews)."""
-    by_email = {e.lower(): p.candidate_id for p in people for e in p.emails}
-    if not by_email:
-        return set()
-    rows = session.execute(
-        select(Contact.email)
-        .join(Enrollment, Enrollment.contact_id == Contact.id)
-        .where(Enrollment.sequence_id == sequence_id, func.lower(Contact.email).in_(list(by_email)))
-    )
-    return {by_email[email.lower()] for (email,) in rows if email.lower() in by_email}
-
-
 def interval(svc: Services) -> timedelta:
     return timedelta(seconds=svc.settings.import_interval_seconds)
-
-
-def team_client(svc: Services, account_id: int) -> GreenhouseClient | None:
-    with svc.db.session() as session:
-        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
-    return greenhouse_client(connection, svc) if connection else None
 
 
 def run_now(
@@ -125,7 +100,7 @@ def run_now(
         added_by = row.created_by if row is not None else None
     if account_id is None:
         return RunOutcome(import_id, "gone")
-    client = team_client(svc, account_id)
+    client = account_client(svc, account_id)
     if client is None:
         with svc.db.session() as session:
             return mark_unrunnable(session, import_id, NOT_CONNECTED, interval(svc))

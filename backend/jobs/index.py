@@ -12,8 +12,8 @@ from huey import crontab
 from sqlalchemy import select
 
 from backend import defaults
+from backend.accounts.integration import account_client
 from backend.gh_index import index as candidate_index
-from backend.gh_index.backfill import account_client
 from backend.gh_index.backfill import claim_backfill
 from backend.gh_index.backfill import fetch_candidates
 from backend.gh_index.backfill import run_backfill

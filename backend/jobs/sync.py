@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from backend import defaults
+from backend.accounts.integration import account_client
 from backend.accounts.integration import connection_for
-from backend.accounts.integration import greenhouse_client
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
@@ -31,19 +31,17 @@ from backend.sync.facts import linkedin_candidates
 from backend.sync.follow import FinishEnrollments
 from backend.sync.follow import active_enrollments
 from backend.sync.outbox import RunReport
+from backend.sync.outbox import decide_new_events
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 log = logging.getLogger(__name__)
 
 
 def executor_for(svc: Services, account_id: int) -> Executor | None:
     """The account's executor, or None when Greenhouse is not connected."""
-    with svc.db.session() as session:
-        connection = connection_for(session, account_id, settings=svc.settings, secrets=svc.secrets)
-    if connection is None:
+    client = account_client(svc, account_id)
+    if client is None:
         return None
-    client = greenhouse_client(connection, svc)
 
     def by_linkedin(url: str) -> list[int]:
         with svc.db.session() as session:
@@ -63,7 +61,7 @@ def is_connected(svc: Services, account_id: int) -> bool:
 def run_sync(svc: Services) -> RunReport:
     """Read every new event into the outbox, then perform what is due (one pass)."""
     with svc.db.session() as session:
-        while read_events(session, lambda account_id: is_connected(svc, account_id)):
+        while decide_new_events(session, lambda account_id: is_connected(svc, account_id)):
             session.commit()
     executors: dict[int, Executor | None] = {}
 

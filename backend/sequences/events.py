@@ -17,10 +17,9 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from backend.store.conflicts import insert_for
 from backend.store.models import Event
 from backend.store.models import EventCursor
 
@@ -45,10 +44,6 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return pg_insert if _is_postgres(session) else sqlite_insert
-
-
 def append_event(
     session: Session,
     *,
@@ -66,7 +61,7 @@ def append_event(
     if _is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENTS_LOCK})
     statement = (
-        _insert(session)(Event)
+        insert_for(session, Event)
         .values(
             account_id=account_id,
             enrollment_id=enrollment_id,
@@ -121,7 +116,7 @@ def read_events(session: Session, consumer: str, limit: int) -> list[EventView]:
     each other instead of both getting the same batch.
     """
     statement = (
-        _insert(session)(EventCursor)
+        insert_for(session, EventCursor)
         .values(consumer=consumer, last_event_id=0)
         .on_conflict_do_nothing(index_elements=["consumer"])
     )

@@ -108,7 +108,6 @@ class MoveStage(Action):
 
     kind: ClassVar[str] = "move_stage"
     target: Target | None = None
-    convert: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from backend.greenhouse.links import candidate_url
 from backend.store.models import Contact
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
@@ -115,16 +114,3 @@ def request_resync(
     return (
         list(session.scalars(select(SyncJob).where(SyncJob.dedupe_key.in_(keys)))) if keys else []
     )
-
-
-def greenhouse_view(contact: Contact, app_url: str) -> dict[str, Any]:
-    """The contact's `greenhouse` object (DESIGN.md "Contacts")."""
-    cid, aid = contact.gh_candidate_id, contact.gh_application_id
-    return {
-        "candidate_id": cid,
-        "application_id": aid,
-        "url": candidate_url(app_url, cid, aid) if cid else None,
-        "target": contact.gh_target,
-        "sync_status": contact.sync_status,
-        "error": contact.sync_error,
-    }

@@ -1,9 +1,10 @@
 """The outbox: sequence events become recorded Greenhouse actions, then are performed in order.
 
-`read_events` turns new events into `sync_jobs` rows (one per action, unique `dedupe_key`) and
-moves the 'greenhouse-sync' cursor in the same transaction, so an event is acted on once whatever
-happens to the task. `perform_due` claims each contact's next due row (attempt counted and
-committed before any request), performs it, and records ids, errors and the contact's link.
+`decide_new_events` turns new events into `sync_jobs` rows (one per action, unique `dedupe_key`)
+while the events log moves the 'greenhouse-sync' cursor in the same transaction, so an event is
+acted on once whatever happens to the task. `perform_due` claims each contact's next due row
+(attempt counted and committed before any request), performs it, and records ids, errors and the
+contact's link.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend import defaults
+from backend.sequences.events import EventView
+from backend.sequences.events import read_events
+from backend.store.conflicts import insert_for
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Event
-from backend.store.models import EventCursor
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
@@ -77,44 +78,20 @@ def record_actions(
     ]
     if not rows:
         return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SyncJob).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    statement = insert_for(session, SyncJob).on_conflict_do_nothing(index_elements=["dedupe_key"])
     connection = session.connection()
     return sum(max(connection.execute(statement, row).rowcount, 0) for row in rows)
 
 
-def read_events(
+def decide_new_events(
     session: Session,
     is_connected: Callable[[int], bool],
     *,
     limit: int = defaults.SYNC_EVENTS_BATCH,
 ) -> int:
-    """Decide about the events after the cursor; rows and the cursor move together (the caller
-    commits). Returns how many events were read."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(EventCursor)
-        .values(consumer=CONSUMER, last_event_id=0, updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["consumer"])
-    )
-    # Writing the cursor row first takes it (PostgreSQL) or the write lock (SQLite) until the
-    # caller commits: a second reader waits instead of deciding about the same events.
-    session.execute(
-        update(EventCursor)
-        .where(EventCursor.consumer == CONSUMER)
-        .values(last_event_id=EventCursor.last_event_id)
-        .execution_options(synchronize_session=False)
-    )
-    cursor = session.scalars(
-        select(EventCursor)
-        .where(EventCursor.consumer == CONSUMER)
-        .execution_options(populate_existing=True)  # another reader may have moved it
-    ).one()
-    events = list(
-        session.scalars(
-            select(Event).where(Event.id > cursor.last_event_id).order_by(Event.id).limit(limit)
-        )
-    )
+    """Decide about the events after the sync's cursor; rows and the cursor move together (the
+    caller commits). Returns how many events were read."""
+    events = read_events(session, CONSUMER, limit)
     settings_by_account: dict[int, rules.SyncSettings] = {}
     for event in events:
         account = event.account_id
@@ -123,13 +100,10 @@ def read_events(
             settings_by_account[account] = settings_of(row, connected=is_connected(account))
         decide_event(session, settings_by_account[account], event)
         session.flush()  # the next event of this contact sees these rows ("linked")
-    if events:
-        cursor.last_event_id = events[-1].id
-        cursor.updated_at = utcnow()
     return len(events)
 
 
-def decide_event(session: Session, settings: rules.SyncSettings, event: Event) -> int:
+def decide_event(session: Session, settings: rules.SyncSettings, event: EventView) -> int:
     contact = session.get(Contact, event.contact_id) if event.contact_id else None
     if contact is None or contact.anonymised_at is not None:
         return 0
@@ -176,7 +150,7 @@ def _status_when_added(
     return "pending" if actions else None  # "only when they reply": nothing yet
 
 
-def _plain(event: Event) -> rules.Event:
+def _plain(event: Event | EventView) -> rules.Event:
     return rules.Event(id=event.id, type=event.type, at=event.at, data=dict(event.data or {}))
 
 

@@ -1,8 +1,8 @@
 """Import from Greenhouse: a searchable job picker, a sequence picker, Preview, "Enable Recurring
 Import" (admins), Start, and the import's progress page (htmx polling while it runs).
 
-Every step goes through the calls the JSON API makes (`api/imports.py`): `preview_import` with
-`in_sequence`, `create_import` then the queued `import_run`, `describe`, `remove_import`.
+Every step goes through the calls the JSON API makes (`api/imports.py`): `preview_import`,
+`create_import` then the queued `import_run`, `describe`, `remove_import`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from backend.imports.preview import preview_import
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.imports import import_run
-from backend.jobs.imports import in_sequence
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
@@ -147,7 +146,6 @@ def imports_preview():  # type: ignore[no-untyped-def]
                     greenhouse_client(connection, svc, interactive=True),
                     chosen["job_id"],
                     chosen["sequence_id"],
-                    in_sequence,
                 ).to_json()
             except GreenhouseError as exc:
                 problem = f"Greenhouse did not answer: {explain(exc)}"

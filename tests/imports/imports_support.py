@@ -78,22 +78,6 @@ def enrol_in_store(session: Session, sequence_id: int, person: Person) -> EnrolR
     return EnrolResult("added")
 
 
-def in_sequence_in_store(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
-    found = set()
-    for person in people:
-        hit = session.scalar(
-            select(Enrollment.id)
-            .join(Contact, Contact.id == Enrollment.contact_id)
-            .where(
-                Enrollment.sequence_id == sequence_id,
-                func.lower(Contact.email).in_([e.lower() for e in person.emails] or [""]),
-            )
-        )
-        if hit is not None:
-            found.add(person.candidate_id)
-    return found
-
-
 def enrolled_emails(session: Session, sequence_id: int) -> list[str]:
     return list(
         session.scalars(

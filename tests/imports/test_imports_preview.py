@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from imports_support import enrol_in_store
-from imports_support import in_sequence_in_store
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -28,7 +27,7 @@ def test_a_preview_counts_people_with_an_email_and_those_already_in_the_sequence
         enrol_in_store(session, team.sequence_id, people[0])
 
     with db.session() as session:
-        preview = preview_import(session, gh, job, team.sequence_id, in_sequence_in_store)
+        preview = preview_import(session, gh, job, team.sequence_id)
         enrolled = session.scalar(select(func.count()).select_from(Enrollment))
 
     assert (preview.people, preview.with_email, preview.without_email) == (10, 8, 2)
@@ -43,9 +42,7 @@ def test_a_preview_of_a_big_job_stops_after_its_first_pages_and_says_so(db, gh, 
     before = sandbox.counters()["requests"]
 
     with db.session() as session:
-        preview = preview_import(
-            session, gh, job, team.sequence_id, in_sequence_in_store, max_people=500
-        )
+        preview = preview_import(session, gh, job, team.sequence_id, max_people=500)
 
     assert (preview.people, preview.complete) == (500, False)
     assert sandbox.counters()["requests"] - before == 1 + 10  # one page and its batches

@@ -14,16 +14,16 @@ from sync_support import by_name
 from sync_support import make_executor
 
 from backend.greenhouse.sandbox.server import SandboxHandle
+from backend.sequences.events import append_event
 from backend.store.models import Account
 from backend.store.models import Contact
 from backend.store.models import Enrollment
-from backend.store.models import Event
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 from backend.sync.outbox import RunReport
+from backend.sync.outbox import decide_new_events
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 _serial = itertools.count(1)
 
@@ -93,32 +93,30 @@ class World:
         self.event("enrolled", enrollment)
         return enrollment
 
-    def event(self, type_: str, enrollment: Enrollment, **data: Any) -> Event:
-        row = Event(
+    def event(self, type_: str, enrollment: Enrollment, **data: Any) -> None:
+        append_event(
+            self.session,
             account_id=self.account.id,
-            enrollment_id=enrollment.id,
-            contact_id=enrollment.contact_id,
             type=type_,
             at=datetime.now(UTC),
-            data=data,
             dedupe_key=f"{type_}:{enrollment.id}:{next(_serial)}",
+            enrollment_id=enrollment.id,
+            contact_id=enrollment.contact_id,
+            data=data,
         )
-        self.session.add(row)
         self.session.commit()
-        return row
 
-    def sent(self, enrollment: Enrollment, subject: str = "Hello") -> Event:
+    def sent(self, enrollment: Enrollment, subject: str = "Hello") -> None:
         contact = self.session.get(Contact, enrollment.contact_id)
         # One body for every email: a read-back must tell two emails apart by more than it.
-        return self.event("email_sent", enrollment, subject=subject, body="Hi, are you open?",
-                          message_id=f"<m{next(_serial)}@team.example>",
-                          to=[contact.email], **{"from": "rec@team.example"})  # fmt: skip
+        self.event("email_sent", enrollment, subject=subject, body="Hi, are you open?",
+                   message_id=f"<m{next(_serial)}@team.example>",
+                   to=[contact.email], **{"from": "rec@team.example"})  # fmt: skip
 
-    def reply(self, enrollment: Enrollment, *, first: bool = True) -> Event:
+    def reply(self, enrollment: Enrollment, *, first: bool = True) -> None:
         contact = self.session.get(Contact, enrollment.contact_id)
-        return self.event("reply_received", enrollment, subject="Re: Hello", body="Sounds good",
-                          first=first, to=["rec@team.example"],
-                          **{"from": contact.email})  # fmt: skip
+        self.event("reply_received", enrollment, subject="Re: Hello", body="Sounds good",
+                   first=first, to=["rec@team.example"], **{"from": contact.email})  # fmt: skip
 
 
 def pool_target(sandbox: SandboxHandle, stage: str) -> dict:
@@ -135,7 +133,7 @@ def sync(
     db_session: Session, sandbox: SandboxHandle, *, later: timedelta = timedelta(0)
 ) -> RunReport:
     """Read new events, then perform what is due (as the two queued tasks do)."""
-    read_events(db_session, lambda account: True)
+    decide_new_events(db_session, lambda account: True)
     db_session.commit()
     executor = make_executor(sandbox)
     return perform_due(db_session, lambda account: executor, now=lambda: utcnow() + later)

@@ -19,8 +19,8 @@ from backend.greenhouse.sandbox.server import start_sandbox
 from backend.store.models import Contact
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
+from backend.sync.outbox import decide_new_events
 from backend.sync.outbox import perform_due
-from backend.sync.outbox import read_events
 
 CONTACTS = 24
 
@@ -56,7 +56,7 @@ def test_faults_and_killed_workers_leave_exactly_one_of_everything(app, db_sessi
             world.sent(enrollment)
             world.reply(enrollment)
             contacts.append(contact.id)
-        read_events(db_session, lambda account: True)
+        decide_new_events(db_session, lambda account: True)
         db_session.commit()
 
         sandbox.set_faults(error_rate=0.10, drop_rate=0.05, storm_seconds=1.0, storm_retry_after=1)

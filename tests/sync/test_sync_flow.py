@@ -17,9 +17,9 @@ from backend.jobs.sync import sync_tick
 from backend.sequences import apply_inbound
 from backend.sequences import claim_due_sends
 from backend.sequences import record_send_result
+from backend.sequences.events import append_event
 from backend.store.models import Contact
 from backend.store.models import Enrollment
-from backend.store.models import Event
 from backend.store.models import GreenhouseIntegration
 from backend.store.models import Mailbox
 from backend.store.models import Sequence
@@ -55,10 +55,10 @@ def add_to_sequence(session, account_id: int, lookup: dict, target: dict) -> Enr
 
 
 def event(session, enrollment: Enrollment, type_: str, **data) -> None:  # type: ignore[no-untyped-def]
-    key = f"{type_}:{enrollment.id}:{data.get('message_id')}"
-    session.add(Event(account_id=enrollment.account_id, enrollment_id=enrollment.id,
-                      contact_id=enrollment.contact_id, type=type_, at=datetime.now(UTC),
-                      data=data, dedupe_key=key))  # fmt: skip
+    append_event(session, account_id=enrollment.account_id, type=type_, at=datetime.now(UTC),
+                 dedupe_key=f"{type_}:{enrollment.id}:{data.get('message_id')}",
+                 enrollment_id=enrollment.id, contact_id=enrollment.contact_id,
+                 data=data)  # fmt: skip
     session.commit()
 
 
