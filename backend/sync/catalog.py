@@ -8,6 +8,7 @@ synced onto one job cost one read of the job list, not a thousand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 from backend import defaults
@@ -20,6 +21,15 @@ Row = dict[str, Any]
 
 class TargetGone(LookupError):
     """The target names a job, stage, pool or pool stage Greenhouse no longer has (or closed)."""
+
+
+def in_order(rows: Iterable[Row]) -> list[Row]:
+    """Stages or options as Greenhouse orders them (`sort_order`, then id), without the inactive
+    ones (v3 lists them too: a deleted stage is no place to put a prospect)."""
+    live = [r for r in rows if r.get("active") is not False]
+    return sorted(
+        live, key=lambda r: (r.get("sort_order") is None, r.get("sort_order") or 0, r["id"])
+    )
 
 
 class Catalog:
@@ -74,7 +84,7 @@ class Catalog:
             f"job-stages:{int(job_id)}",
             lambda: [
                 {"id": s["id"], "name": s.get("name"), "sort_order": s.get("sort_order")}
-                for s in sorted(self.client.jobs.stages(job_id), key=lambda s: s["sort_order"])
+                for s in in_order(self.client.jobs.stages(job_id))
             ],
         )
 
@@ -85,9 +95,7 @@ class Catalog:
             pools = list(self.client.prospect_pools.iter())
             out = []
             for pool in pools:
-                stages = sorted(
-                    self.client.prospect_pools.stages(pool["id"]), key=lambda s: s["sort_order"]
-                )
+                stages = in_order(self.client.prospect_pools.stages(pool["id"]))
                 out.append(
                     {
                         "id": pool["id"],
@@ -113,7 +121,7 @@ class Catalog:
                 options: list[str] = []
                 if f.get("value_type") in ("single_select", "multi_select"):
                     rows = self.client.custom_fields.options(custom_field_ids=[f["id"]])
-                    options = [o["name"] for o in sorted(rows, key=lambda o: o["sort_order"])]
+                    options = [o["name"] for o in in_order(rows) if o.get("name")]
                 out.append(
                     {
                         "name_key": f.get("name_key"),
@@ -129,7 +137,8 @@ class Catalog:
     def tags(self) -> dict[str, int]:
         """The candidate tag dictionary: lower-cased name → tag id."""
         return self._cached(
-            "tags", lambda: {t["name"].lower(): t["id"] for t in self.client.tags.iter()}
+            "tags",
+            lambda: {t["name"].lower(): t["id"] for t in self.client.tags.iter() if t.get("name")},
         )
 
     # --- targets -------------------------------------------------------------------------------

@@ -102,3 +102,25 @@ def test_targets_and_fields_unknown_to_greenhouse_are_refused_in_words(sandbox) 
     with pytest.raises(SettingInvalid) as bad:
         check_against_greenhouse(check_settings({"custom_field_map": {"title": "nope"}}), catalog)
     assert bad.value.field == "custom_field_map.title"
+
+
+def test_inactive_stages_are_no_target_and_unordered_ones_come_last() -> None:
+    handle = start_sandbox(candidates=1, rate_limit=100_000)
+    try:
+        job = by_name(handle, "jobs", "Product Designer")
+        onsite = by_name(handle, "job_interview_stages", "Onsite", job_id=job["id"])
+        onsite["active"] = False  # deleted in Greenhouse: v3 still lists it, marked inactive
+        first = by_name(handle, "job_interview_stages", "Application Review", job_id=job["id"])
+        first["sort_order"] = None  # another server may leave an order out
+        catalog = make_executor(handle).catalog
+        names = [s["name"] for s in catalog.job_stages(job["id"])]
+        assert "Onsite" not in names
+        assert names[-1] == "Application Review"
+        settings = check_settings(
+            {"default_target": {"job_id": job["id"], "stage_id": onsite["id"]}}
+        )
+        with pytest.raises(SettingInvalid) as refused:
+            check_against_greenhouse(settings, catalog)
+        assert refused.value.field == "default_target"
+    finally:
+        handle.shutdown()
