@@ -1,4 +1,5 @@
-"""The API's one error format: flask-smorest's `Api` answering every error, 500 included, alike."""
+"""The API's one error format: flask-smorest's `Api` answering every error, 500 included, alike,
+and a feature's refusal (`Refused`) as the HTTP error it names."""
 
 from __future__ import annotations
 
@@ -7,8 +8,22 @@ from typing import Any
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import default_exceptions
+
+from backend.sequences.errors import Refused
 
 LOCATIONS = frozenset({"json", "query", "form", "headers", "files", "path", "cookies"})
+
+
+def http_error(status: int, message: str, field: str | None = None) -> HTTPException:
+    """The error in the one format; a validation error names its field."""
+    error = default_exceptions[status]()
+    error.data = (  # type: ignore[attr-defined]  # what flask-smorest's `abort` would carry
+        {"message": f"{field}: {message}", "errors": {field: [message]}}
+        if field
+        else {"message": message}
+    )
+    return error
 
 
 def flatten_errors(messages: Any) -> dict[str, list[str]]:
@@ -55,4 +70,9 @@ class Api(SmorestApi):
             self._app.logger.exception("unhandled error")
             return self.handle_http_exception(InternalServerError())
 
+        def refused(error: Refused):  # type: ignore[no-untyped-def]
+            return self.handle_http_exception(http_error(error.status, error.message, error.field))
+
         self._app.register_error_handler(Exception, unhandled)
+        # App-wide, as `unhandled` is: the web pages' blueprint answers its own errors first.
+        self._app.register_error_handler(Refused, refused)

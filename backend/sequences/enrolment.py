@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.sequences import lifecycle
+from backend.sequences.errors import Refused
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import load
 from backend.sequences.plan import pause
@@ -48,16 +49,6 @@ CSV_COLUMNS = ("email", "first_name", "last_name", "company", "title", "linkedin
 
 GreenhouseMatch = Callable[[str], dict[str, Any] | None]
 """email -> {"candidate_id", "application_id"?} of an existing Greenhouse record, or None."""
-
-
-class EnrolmentError(Exception):
-    """Refused: `status` is the HTTP status the API answers with (404, 409, 422)."""
-
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
 
 
 @dataclass
@@ -92,14 +83,14 @@ def _clean(value: Any, limit: int) -> str | None:
 def check_email(value: Any, field_name: str = "email") -> str:
     email = (value or "").strip().lower() if isinstance(value, str) else ""
     if not _EMAIL.match(email) or len(email) > 320:
-        raise EnrolmentError(422, "not an email address", field_name)
+        raise Refused(422, "not an email address", field_name)
     return email
 
 
 def person_from_fields(data: dict[str, Any], source: str = "api") -> PersonInput:
     timezone = _clean(data.get("timezone"), 64)
     if timezone and not valid_zone(timezone):
-        raise EnrolmentError(422, "not an IANA time zone like Europe/London", "timezone")
+        raise Refused(422, "not an IANA time zone like Europe/London", "timezone")
     profile = data.get("profile")
     return PersonInput(
         email=check_email(data.get("email")),
@@ -120,13 +111,11 @@ def person_from_lookup(
     """Name, company, title, LinkedIn URL, source product and positions from a stored lookup."""
     row = session.get(Lookup, lookup_id)
     if row is None or row.account_id != account_id:
-        raise EnrolmentError(404, f"No lookup {lookup_id}.", "lookup_id")
+        raise Refused(404, f"No lookup {lookup_id}.", "lookup_id")
     found = (row.email or {}).get("address")
     address = check_email(email) if email else found
     if not address:
-        raise EnrolmentError(
-            422, "the lookup found no email address for this person; give one", "email"
-        )
+        raise Refused(422, "the lookup found no email address for this person; give one", "email")
     profile = row.profile or {}
     alternatives = [a.get("address") for a in (row.email or {}).get("alternatives", [])]
     return PersonInput(
@@ -213,12 +202,12 @@ def add_person(
     """Add one person to a sequence and schedule their first step."""
     sequence = session.get(Sequence, sequence_id)
     if sequence is None or sequence.account_id != account_id or sequence.deleted_at is not None:
-        raise EnrolmentError(404, f"No sequence {sequence_id}.")
+        raise Refused(404, f"No sequence {sequence_id}.")
     if sequence.current_version_id is None:
-        raise EnrolmentError(422, "the sequence has no steps", "sequence_id")
+        raise Refused(422, "the sequence has no steps", "sequence_id")
     reason = suppression_reason(session, account_id, person.email)
     if reason:
-        raise EnrolmentError(422, f"{person.email} is suppressed: {reason}", "email")
+        raise Refused(422, f"{person.email} is suppressed: {reason}", "email")
     contact = upsert_contact(session, account_id, person)
     active = session.scalars(
         select(Enrollment).where(
@@ -226,7 +215,7 @@ def add_person(
         )
     ).first()
     if active is not None:
-        raise EnrolmentError(409, "already active in a sequence of the team", "email")
+        raise Refused(409, "already active in a sequence of the team", "email")
     warnings: list[str] = []
     if greenhouse_match is not None and contact.gh_candidate_id is None:
         existing = greenhouse_match(person.email)
@@ -253,9 +242,7 @@ def add_person(
         with session.begin_nested():
             session.add(enrollment)
     except IntegrityError:
-        raise EnrolmentError(
-            409, "already in this sequence or active in another", "email"
-        ) from None
+        raise Refused(409, "already in this sequence or active in another", "email") from None
     loaded = load(session, enrollment)
     record(
         session,
@@ -297,18 +284,16 @@ def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise EnrolmentError(422, "the file is not UTF-8 text", "file") from None
+        raise Refused(422, "the file is not UTF-8 text", "file") from None
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     if "email" not in header:
-        raise EnrolmentError(
-            422, f"the first row must name the columns: {','.join(CSV_COLUMNS)}", "file"
-        )
+        raise Refused(422, f"the first row must name the columns: {','.join(CSV_COLUMNS)}", "file")
     reader.fieldnames = header
     rows = []
     for number, row in enumerate(reader, start=1):
         if number > defaults.CSV_IMPORT_MAX_ROWS:
-            raise EnrolmentError(422, f"more than {defaults.CSV_IMPORT_MAX_ROWS} rows", "file")
+            raise Refused(422, f"more than {defaults.CSV_IMPORT_MAX_ROWS} rows", "file")
         rows.append({k: (v or "").strip() for k, v in row.items() if k in CSV_COLUMNS})
     return rows
 
@@ -348,7 +333,7 @@ def import_rows(
                 }
             )
             counts["added"] += 1
-        except EnrolmentError as error:
+        except Refused as error:
             if error.status == 404:
                 raise
             results.append(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.sequences import lifecycle
+from backend.sequences.errors import Refused
 from backend.sequences.plan import load
 from backend.sequences.plan import record
 from backend.sequences.plan import schedule_step
@@ -23,14 +24,6 @@ from backend.store.models import StepExecution
 VIEWS = ("due", "upcoming", "completed")
 COMPLETED, SKIPPED, DUE = "completed", "skipped", "due"
 MAX_NOTE_CHARS = 5000
-
-
-class TaskError(Exception):
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
 
 
 def list_tasks(
@@ -109,13 +102,13 @@ def _task(session: Session, account_id: int, task_id: int) -> tuple[StepExecutio
         or enrollment is None
         or (enrollment.account_id != account_id)
     ):
-        raise TaskError(404, f"No task {task_id}.")
+        raise Refused(404, f"No task {task_id}.")
     if execution.state in (COMPLETED, SKIPPED):
-        raise TaskError(409, f"the task is already {execution.state}")
+        raise Refused(409, f"the task is already {execution.state}")
     if execution.state not in (DUE, *lifecycle.CLAIMABLE) or enrollment.status == (
         lifecycle.FINISHED
     ):
-        raise TaskError(409, "the enrollment has stopped; nothing to do")
+        raise Refused(409, "the enrollment has stopped; nothing to do")
     return execution, enrollment
 
 
@@ -131,7 +124,7 @@ def finish_task(
 ) -> dict[str, Any]:
     """Complete (with a note) or skip a task; the enrollment moves on to its next step."""
     if note is not None and len(note) > MAX_NOTE_CHARS:
-        raise TaskError(422, f"at most {MAX_NOTE_CHARS} characters", "note")
+        raise Refused(422, f"at most {MAX_NOTE_CHARS} characters", "note")
     execution, enrollment = _task(session, account_id, task_id)
     loaded = load(session, enrollment)
     step = loaded.steps[execution.step_index]

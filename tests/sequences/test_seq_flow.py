@@ -14,9 +14,9 @@ from backend.sequences import read_events
 from backend.sequences import record_send_result
 from backend.sequences import settle_unsent
 from backend.sequences import unsubscribe
-from backend.sequences.enrolment import EnrolmentError
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
+from backend.sequences.errors import Refused
 from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import StepExecution
@@ -151,7 +151,7 @@ def test_one_active_enrollment_per_person_per_team(db, team) -> None:
     first = add_sequence(db, team)
     second = add_sequence(db, team)
     enrol(db, team, first)
-    with pytest.raises(EnrolmentError) as caught:
+    with pytest.raises(Refused) as caught:
         enrol(db, team, second, data={**ADA, "email": "ada@analytical.example"})
     assert caught.value.status == 409
 
@@ -160,7 +160,7 @@ def test_a_suppressed_address_is_refused_with_the_reason(db, team) -> None:
     sequence_id = add_sequence(db, team)
     with db.session() as session:
         unsubscribe(session, team.account_id, "ada@analytical.example", NOW)
-    with pytest.raises(EnrolmentError) as caught:
+    with pytest.raises(Refused) as caught:
         enrol(db, team, sequence_id)
     assert caught.value.status == 422
     assert "unsubscribed" in caught.value.message

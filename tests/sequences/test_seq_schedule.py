@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from backend.sequences.errors import Refused
 from backend.sequences.schedule import DAY_NAMES
 from backend.sequences.schedule import HolidayCalendar
 from backend.sequences.schedule import NoOpenSlot
-from backend.sequences.schedule import ScheduleError
 from backend.sequences.schedule import add_business_days
 from backend.sequences.schedule import after_wait
 from backend.sequences.schedule import first_instant_at
@@ -113,7 +113,7 @@ def test_country_holidays_and_team_dates_are_skipped() -> None:
     ],
 )
 def test_bad_schedules_name_the_field(raw: dict, field: str) -> None:
-    with pytest.raises(ScheduleError) as caught:
+    with pytest.raises(Refused) as caught:
         parse_schedule(raw)
     assert caught.value.field == field
 
