@@ -253,12 +253,6 @@ def next_open_slot(
     raise NoOpenSlot(f"no open window in the {horizon_days} days after {earliest.isoformat()}")
 
 
-def next_open_instant(
-    earliest: datetime, schedule: Schedule, zone: ZoneInfo, calendar: HolidayCalendar
-) -> datetime:
-    return next_open_slot(earliest, schedule, zone, calendar).at
-
-
 def spread_over_opening(slot: Slot, key: str, spread: timedelta) -> datetime:
     """Move a send that would go at a window's opening to a point in its first minutes.
 

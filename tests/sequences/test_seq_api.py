@@ -156,6 +156,9 @@ def test_enrollment_actions_and_events(client, auth, sequence):
     removed = client.post(f"{url}/remove", headers=auth).json
     assert (removed["status"], removed["outcome"]) == ("finished", "removed")
     assert [e["type"] for e in removed["events"]] == ["enrolled", "paused", "resumed", "finished"]
+    for action in ("pause", "resume"):  # a finished enrollment never changes again
+        refused = client.post(f"{url}/{action}", headers=auth)
+        assert (refused.status_code, refused.json["message"]) == (409, "the enrollment is finished")
     listed = client.get(
         f"/api/v1/enrollments?sequence_id={sequence['id']}&status=finished", headers=auth
     ).json

@@ -138,15 +138,6 @@ def test_bad_steps_name_the_field(raw: list, field: str) -> None:
 # --- State machine and stop rules -------------------------------------------------------------
 
 
-def test_a_finished_enrollment_never_changes_again() -> None:
-    for status in lifecycle.STATUSES:
-        with pytest.raises(lifecycle.TransitionError):
-            lifecycle.check_transition(lifecycle.FINISHED, status)
-    lifecycle.check_transition(lifecycle.PAUSED, lifecycle.ACTIVE)
-    with pytest.raises(lifecycle.TransitionError):
-        lifecycle.check_transition(lifecycle.ACTIVE, lifecycle.PENDING)
-
-
 def guard(**changes) -> lifecycle.Guard:  # type: ignore[no-untyped-def]
     values = dict(
         enrollment_status="active",
