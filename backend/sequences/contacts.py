@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -26,6 +27,14 @@ EDITABLE = {
     "phone": 64,
     "location": 300,
 }
+
+
+def with_address(account_id: int, address: str) -> Select[tuple[Contact]]:
+    """The team's contact at this address. Addresses are stored lower-cased (enrolment's
+    `check_email`), so the column itself is compared: the (account_id, email) index answers."""
+    return select(Contact).where(
+        Contact.account_id == account_id, Contact.email == address.strip().lower()
+    )
 
 
 def list_contacts(

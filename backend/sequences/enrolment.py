@@ -17,13 +17,13 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.sequences import lifecycle
+from backend.sequences.contacts import with_address
 from backend.sequences.errors import Refused
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import load
@@ -134,11 +134,7 @@ def person_from_lookup(
 
 def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Contact:
     """The team's contact for this address, filled in with what is new."""
-    contact = session.scalars(
-        select(Contact).where(
-            Contact.account_id == account_id, func.lower(Contact.email) == person.email
-        )
-    ).first()
+    contact = session.scalars(with_address(account_id, person.email)).first()
     if contact is None:
         contact = Contact(account_id=account_id, email=person.email, emails=[person.email])
         session.add(contact)

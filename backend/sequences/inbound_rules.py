@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from backend import defaults
 from backend.email_lookup.domains import is_personal_domain
 from backend.sequences import lifecycle
+from backend.sequences.contacts import with_address
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import finish
 from backend.sequences.plan import load
@@ -52,12 +53,9 @@ class InboundLike(Protocol):
 
 def contacts_with_address(session: Session, account_id: int, address: str) -> list[Contact]:
     address = address.strip().lower()
-    for same in (Contact.email == address, func.lower(Contact.email) == address):
-        primary = list(
-            session.scalars(select(Contact).where(Contact.account_id == account_id, same))
-        )
-        if primary:  # stored lower-cased by enrolment: the indexed equality usually answers
-            return primary
+    primary = list(session.scalars(with_address(account_id, address)))
+    if primary:
+        return primary
     # Other known addresses of a contact (the `emails` JSON list), narrowed in SQL first.
     quoted = f'"{address}"'
     candidates = session.scalars(

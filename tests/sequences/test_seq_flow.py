@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text
 
 from backend.sequences import apply_inbound
 from backend.sequences import claim_due_sends
@@ -14,6 +15,7 @@ from backend.sequences import read_events
 from backend.sequences import record_send_result
 from backend.sequences import settle_unsent
 from backend.sequences import unsubscribe
+from backend.sequences.contacts import with_address
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
 from backend.sequences.errors import Refused
@@ -145,6 +147,18 @@ def test_a_reply_out_of_thread_from_the_same_address_stops_too(db, team) -> None
         )
     with db.session() as session:
         assert session.get(Enrollment, enrollment_id).outcome == "replied"
+
+
+def test_a_contact_is_found_by_address_through_the_team_and_email_index(db, team) -> None:
+    enrol(db, team, add_sequence(db, team))  # stored lower-cased, as every address is
+    lookup = with_address(team.account_id, " ADA@analytical.example ")
+    with db.session() as session:
+        assert [c.email for c in session.scalars(lookup)] == ["ada@analytical.example"]
+        if session.bind.dialect.name != "sqlite":
+            return  # the plan below is SQLite's wording
+        query = lookup.compile(session.bind, compile_kwargs={"literal_binds": True})
+        plan = " ".join(row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {query}")))
+    assert "USING INDEX" in plan and "email=?" in plan, plan  # not a lower(email) scan
 
 
 def test_one_active_enrollment_per_person_per_team(db, team) -> None:
