@@ -209,13 +209,7 @@ def preview(session: Session, sequence: Sequence, contact: Contact) -> list[dict
     """Each step as this contact would get it, or the reason it could not be written."""
     version = session.get(SequenceVersion, sequence.current_version_id)
     mailbox = session.get(Mailbox, sequence.mailbox_id) if sequence.mailbox_id else None
-    values = contact_values(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        company=contact.company,
-        title=contact.title,
-        sender_name=mailbox.display_name if mailbox else None,
-    )
+    values = contact_values(contact, mailbox.display_name if mailbox else None)
     shown = []
     for index, step in enumerate(steps_from_json(version.steps if version else [])):
         item: dict[str, Any] = {"index": index, "kind": step.kind, "missing": None}
@@ -225,9 +219,7 @@ def preview(session: Session, sequence: Sequence, contact: Contact) -> list[dict
             try:
                 rendered = render_email(step.subject, step.body, values)
                 item |= {"subject": rendered.subject, "body": rendered.body}
-            except MissingValue as missing:
-                item["missing"] = missing.reason
-            except TemplateError as error:
-                item["missing"] = str(error)
+            except (MissingValue, TemplateError) as problem:
+                item["missing"] = problem.reason
         shown.append(item)
     return shown

@@ -166,22 +166,14 @@ def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Co
 
 def missing_value(steps: list[Step], contact: Contact, sender_name: str | None) -> str | None:
     """The reason the first template that cannot render would give ("no first name")."""
-    values = contact_values(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        company=contact.company,
-        title=contact.title,
-        sender_name=sender_name,
-    )
+    values = contact_values(contact, sender_name)
     for step in steps:
         if step.kind != "email":
             continue
         try:
             render_email(step.subject, step.body, values)
-        except MissingValue as missing:
-            return missing.reason
-        except TemplateError as error:
-            return str(error)
+        except (MissingValue, TemplateError) as problem:
+            return problem.reason
     return None
 
 

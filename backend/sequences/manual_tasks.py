@@ -16,6 +16,7 @@ from backend.sequences.plan import load
 from backend.sequences.plan import record
 from backend.sequences.plan import schedule_step
 from backend.sequences.steps import TASK_WORDS
+from backend.sequences.views import contact_fields
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
@@ -76,15 +77,7 @@ def task_view(
         "task_type": step.task_type,
         "instructions": step.instructions,
         "state": execution.state,
-        "contact": {
-            "id": contact.id,
-            "email": contact.email,
-            "first_name": contact.first_name,
-            "last_name": contact.last_name,
-            "company": contact.company,
-            "linkedin_url": contact.linkedin_url,
-            "phone": contact.phone,
-        },
+        "contact": contact_fields(contact),
         "sequence": {"id": sequence.id, "name": sequence.name},
         "enrollment_id": enrollment.id,
         "due_at": execution.due_at.isoformat(),

@@ -242,6 +242,9 @@ def test_tasks_are_listed_and_completed(client, auth, sequence, app):
     due = client.get("/api/v1/tasks?view=due&mine=true", headers=auth).json["items"]
     assert [t["task_type"] for t in due] == ["call"]
     assert due[0]["sequence"]["name"] == "Backend"
+    contact = client.get(f"/api/v1/contacts/{due[0]['contact']['id']}", headers=auth).json
+    assert due[0]["contact"].items() <= contact.items()  # the Contact's own details, alike
+    assert {"email", "first_name", "phone", "linkedin_url"} <= set(due[0]["contact"])
     done = client.post(
         f"/api/v1/tasks/{due[0]['id']}/complete", headers=auth, json={"note": "Spoke to them"}
     )
