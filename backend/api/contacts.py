@@ -9,13 +9,11 @@ from flask import request
 from flask.views import MethodView
 
 from backend.api.blueprint import Blueprint
-from backend.api.paging import fail
 from backend.api.paging import json_body
 from backend.api.paging import page
 from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.infra.services import services
-from backend.sequences.contacts import ContactError
 from backend.sequences.contacts import delete_contact
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
@@ -32,11 +30,7 @@ def _app_url() -> str:
 
 
 def _contact(contact_id: int) -> Contact:
-    try:
-        return get_contact(db_session(), g.user.account_id, contact_id)
-    except ContactError as error:
-        fail(error.status, error.message, error.field)
-        raise
+    return get_contact(db_session(), g.user.account_id, contact_id)
 
 
 @blp.route("")
@@ -64,10 +58,7 @@ class ContactItem(MethodView):
     def patch(self, contact_id: int) -> dict[str, Any]:
         session = db_session()
         contact = _contact(contact_id)
-        try:
-            update_contact(session, contact, json_body())
-        except ContactError as error:
-            fail(error.status, error.message, error.field)
+        update_contact(session, contact, json_body())
         return contact_json(session, contact, _app_url())
 
     @blp.doc(security=SECURITY)

@@ -17,7 +17,6 @@ from backend.api.paging import page
 from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.sequences import lifecycle
-from backend.sequences.control import ControlError
 from backend.sequences.control import get_enrollment
 from backend.sequences.control import pause_enrollment
 from backend.sequences.control import remove_enrollment
@@ -35,11 +34,7 @@ SECURITY = [{"bearer": []}]
 
 
 def _enrollment(enrollment_id: int) -> Enrollment:
-    try:
-        return get_enrollment(db_session(), g.user.account_id, enrollment_id)
-    except ControlError as error:
-        fail(error.status, error.message)
-        raise
+    return get_enrollment(db_session(), g.user.account_id, enrollment_id)
 
 
 def _detail(enrollment: Enrollment) -> dict[str, Any]:
@@ -80,10 +75,7 @@ class EnrollmentItem(MethodView):
 def _action(name: str, act: Callable[[Any, Enrollment, Any], Any]) -> None:
     def view(enrollment_id: int) -> dict[str, Any]:
         enrollment = _enrollment(enrollment_id)
-        try:
-            act(db_session(), enrollment, utcnow())
-        except ControlError as error:
-            fail(error.status, error.message)
+        act(db_session(), enrollment, utcnow())
         return _detail(enrollment)
 
     view.__name__ = name.replace("-", "_")

@@ -1,4 +1,5 @@
-"""The API's one error format: flask-smorest's `Api` answering every error, 500 included, alike."""
+"""The API's one error format: flask-smorest's `Api` answering every error, 500 included, alike,
+and a feature's refusal (`Refused`) as the HTTP error it names."""
 
 from __future__ import annotations
 
@@ -7,8 +8,28 @@ from typing import Any
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import default_exceptions
+
+from backend.sequences.errors import Refused
 
 LOCATIONS = frozenset({"json", "query", "form", "headers", "files", "path", "cookies"})
+
+
+def http_error(
+    status: int, message: str, field: str | None = None, reason: str | None = None
+) -> HTTPException:
+    """The error in the one format; a validation error names its field, a refusal a client acts
+    on gives its `reason` word."""
+    error = default_exceptions[status]()
+    data: dict[str, Any] = (
+        {"message": f"{field}: {message}", "errors": {field: [message]}}
+        if field
+        else {"message": message}
+    )
+    if reason:
+        data["reason"] = reason
+    error.data = data  # type: ignore[attr-defined]  # what flask-smorest's `abort` would carry
+    return error
 
 
 def flatten_errors(messages: Any) -> dict[str, list[str]]:
@@ -40,7 +61,7 @@ class Api(SmorestApi):
         payload, code, headers = super().handle_http_exception(error)
         payload.setdefault("message", error.description or error.name)
         reason = (getattr(error, "data", None) or {}).get("reason")
-        if reason:  # a stable word for clients (fail(..., reason=)); flask-smorest drops it
+        if reason:  # a stable word for clients (Refused.reason); flask-smorest drops it
             payload["reason"] = reason
         if "errors" in payload:
             payload["errors"] = flatten_errors(payload["errors"])
@@ -58,4 +79,11 @@ class Api(SmorestApi):
             self._app.logger.exception("unhandled error")
             return self.handle_http_exception(InternalServerError())
 
+        def refused(error: Refused):  # type: ignore[no-untyped-def]
+            return self.handle_http_exception(
+                http_error(error.status, error.message, error.field, error.reason)
+            )
+
         self._app.register_error_handler(Exception, unhandled)
+        # App-wide, as `unhandled` is: the web pages' blueprint answers its own errors first.
+        self._app.register_error_handler(Refused, refused)

@@ -6,11 +6,12 @@ The cursor is the last id of the page (opaque to clients); rows are listed in id
 from __future__ import annotations
 
 from typing import Any
+from typing import NoReturn
 
 from flask import request
-from flask_smorest import abort
 
 from backend import defaults
+from backend.api.errors import http_error
 
 
 def page_args() -> tuple[int, int]:
@@ -32,13 +33,9 @@ def page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
     }
 
 
-def fail(status: int, message: str, field: str | None = None, reason: str | None = None) -> None:
-    """Abort in the one error format; validation errors name their field, refusals a client
-    acts on give their `reason` word."""
-    extra: dict[str, Any] = {"reason": reason} if reason else {}
-    if field:
-        abort(status, message=f"{field}: {message}", errors={field: [message]}, **extra)
-    abort(status, message=message, **extra)
+def fail(status: int, message: str, field: str | None = None) -> NoReturn:
+    """Abort in the one error format; validation errors name their field."""
+    raise http_error(status, message, field)
 
 
 def json_body() -> dict[str, Any]:

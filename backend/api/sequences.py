@@ -19,7 +19,6 @@ from backend.api.paging import page
 from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.infra.services import services
-from backend.sequences.authoring import SequenceError
 from backend.sequences.authoring import create_sequence
 from backend.sequences.authoring import delete_sequence
 from backend.sequences.authoring import get_sequence
@@ -27,7 +26,6 @@ from backend.sequences.authoring import pause_sequence
 from backend.sequences.authoring import preview
 from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
-from backend.sequences.enrolment import EnrolmentError
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import import_rows
 from backend.sequences.enrolment import person_from_fields
@@ -46,11 +44,7 @@ SECURITY = [{"bearer": []}]
 
 
 def _sequence(sequence_id: int) -> Sequence:
-    try:
-        return get_sequence(db_session(), g.user.account_id, sequence_id)
-    except SequenceError as error:
-        fail(error.status, error.message, error.field)
-        raise
+    return get_sequence(db_session(), g.user.account_id, sequence_id)
 
 
 @blp.route("")
@@ -81,10 +75,7 @@ class Sequences(MethodView):
     def post(self) -> tuple[dict[str, Any], int]:
         """Create a sequence: name, mailbox, steps, schedule, sync settings."""
         session = db_session()
-        try:
-            sequence = create_sequence(session, g.user.account_id, g.user.id, json_body(), utcnow())
-        except SequenceError as error:
-            fail(error.status, error.message, error.field)
+        sequence = create_sequence(session, g.user.account_id, g.user.id, json_body(), utcnow())
         return sequence_json(session, sequence), 201
 
 
@@ -99,10 +90,7 @@ class SequenceItem(MethodView):
         """Change it; new steps make a new version when people are on the current one."""
         session = db_session()
         sequence = _sequence(sequence_id)
-        try:
-            update_sequence(session, sequence, json_body(), utcnow())
-        except SequenceError as error:
-            fail(error.status, error.message, error.field)
+        update_sequence(session, sequence, json_body(), utcnow())
         return sequence_json(session, sequence)
 
     @blp.doc(security=SECURITY)
@@ -138,26 +126,23 @@ def add_contact(sequence_id: int) -> tuple[dict[str, Any], int]:
     svc = services()
     body = json_body()
     sequence = _sequence(sequence_id)
-    try:
-        if body.get("lookup_id") is not None:
-            if not isinstance(body["lookup_id"], int) or isinstance(body["lookup_id"], bool):
-                fail(422, "a lookup id", "lookup_id")
-            person = person_from_lookup(
-                session, g.user.account_id, body["lookup_id"], body.get("email")
-            )
-        else:
-            person = person_from_fields(body)
-        added = add_person(
-            session,
-            account_id=g.user.account_id,
-            sequence_id=sequence.id,
-            person=person,
-            added_by=g.user.id,
-            now=utcnow(),
-            greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id),
+    if body.get("lookup_id") is not None:
+        if not isinstance(body["lookup_id"], int) or isinstance(body["lookup_id"], bool):
+            fail(422, "a lookup id", "lookup_id")
+        person = person_from_lookup(
+            session, g.user.account_id, body["lookup_id"], body.get("email")
         )
-    except EnrolmentError as error:
-        fail(error.status, error.message, error.field, error.reason)
+    else:
+        person = person_from_fields(body)
+    added = add_person(
+        session,
+        account_id=g.user.account_id,
+        sequence_id=sequence.id,
+        person=person,
+        added_by=g.user.id,
+        now=utcnow(),
+        greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id),
+    )
     app_url = svc.settings.greenhouse_app_url
     return {
         "contact": contact_json(session, added.contact, app_url),
@@ -178,18 +163,15 @@ def import_contacts(sequence_id: int) -> tuple[dict[str, Any], int]:
     data = upload.read() if upload is not None else request.get_data()
     if not data:
         fail(422, "send a CSV file (form field 'file' or a text/csv body)", "file")
-    try:
-        result = import_rows(
-            session,
-            account_id=g.user.account_id,
-            sequence_id=sequence.id,
-            rows=read_csv_rows(data),
-            added_by=g.user.id,
-            now=utcnow(),
-            greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id, live=False),
-        )
-    except EnrolmentError as error:
-        fail(error.status, error.message, error.field)
+    result = import_rows(
+        session,
+        account_id=g.user.account_id,
+        sequence_id=sequence.id,
+        rows=read_csv_rows(data),
+        added_by=g.user.id,
+        now=utcnow(),
+        greenhouse_match=greenhouse_match_for(session, svc, g.user.account_id, live=False),
+    )
     return result, 202
 
 

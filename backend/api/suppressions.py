@@ -15,7 +15,6 @@ from backend.api.paging import page
 from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.sequences.suppressions import REASONS
-from backend.sequences.suppressions import SuppressionError
 from backend.sequences.suppressions import suppress
 from backend.store.models import Suppression
 from backend.store.models import utcnow
@@ -58,12 +57,9 @@ class Suppressions(MethodView):
             fail(422, "an email address or a domain", "value")
         if reason not in REASONS:
             fail(422, f"one of {', '.join(REASONS)}", "reason")
-        try:
-            row = suppress(
-                db_session(), g.user.account_id, value, reason, utcnow(), created_by=g.user.id
-            )
-        except SuppressionError as error:
-            fail(422, error.message, error.field)
+        row = suppress(
+            db_session(), g.user.account_id, value, reason, utcnow(), created_by=g.user.id
+        )
         return suppression_json(row), 201
 
 

@@ -13,7 +13,6 @@ from backend.api.paging import page
 from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.sequences.manual_tasks import VIEWS
-from backend.sequences.manual_tasks import TaskError
 from backend.sequences.manual_tasks import finish_task
 from backend.sequences.manual_tasks import list_tasks
 from backend.store.models import utcnow
@@ -52,19 +51,15 @@ def _finish(task_id: int, *, skipped: bool) -> dict[str, Any]:
     note = body.get("note")
     if note is not None and not isinstance(note, str):
         fail(422, "text", "note")
-    try:
-        return finish_task(
-            db_session(),
-            g.user.account_id,
-            task_id,
-            user_id=g.user.id,
-            now=utcnow(),
-            skipped=skipped,
-            note=note,
-        )
-    except TaskError as error:
-        fail(error.status, error.message, error.field)
-        raise
+    return finish_task(
+        db_session(),
+        g.user.account_id,
+        task_id,
+        user_id=g.user.id,
+        now=utcnow(),
+        skipped=skipped,
+        note=note,
+    )
 
 
 @blp.route("/<int:task_id>/complete", methods=["POST"])

@@ -29,9 +29,9 @@ from backend.imports.schedule import due_imports
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
-from backend.sequences.enrolment import EnrolmentError
 from backend.sequences.enrolment import PersonInput
 from backend.sequences.enrolment import add_person
+from backend.sequences.errors import Refused
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.store.models import utcnow
@@ -69,7 +69,7 @@ def enrolment(added_by: int | None) -> Enrol:
                 added_by=added_by,
                 now=utcnow(),
             )
-        except EnrolmentError as exc:
+        except Refused as exc:
             outcome = "already_in_sequence" if exc.status == 409 else "failed"
             return EnrolResult(outcome, exc.message)
         contact = added.contact

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from backend.sequences import lifecycle
 from backend.sequences.control import remove_enrollment
 from backend.sequences.control import resume_enrollment
+from backend.sequences.errors import Refused
 from backend.sequences.plan import load
 from backend.sequences.plan import pause
-from backend.sequences.schedule import ScheduleError
 from backend.sequences.schedule import parse_schedule
-from backend.sequences.steps import StepError
 from backend.sequences.steps import parse_steps
 from backend.sequences.steps import steps_from_json
 from backend.sequences.steps import steps_to_json
@@ -34,31 +33,20 @@ from backend.store.models import SequenceVersion
 SETTINGS = {"stop_on_company_reply": bool}
 
 
-class SequenceError(Exception):
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
-
-
 def _checked_schedule(raw: Any) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise SequenceError(422, "an object", "schedule")
+        raise Refused(422, "an object", "schedule")
     try:
         parse_schedule(raw)
-    except ScheduleError as error:
-        raise SequenceError(422, error.message, f"schedule.{error.field}") from None
+    except Refused as error:  # its field, within the sequence
+        raise Refused(error.status, error.message, f"schedule.{error.field}") from None
     return raw
 
 
 def _checked_steps(raw: Any) -> list[dict[str, Any]]:
-    try:
-        return steps_to_json(parse_steps(raw))
-    except StepError as error:
-        raise SequenceError(422, error.message, error.field) from None
+    return steps_to_json(parse_steps(raw))
 
 
 def _checked_mailbox(session: Session, account_id: int, mailbox_id: Any) -> int | None:
@@ -66,7 +54,7 @@ def _checked_mailbox(session: Session, account_id: int, mailbox_id: Any) -> int 
         return None
     mailbox = session.get(Mailbox, mailbox_id) if isinstance(mailbox_id, int) else None
     if mailbox is None or mailbox.account_id != account_id:
-        raise SequenceError(422, f"no mailbox {mailbox_id} in this team", "mailbox_id")
+        raise Refused(422, f"no mailbox {mailbox_id} in this team", "mailbox_id")
     return mailbox.id
 
 
@@ -74,17 +62,17 @@ def _checked_settings(raw: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise SequenceError(422, "an object", "settings")
+        raise Refused(422, "an object", "settings")
     for name, value in raw.items():
         if name not in SETTINGS or not isinstance(value, SETTINGS[name]):
-            raise SequenceError(422, f"unknown setting or wrong type: {name}", f"settings.{name}")
+            raise Refused(422, f"unknown setting or wrong type: {name}", f"settings.{name}")
     return dict(raw)
 
 
 def get_sequence(session: Session, account_id: int, sequence_id: int) -> Sequence:
     sequence = session.get(Sequence, sequence_id)
     if sequence is None or sequence.account_id != account_id or sequence.deleted_at is not None:
-        raise SequenceError(404, f"No sequence {sequence_id}.")
+        raise Refused(404, f"No sequence {sequence_id}.")
     return sequence
 
 
@@ -111,7 +99,7 @@ def create_sequence(
 ) -> Sequence:
     name = (data.get("name") or "").strip() if isinstance(data.get("name"), str) else ""
     if not name or len(name) > 200:
-        raise SequenceError(422, "1 to 200 characters", "name")
+        raise Refused(422, "1 to 200 characters", "name")
     steps = _checked_steps(data.get("steps"))
     sequence = Sequence(
         account_id=account_id,
@@ -152,7 +140,7 @@ def update_sequence(
     if "name" in data:
         name = data["name"].strip() if isinstance(data["name"], str) else ""
         if not name or len(name) > 200:
-            raise SequenceError(422, "1 to 200 characters", "name")
+            raise Refused(422, "1 to 200 characters", "name")
         sequence.name = name
     if "mailbox_id" in data:
         sequence.mailbox_id = _checked_mailbox(session, sequence.account_id, data["mailbox_id"])
@@ -221,13 +209,7 @@ def preview(session: Session, sequence: Sequence, contact: Contact) -> list[dict
     """Each step as this contact would get it, or the reason it could not be written."""
     version = session.get(SequenceVersion, sequence.current_version_id)
     mailbox = session.get(Mailbox, sequence.mailbox_id) if sequence.mailbox_id else None
-    values = contact_values(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        company=contact.company,
-        title=contact.title,
-        sender_name=mailbox.display_name if mailbox else None,
-    )
+    values = contact_values(contact, mailbox.display_name if mailbox else None)
     shown = []
     for index, step in enumerate(steps_from_json(version.steps if version else [])):
         item: dict[str, Any] = {"index": index, "kind": step.kind, "missing": None}
@@ -237,9 +219,7 @@ def preview(session: Session, sequence: Sequence, contact: Contact) -> list[dict
             try:
                 rendered = render_email(step.subject, step.body, values)
                 item |= {"subject": rendered.subject, "body": rendered.body}
-            except MissingValue as missing:
-                item["missing"] = missing.reason
-            except TemplateError as error:
-                item["missing"] = str(error)
+            except (MissingValue, TemplateError) as problem:
+                item["missing"] = problem.reason
         shown.append(item)
     return shown

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.sequences.errors import Refused
 from backend.sequences.schedule import valid_zone
 from backend.store.models import Contact
 from backend.store.models import Enrollment
@@ -27,12 +29,12 @@ EDITABLE = {
 }
 
 
-class ContactError(Exception):
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
+def with_address(account_id: int, address: str) -> Select[tuple[Contact]]:
+    """The team's contact at this address. Addresses are stored lower-cased (enrolment's
+    `check_email`), so the column itself is compared: the (account_id, email) index answers."""
+    return select(Contact).where(
+        Contact.account_id == account_id, Contact.email == address.strip().lower()
+    )
 
 
 def list_contacts(
@@ -62,7 +64,7 @@ def list_contacts(
 def get_contact(session: Session, account_id: int, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None or contact.account_id != account_id:
-        raise ContactError(404, f"No contact {contact_id}.")
+        raise Refused(404, f"No contact {contact_id}.")
     return contact
 
 
@@ -70,12 +72,12 @@ def update_contact(session: Session, contact: Contact, changes: dict[str, Any]) 
     """Correct a contact's details (a fixed first name lets a paused enrollment resume)."""
     for name, value in changes.items():
         if name not in EDITABLE:
-            raise ContactError(422, "cannot be changed here", name)
+            raise Refused(422, "cannot be changed here", name)
         if value is not None and not isinstance(value, str):
-            raise ContactError(422, "must be text or null", name)
+            raise Refused(422, "must be text or null", name)
         cleaned = (value or "").strip()[: EDITABLE[name]] or None
         if name == "timezone" and cleaned and not valid_zone(cleaned):
-            raise ContactError(422, "not an IANA time zone like Europe/London", name)
+            raise Refused(422, "not an IANA time zone like Europe/London", name)
         setattr(contact, name, cleaned)
     session.flush()
     return contact

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.sequences import lifecycle
+from backend.sequences.errors import Refused
 from backend.sequences.plan import finish
 from backend.sequences.plan import load
 from backend.sequences.plan import open_executions
@@ -19,23 +20,16 @@ from backend.store.models import Enrollment
 from backend.store.models import StepExecution
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def get_enrollment(session: Session, account_id: int, enrollment_id: int) -> Enrollment:
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.account_id != account_id:
-        raise ControlError(404, f"No enrollment {enrollment_id}.")
+        raise Refused(404, f"No enrollment {enrollment_id}.")
     return enrollment
 
 
 def pause_enrollment(session: Session, enrollment: Enrollment, now: datetime) -> None:
     if enrollment.status == lifecycle.FINISHED:
-        raise ControlError(409, "the enrollment is finished")
+        raise Refused(409, "the enrollment is finished")
     if enrollment.status != lifecycle.PAUSED:
         pause(session, load(session, enrollment), "manual", now, detail="paused by hand")
 
@@ -45,7 +39,7 @@ def resume_enrollment(
 ) -> None:
     """Back to work; a step that fell due while paused goes at the next open instant."""
     if enrollment.status == lifecycle.FINISHED:
-        raise ControlError(409, "the enrollment is finished")
+        raise Refused(409, "the enrollment is finished")
     if enrollment.status != lifecycle.PAUSED:
         return
     loaded = load(session, enrollment)
@@ -70,7 +64,7 @@ def remove_enrollment(session: Session, enrollment: Enrollment, now: datetime) -
 def send_now(session: Session, enrollment: Enrollment, now: datetime) -> StepExecution:
     """The next email goes at the next dispatcher tick (still within caps and stop rules)."""
     if enrollment.status != lifecycle.ACTIVE:
-        raise ControlError(409, f"the enrollment is {enrollment.status}, not active")
+        raise Refused(409, f"the enrollment is {enrollment.status}, not active")
     execution = session.scalars(
         select(StepExecution).where(
             StepExecution.enrollment_id == enrollment.id,
@@ -79,7 +73,7 @@ def send_now(session: Session, enrollment: Enrollment, now: datetime) -> StepExe
         )
     ).first()
     if execution is None:
-        raise ControlError(409, "no email is waiting to be sent")
+        raise Refused(409, "no email is waiting to be sent")
     execution.due_at = now
     enrollment.next_action_at = now
     enrollment.delay_reason = None

@@ -261,18 +261,11 @@ def _prepare(
         rendered = render_email(
             step.subject,
             step.body,
-            contact_values(
-                first_name=loaded.contact.first_name,
-                last_name=loaded.contact.last_name,
-                company=loaded.contact.company,
-                title=loaded.contact.title,
-                sender_name=mailbox.display_name,
-            ),
+            contact_values(loaded.contact, mailbox.display_name),
         )
     except (MissingValue, TemplateError) as problem:
-        reason = problem.reason if isinstance(problem, MissingValue) else str(problem)
-        _put_back(execution, loaded, execution.due_at, reason)
-        pause(session, loaded, "missing_data", now, detail=reason)
+        _put_back(execution, loaded, execution.due_at, problem.reason)
+        pause(session, loaded, "missing_data", now, detail=problem.reason)
         return None
     subject = rendered.subject
     if step.thread == "reply" and enrollment.thread_subject:

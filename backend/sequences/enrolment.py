@@ -17,13 +17,14 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import defaults
 from backend.sequences import lifecycle
+from backend.sequences.contacts import with_address
+from backend.sequences.errors import Refused
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import load
 from backend.sequences.plan import pause
@@ -48,21 +49,6 @@ CSV_COLUMNS = ("email", "first_name", "last_name", "company", "title", "linkedin
 
 GreenhouseMatch = Callable[[str], dict[str, Any] | None]
 """email -> {"candidate_id", "application_id"?} of an existing Greenhouse record, or None."""
-
-
-class EnrolmentError(Exception):
-    """Refused: `status` is the HTTP status the API answers with (404, 409, 422); `reason`, when
-    set, a stable word for clients to act on ("suppressed", "already_enrolled", "no_email"),
-    which the message's words are not."""
-
-    def __init__(
-        self, status: int, message: str, field_name: str | None = None, reason: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
-        self.reason = reason
 
 
 @dataclass
@@ -97,14 +83,14 @@ def _clean(value: Any, limit: int) -> str | None:
 def check_email(value: Any, field_name: str = "email") -> str:
     email = (value or "").strip().lower() if isinstance(value, str) else ""
     if not _EMAIL.match(email) or len(email) > 320:
-        raise EnrolmentError(422, "not an email address", field_name)
+        raise Refused(422, "not an email address", field_name)
     return email
 
 
 def person_from_fields(data: dict[str, Any], source: str = "api") -> PersonInput:
     timezone = _clean(data.get("timezone"), 64)
     if timezone and not valid_zone(timezone):
-        raise EnrolmentError(422, "not an IANA time zone like Europe/London", "timezone")
+        raise Refused(422, "not an IANA time zone like Europe/London", "timezone")
     profile = data.get("profile")
     return PersonInput(
         email=check_email(data.get("email")),
@@ -125,11 +111,11 @@ def person_from_lookup(
     """Name, company, title, LinkedIn URL, source product and positions from a stored lookup."""
     row = session.get(Lookup, lookup_id)
     if row is None or row.account_id != account_id:
-        raise EnrolmentError(404, f"No lookup {lookup_id}.", "lookup_id")
+        raise Refused(404, f"No lookup {lookup_id}.", "lookup_id")
     found = (row.email or {}).get("address")
     address = check_email(email) if email else found
     if not address:
-        raise EnrolmentError(
+        raise Refused(
             422,
             "the lookup found no email address for this person; give one",
             "email",
@@ -153,11 +139,7 @@ def person_from_lookup(
 
 def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Contact:
     """The team's contact for this address, filled in with what is new."""
-    contact = session.scalars(
-        select(Contact).where(
-            Contact.account_id == account_id, func.lower(Contact.email) == person.email
-        )
-    ).first()
+    contact = session.scalars(with_address(account_id, person.email)).first()
     if contact is None:
         contact = Contact(account_id=account_id, email=person.email, emails=[person.email])
         session.add(contact)
@@ -189,22 +171,14 @@ def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Co
 
 def missing_value(steps: list[Step], contact: Contact, sender_name: str | None) -> str | None:
     """The reason the first template that cannot render would give ("no first name")."""
-    values = contact_values(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        company=contact.company,
-        title=contact.title,
-        sender_name=sender_name,
-    )
+    values = contact_values(contact, sender_name)
     for step in steps:
         if step.kind != "email":
             continue
         try:
             render_email(step.subject, step.body, values)
-        except MissingValue as missing:
-            return missing.reason
-        except TemplateError as error:
-            return str(error)
+        except (MissingValue, TemplateError) as problem:
+            return problem.reason
     return None
 
 
@@ -221,14 +195,12 @@ def add_person(
     """Add one person to a sequence and schedule their first step."""
     sequence = session.get(Sequence, sequence_id)
     if sequence is None or sequence.account_id != account_id or sequence.deleted_at is not None:
-        raise EnrolmentError(404, f"No sequence {sequence_id}.")
+        raise Refused(404, f"No sequence {sequence_id}.")
     if sequence.current_version_id is None:
-        raise EnrolmentError(422, "the sequence has no steps", "sequence_id")
+        raise Refused(422, "the sequence has no steps", "sequence_id")
     reason = suppression_reason(session, account_id, person.email)
     if reason:
-        raise EnrolmentError(
-            422, f"{person.email} is suppressed: {reason}", "email", reason="suppressed"
-        )
+        raise Refused(422, f"{person.email} is suppressed: {reason}", "email", reason="suppressed")
     contact = upsert_contact(session, account_id, person)
     active = session.scalars(
         select(Enrollment).where(
@@ -236,7 +208,7 @@ def add_person(
         )
     ).first()
     if active is not None:
-        raise EnrolmentError(
+        raise Refused(
             409, "already active in a sequence of the team", "email", reason="already_enrolled"
         )
     warnings: list[str] = []
@@ -265,7 +237,7 @@ def add_person(
         with session.begin_nested():
             session.add(enrollment)
     except IntegrityError:
-        raise EnrolmentError(
+        raise Refused(
             409,
             "already in this sequence or active in another",
             "email",
@@ -312,18 +284,16 @@ def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise EnrolmentError(422, "the file is not UTF-8 text", "file") from None
+        raise Refused(422, "the file is not UTF-8 text", "file") from None
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     if "email" not in header:
-        raise EnrolmentError(
-            422, f"the first row must name the columns: {','.join(CSV_COLUMNS)}", "file"
-        )
+        raise Refused(422, f"the first row must name the columns: {','.join(CSV_COLUMNS)}", "file")
     reader.fieldnames = header
     rows = []
     for number, row in enumerate(reader, start=1):
         if number > defaults.CSV_IMPORT_MAX_ROWS:
-            raise EnrolmentError(422, f"more than {defaults.CSV_IMPORT_MAX_ROWS} rows", "file")
+            raise Refused(422, f"more than {defaults.CSV_IMPORT_MAX_ROWS} rows", "file")
         rows.append({k: (v or "").strip() for k, v in row.items() if k in CSV_COLUMNS})
     return rows
 
@@ -363,7 +333,7 @@ def import_rows(
                 }
             )
             counts["added"] += 1
-        except EnrolmentError as error:
+        except Refused as error:
             if error.status == 404:
                 raise
             results.append(

@@ -10,6 +10,7 @@ from datetime import date
 from datetime import datetime
 from typing import Any
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String
 from sqlalchemy import cast
@@ -17,9 +18,9 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import defaults
 from backend.email_lookup.domains import is_personal_domain
 from backend.sequences import lifecycle
+from backend.sequences.contacts import with_address
 from backend.sequences.plan import Loaded
 from backend.sequences.plan import finish
 from backend.sequences.plan import load
@@ -52,12 +53,9 @@ class InboundLike(Protocol):
 
 def contacts_with_address(session: Session, account_id: int, address: str) -> list[Contact]:
     address = address.strip().lower()
-    for same in (Contact.email == address, func.lower(Contact.email) == address):
-        primary = list(
-            session.scalars(select(Contact).where(Contact.account_id == account_id, same))
-        )
-        if primary:  # stored lower-cased by enrolment: the indexed equality usually answers
-            return primary
+    primary = list(session.scalars(with_address(account_id, address)))
+    if primary:
+        return primary
     # Other known addresses of a contact (the `emails` JSON list), narrowed in SQL first.
     quoted = f'"{address}"'
     candidates = session.scalars(
@@ -165,79 +163,84 @@ def _person_enrollments(
     return live
 
 
+PAUSABLE = (lifecycle.PENDING, lifecycle.ACTIVE, lifecycle.WAITING_TASK)
+
+
 def apply_inbound(session: Session, account_id: int, inbound: InboundLike, now: datetime) -> None:
-    """Apply one classified inbound message to the person's enrollments in the team."""
+    """Apply one classified inbound message to the person's enrollments in the team: for each,
+    `lifecycle.decide_inbound` decides and this writes what it decided."""
     enrollments = _person_enrollments(session, account_id, inbound)
     key = inbound.message_id or f"{inbound.mailbox_id}:{inbound.received_at}"
+    decisions = []
     for enrollment in enrollments:
         loaded = load(session, enrollment)
-        decision = lifecycle.decide_inbound(
-            inbound.kind,
-            now=now,
-            return_date=inbound.return_date,
-            zone=loaded.context.zone,
-            soft_bounces_so_far=_soft_bounces(session, enrollment.id),
-        )
-        if inbound.kind == "reply":
-            record(
-                session,
-                loaded,
-                "reply_received",
-                now,
-                key,
-                message_id=inbound.message_id,
-                subject=inbound.subject,
-                body=inbound.body_text,
-                first=not _had_reply(session, enrollment.id),
-                **{"from": inbound.from_addr},
-            )
-            finish(session, loaded, "replied", now)
-        elif decision.pause_until is not None:
-            if enrollment.status not in (
-                lifecycle.ACTIVE,
-                lifecycle.WAITING_TASK,
-                lifecycle.PENDING,
-            ):
-                continue  # already paused or stopped
-            record(
-                session,
-                loaded,
-                "auto_reply_received",
-                now,
-                key,
-                message_id=inbound.message_id,
-                subject=inbound.subject,
-                return_date=inbound.return_date.isoformat() if inbound.return_date else None,
-            )
-            pause(
-                session, loaded, "ooo", now, resume_at=decision.pause_until, detail="out of office"
-            )
-        elif decision.retry_after is not None:
-            _count_soft_bounce(session, loaded, inbound, now)
-        elif decision.finish_outcome:
-            record(
-                session,
-                loaded,
-                decision.event or "finished",
-                now,
-                key,
-                reason=inbound.kind,
-                message_id=inbound.message_id,
-            )
-            finish(session, loaded, decision.finish_outcome, now)
+        decision = _decide(inbound, now, loaded.context.zone, _soft_bounces(session, enrollment.id))
+        _apply(session, loaded, decision, inbound, key, now)
+        decisions.append(decision)
     if inbound.kind == "reply" and inbound.from_addr and enrollments:
         # Only a reply from someone in a sequence: anyone else at the company (a client, a
         # colleague writing to the recruiter) says nothing about the people being contacted.
         stop_company(session, account_id, inbound.from_addr, now, key)
-    if inbound.kind in ("bounce_hard", "unsubscribe") or (
-        inbound.kind == "bounce_soft" and any(e.outcome == "bounced" for e in enrollments)
-    ):
-        address = (
-            inbound.bounced_address if inbound.kind.startswith("bounce") else inbound.from_addr
-        )
-        if address:
-            reason = "unsubscribed" if inbound.kind == "unsubscribe" else "bounced"
-            suppress(session, account_id, address, reason, now)
+    if not enrollments:  # nobody in a sequence: the address may still be suppressed
+        decisions.append(_decide(inbound, now, ZoneInfo("UTC"), 0))
+    reason = next((d.suppress for d in decisions if d.suppress), None)
+    address = inbound.bounced_address if inbound.kind.startswith("bounce") else inbound.from_addr
+    if reason and address:
+        suppress(session, account_id, address, reason, now)
+
+
+def _decide(
+    inbound: InboundLike, now: datetime, zone: ZoneInfo, soft_bounces: int
+) -> lifecycle.InboundDecision:
+    return lifecycle.decide_inbound(
+        inbound.kind,
+        now=now,
+        return_date=inbound.return_date,
+        zone=zone,
+        soft_bounces_so_far=soft_bounces,
+    )
+
+
+def _apply(
+    session: Session,
+    loaded: Loaded,
+    decision: lifecycle.InboundDecision,
+    inbound: InboundLike,
+    key: str,
+    now: datetime,
+) -> None:
+    """Write one enrollment's decision, with the event it names (keeping what the message was)."""
+    if decision.pause_until is not None and loaded.enrollment.status not in PAUSABLE:
+        return  # already paused or stopped
+    if decision.event:
+        record(session, loaded, decision.event, now, key, **_event_data(session, loaded, inbound))
+    if decision.pause_until is not None:
+        pause(session, loaded, "ooo", now, resume_at=decision.pause_until, detail="out of office")
+    elif decision.retry_after is not None:
+        _count_soft_bounce(session, loaded, inbound, now + decision.retry_after)
+    elif decision.finish_outcome:
+        finish(session, loaded, decision.finish_outcome, now)
+
+
+def _event_data(session: Session, loaded: Loaded, inbound: InboundLike) -> dict[str, Any]:
+    """What the event keeps of the message (DESIGN.md: a reply's message_id, subject, body,
+    first)."""
+    if inbound.kind == "reply":
+        return {
+            "message_id": inbound.message_id,
+            "subject": inbound.subject,
+            "body": inbound.body_text,
+            "first": not _had_reply(session, loaded.enrollment.id),
+            "from": inbound.from_addr,
+        }
+    if inbound.kind == "auto_reply":
+        return_date = inbound.return_date.isoformat() if inbound.return_date else None
+        return {
+            "message_id": inbound.message_id,
+            "subject": inbound.subject,
+            "return_date": return_date,
+        }
+    return {"reason": inbound.kind, "message_id": inbound.message_id}
 
 
 SOFT_BOUNCE = "soft bounce"
@@ -256,9 +259,9 @@ def _soft_bounces(session: Session, enrollment_id: int) -> int:
 
 
 def _count_soft_bounce(
-    session: Session, loaded: Loaded, inbound: InboundLike, now: datetime
+    session: Session, loaded: Loaded, inbound: InboundLike, later: datetime
 ) -> None:
-    """A soft bounce: noted on the bounced send; the next step waits a while."""
+    """A soft bounce: noted on the bounced send; the next step waits until `later`."""
     ids = [m for m in (inbound.in_reply_to, *inbound.references) if m]
     bounced = session.scalars(
         select(StepExecution)
@@ -271,7 +274,6 @@ def _count_soft_bounce(
     ).first()
     if bounced is not None:
         bounced.last_error = f"{SOFT_BOUNCE}: {inbound.subject or ''}"[:500]
-    later = now + defaults.SEQUENCE_SOFT_BOUNCE_DELAY
     for execution in open_executions(session, loaded.enrollment.id):
         if execution.state in lifecycle.CLAIMABLE and execution.due_at < later:
             execution.due_at = later

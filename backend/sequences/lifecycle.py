@@ -24,21 +24,11 @@ PENDING, ACTIVE, WAITING_TASK, PAUSED, FINISHED = (
 )
 STATUSES = (PENDING, ACTIVE, WAITING_TASK, PAUSED, FINISHED)
 LIVE = (PENDING, ACTIVE, WAITING_TASK, PAUSED)
-OUTCOMES = ("completed", "replied", "bounced", "unsubscribed", "removed", "failed")
-PAUSE_REASONS = ("manual", "ooo", "missing_data", "mailbox", "sequence_paused", "schedule")
 SUPPRESSION_OUTCOMES = {"unsubscribed": "unsubscribed", "bounced": "bounced", "blocked": "removed"}
 """How someone on the suppression list finishes, by why they are on it."""
 SEQUENCE_PAUSED = "the sequence is paused"
 """The words an enrollment is paused with while its sequence is: resuming the sequence resumes
 exactly the enrollments paused with them, whoever paused them (the pause, enrolment, a claim)."""
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    PENDING: frozenset({ACTIVE, WAITING_TASK, PAUSED, FINISHED}),
-    ACTIVE: frozenset({ACTIVE, WAITING_TASK, PAUSED, FINISHED}),
-    WAITING_TASK: frozenset({ACTIVE, WAITING_TASK, PAUSED, FINISHED}),
-    PAUSED: frozenset({ACTIVE, WAITING_TASK, PAUSED, FINISHED}),
-    FINISHED: frozenset(),
-}
 
 # Step execution states (reference §5.6).
 SCHEDULED, CLAIMED, SENDING, SENT, RETRY, UNKNOWN, CANCELED, FAILED, DONE, SKIPPED = (
@@ -56,22 +46,6 @@ SCHEDULED, CLAIMED, SENDING, SENT, RETRY, UNKNOWN, CANCELED, FAILED, DONE, SKIPP
 PARKED = "paused"  # the enrollment is paused without a resume instant; resuming reschedules it
 CLAIMABLE = (SCHEDULED, RETRY)
 OPEN_EXECUTION = (SCHEDULED, CLAIMED, SENDING, RETRY, UNKNOWN, PARKED)
-
-
-class TransitionError(ValueError):
-    """A change the state machine does not allow (e.g. resuming a finished enrollment)."""
-
-
-def check_transition(current: str, new: str) -> None:
-    if new not in TRANSITIONS.get(current, frozenset()):
-        raise TransitionError(f"cannot go from {current} to {new}")
-
-
-def status_for_step(kind: str | None) -> str:
-    """The live status while a step of this kind is next (None: no step left)."""
-    if kind is None:
-        return FINISHED
-    return WAITING_TASK if kind == "task" else ACTIVE
 
 
 @dataclass(frozen=True)

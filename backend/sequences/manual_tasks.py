@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.sequences import lifecycle
+from backend.sequences.errors import Refused
 from backend.sequences.plan import load
 from backend.sequences.plan import record
 from backend.sequences.plan import schedule_step
 from backend.sequences.steps import TASK_WORDS
+from backend.sequences.views import contact_fields
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
@@ -23,14 +25,6 @@ from backend.store.models import StepExecution
 VIEWS = ("due", "upcoming", "completed")
 COMPLETED, SKIPPED, DUE = "completed", "skipped", "due"
 MAX_NOTE_CHARS = 5000
-
-
-class TaskError(Exception):
-    def __init__(self, status: int, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field_name
 
 
 def list_tasks(
@@ -83,15 +77,7 @@ def task_view(
         "task_type": step.task_type,
         "instructions": step.instructions,
         "state": execution.state,
-        "contact": {
-            "id": contact.id,
-            "email": contact.email,
-            "first_name": contact.first_name,
-            "last_name": contact.last_name,
-            "company": contact.company,
-            "linkedin_url": contact.linkedin_url,
-            "phone": contact.phone,
-        },
+        "contact": contact_fields(contact),
         "sequence": {"id": sequence.id, "name": sequence.name},
         "enrollment_id": enrollment.id,
         "due_at": execution.due_at.isoformat(),
@@ -109,13 +95,13 @@ def _task(session: Session, account_id: int, task_id: int) -> tuple[StepExecutio
         or enrollment is None
         or (enrollment.account_id != account_id)
     ):
-        raise TaskError(404, f"No task {task_id}.")
+        raise Refused(404, f"No task {task_id}.")
     if execution.state in (COMPLETED, SKIPPED):
-        raise TaskError(409, f"the task is already {execution.state}")
+        raise Refused(409, f"the task is already {execution.state}")
     if execution.state not in (DUE, *lifecycle.CLAIMABLE) or enrollment.status == (
         lifecycle.FINISHED
     ):
-        raise TaskError(409, "the enrollment has stopped; nothing to do")
+        raise Refused(409, "the enrollment has stopped; nothing to do")
     return execution, enrollment
 
 
@@ -131,7 +117,7 @@ def finish_task(
 ) -> dict[str, Any]:
     """Complete (with a note) or skip a task; the enrollment moves on to its next step."""
     if note is not None and len(note) > MAX_NOTE_CHARS:
-        raise TaskError(422, f"at most {MAX_NOTE_CHARS} characters", "note")
+        raise Refused(422, f"at most {MAX_NOTE_CHARS} characters", "note")
     execution, enrollment = _task(session, account_id, task_id)
     loaded = load(session, enrollment)
     step = loaded.steps[execution.step_index]

@@ -25,19 +25,11 @@ from zoneinfo import ZoneInfoNotFoundError
 import holidays as holiday_data
 
 from backend import defaults
+from backend.sequences.errors import Refused
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
-
-
-class ScheduleError(ValueError):
-    """A schedule that cannot be used; `field` names the offending part."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 class NoOpenSlot(Exception):
@@ -68,25 +60,25 @@ def parse_clock(value: Any, field_name: str) -> int:
     match = _CLOCK.match(value) if isinstance(value, str) else None
     minutes = int(match.group(1)) * 60 + int(match.group(2)) if match else -1
     if not match or minutes > MINUTES_PER_DAY:
-        raise ScheduleError(field_name, f"{value!r} is not a time of day like 09:00 or 24:00")
+        raise Refused(422, f"{value!r} is not a time of day like 09:00 or 24:00", field_name)
     return minutes
 
 
 def _parse_windows(raw: Any, field_name: str) -> tuple[Window, ...]:
     if not isinstance(raw, list) or not raw:
-        raise ScheduleError(field_name, "give at least one [start, end] window")
+        raise Refused(422, "give at least one [start, end] window", field_name)
     windows = []
     for pair in raw:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise ScheduleError(field_name, 'each window is [start, end], e.g. ["09:00", "17:00"]')
+            raise Refused(422, 'each window is [start, end], e.g. ["09:00", "17:00"]', field_name)
         start, end = parse_clock(pair[0], field_name), parse_clock(pair[1], field_name)
         if start >= end:
-            raise ScheduleError(field_name, f"window {pair[0]}-{pair[1]} ends before it starts")
+            raise Refused(422, f"window {pair[0]}-{pair[1]} ends before it starts", field_name)
         windows.append(Window(start, end))
     windows.sort(key=lambda w: w.start)
     for before, after in zip(windows, windows[1:], strict=False):
         if after.start < before.end:
-            raise ScheduleError(field_name, "windows overlap")
+            raise Refused(422, "windows overlap", field_name)
     return tuple(windows)
 
 
@@ -117,15 +109,15 @@ def parse_schedule(raw: dict[str, Any] | None) -> Schedule:
     raw = dict(defaults.SEQUENCE_DEFAULT_SCHEDULE if raw is None else raw)
     zone = raw.get("timezone")
     if zone is not None and not valid_zone(zone):
-        raise ScheduleError("timezone", f"{zone!r} is not an IANA time zone like Europe/London")
+        raise Refused(422, f"{zone!r} is not an IANA time zone like Europe/London", "timezone")
     country = raw.get("holidays")
     if country is not None and not valid_holiday_country(country):
-        raise ScheduleError("holidays", f"{country!r} is not a supported country code like US")
+        raise Refused(422, f"{country!r} is not a supported country code like US", "holidays")
     windows_raw = raw.get("windows", defaults.SEQUENCE_DEFAULT_SCHEDULE["windows"])
     if isinstance(windows_raw, dict):
         unknown = set(windows_raw) - set(DAY_NAMES)
         if unknown:
-            raise ScheduleError("windows", f"unknown day names: {', '.join(sorted(unknown))}")
+            raise Refused(422, f"unknown day names: {', '.join(sorted(unknown))}", "windows")
         windows = {
             DAY_NAMES.index(day): _parse_windows(pairs, f"windows.{day}")
             for day, pairs in windows_raw.items()
@@ -134,11 +126,11 @@ def parse_schedule(raw: dict[str, Any] | None) -> Schedule:
     else:
         days = raw.get("days", defaults.SEQUENCE_DEFAULT_SCHEDULE["days"])
         if not isinstance(days, list) or not days or any(d not in DAY_NAMES for d in days):
-            raise ScheduleError("days", "give day names from mon, tue, wed, thu, fri, sat, sun")
+            raise Refused(422, "give day names from mon, tue, wed, thu, fri, sat, sun", "days")
         day_windows = _parse_windows(windows_raw, "windows")
         windows = {DAY_NAMES.index(day): day_windows for day in days}
     if not windows:
-        raise ScheduleError("windows", "the schedule has no open window on any day")
+        raise Refused(422, "the schedule has no open window on any day", "windows")
     return Schedule(windows=windows, timezone=zone, holiday_country=country)
 
 
@@ -259,12 +251,6 @@ def next_open_slot(
             if opens < closes and earliest < closes:
                 return Slot(max(earliest, opens), opens, closes)
     raise NoOpenSlot(f"no open window in the {horizon_days} days after {earliest.isoformat()}")
-
-
-def next_open_instant(
-    earliest: datetime, schedule: Schedule, zone: ZoneInfo, calendar: HolidayCalendar
-) -> datetime:
-    return next_open_slot(earliest, schedule, zone, calendar).at
 
 
 def spread_over_opening(slot: Slot, key: str, spread: timedelta) -> datetime:

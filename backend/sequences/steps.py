@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from backend.sequences.errors import Refused
 from backend.sequences.schedule import WAIT_UNITS
 from backend.sequences.templates import TemplateError
 from backend.sequences.templates import check_template
@@ -13,15 +14,6 @@ TASK_TYPES = ("call", "linkedin", "custom")
 TASK_WORDS = {"call": "Call", "linkedin": "LinkedIn message", "custom": "Task"}
 MAX_STEPS = 30
 MAX_WAIT = {"minutes": 60 * 24 * 90, "hours": 24 * 90, "days": 365, "business_days": 260}
-
-
-class StepError(ValueError):
-    """A bad step; `field` is a dotted path like `steps.1.subject`."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -52,9 +44,9 @@ def _text(raw: dict[str, Any], name: str, where: str, *, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise StepError(f"{where}.{name}", "must be text")
+        raise Refused(422, "must be text", f"{where}.{name}")
     if required and not value.strip():
-        raise StepError(f"{where}.{name}", "is required")
+        raise Refused(422, "is required", f"{where}.{name}")
     return value
 
 
@@ -62,19 +54,19 @@ def _wait(raw: Any, where: str) -> tuple[int, str]:
     if raw is None:
         return 0, "minutes"
     if not isinstance(raw, dict):
-        raise StepError(f"{where}.wait", 'give {"amount": n, "unit": "days"}')
+        raise Refused(422, 'give {"amount": n, "unit": "days"}', f"{where}.wait")
     amount, unit = raw.get("amount", 0), raw.get("unit", "days")
     if unit not in WAIT_UNITS:
-        raise StepError(f"{where}.wait.unit", f"use one of {', '.join(WAIT_UNITS)}")
+        raise Refused(422, f"use one of {', '.join(WAIT_UNITS)}", f"{where}.wait.unit")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_WAIT[unit]:
-        raise StepError(f"{where}.wait.amount", f"a whole number from 0 to {MAX_WAIT[unit]}")
+        raise Refused(422, f"a whole number from 0 to {MAX_WAIT[unit]}", f"{where}.wait.amount")
     return amount, unit
 
 
 def parse_step(raw: Any, index: int) -> Step:
     where = f"steps.{index}"
     if not isinstance(raw, dict):
-        raise StepError(where, "each step is an object")
+        raise Refused(422, "each step is an object", where)
     amount, unit = _wait(raw.get("wait"), where)
     kind = raw.get("kind")
     if kind == "email":
@@ -82,33 +74,33 @@ def parse_step(raw: Any, index: int) -> Step:
         body = _text(raw, "body", where, required=True)
         thread = raw.get("thread", "new" if index == 0 else "reply")
         if thread not in ("new", "reply"):
-            raise StepError(f"{where}.thread", "new or reply")
+            raise Refused(422, "new or reply", f"{where}.thread")
         if thread == "new" and not subject.strip():
-            raise StepError(f"{where}.subject", "a new thread needs a subject")
+            raise Refused(422, "a new thread needs a subject", f"{where}.subject")
         for name, source in (("subject", subject), ("body", body)):
             try:
                 check_template(source)
             except TemplateError as error:
-                raise StepError(f"{where}.{name}", str(error)) from None
+                raise Refused(422, str(error), f"{where}.{name}") from None
         return Step("email", amount, unit, subject=subject, body=body, thread=thread)
     if kind == "task":
         task_type = raw.get("task_type", "custom")
         if task_type not in TASK_TYPES:
-            raise StepError(f"{where}.task_type", f"use one of {', '.join(TASK_TYPES)}")
+            raise Refused(422, f"use one of {', '.join(TASK_TYPES)}", f"{where}.task_type")
         instructions = _text(raw, "instructions", where, required=False)
         return Step("task", amount, unit, task_type=task_type, instructions=instructions)
-    raise StepError(f"{where}.kind", "email or task")
+    raise Refused(422, "email or task", f"{where}.kind")
 
 
 def parse_steps(raw: Any) -> list[Step]:
     if not isinstance(raw, list) or not raw:
-        raise StepError("steps", "give at least one step")
+        raise Refused(422, "give at least one step", "steps")
     if len(raw) > MAX_STEPS:
-        raise StepError("steps", f"at most {MAX_STEPS} steps")
+        raise Refused(422, f"at most {MAX_STEPS} steps", "steps")
     steps = [parse_step(item, index) for index, item in enumerate(raw)]
     first_email = next((i for i, s in enumerate(steps) if s.kind == "email"), None)
     if first_email is not None and steps[first_email].thread == "reply":
-        raise StepError(f"steps.{first_email}.thread", "the first email starts a new thread")
+        raise Refused(422, "the first email starts a new thread", f"steps.{first_email}.thread")
     return steps
 
 

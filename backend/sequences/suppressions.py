@@ -8,30 +8,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.sequences.errors import Refused
 from backend.store.models import Suppression
 
 REASONS = ("unsubscribed", "bounced", "blocked")
-
-
-class SuppressionError(ValueError):
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 def normalise(value: str) -> tuple[str, str]:
     """(kind, value): an address or a bare domain, lower-cased."""
     cleaned = value.strip().lower().lstrip("@")
     if not cleaned or len(cleaned) > 320 or any(c.isspace() for c in cleaned):
-        raise SuppressionError("value", "give an email address or a domain")
+        raise Refused(422, "give an email address or a domain", "value")
     if "@" in cleaned:
         local, _, domain = cleaned.rpartition("@")
         if not local or "." not in domain:
-            raise SuppressionError("value", "not an email address")
+            raise Refused(422, "not an email address", "value")
         return "email", cleaned
     if "." not in cleaned:
-        raise SuppressionError("value", "not a domain")
+        raise Refused(422, "not a domain", "value")
     return "domain", cleaned
 
 
@@ -59,7 +53,7 @@ def suppress(
 ) -> Suppression:
     """Add (or keep) a suppression; an existing entry keeps its first reason."""
     if reason not in REASONS:
-        raise SuppressionError("reason", f"one of {', '.join(REASONS)}")
+        raise Refused(422, f"one of {', '.join(REASONS)}", "reason")
     kind, cleaned = normalise(value)
     existing = session.scalars(
         select(Suppression).where(

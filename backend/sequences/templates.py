@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from typing import Protocol
 
 from jinja2 import StrictUndefined
 from jinja2 import TemplateSyntaxError
@@ -34,7 +35,12 @@ FIELD_WORDS = {
 
 
 class TemplateError(ValueError):
-    """A template that cannot be saved (bad syntax, unknown value)."""
+    """A template that cannot be saved (bad syntax, unknown value) or rendered."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in the words a paused enrollment or a preview shows (as `MissingValue`'s)."""
+        return str(self)
 
 
 class MissingValue(Exception):
@@ -129,20 +135,23 @@ def render_email(subject: str, body: str, values: dict[str, Any]) -> Rendered:
     return Rendered(subject=" ".join(render(subject, values).split()), body=render(body, values))
 
 
-def contact_values(
-    *,
-    first_name: str | None,
-    last_name: str | None,
-    company: str | None,
-    title: str | None,
-    sender_name: str | None,
-) -> dict[str, Any]:
+class Recipient(Protocol):
+    """What a template reads of a contact (a `store.models.Contact`)."""
+
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    title: str | None
+
+
+def contact_values(contact: Recipient, sender_name: str | None) -> dict[str, Any]:
+    """The values a template may use, for this contact and sender."""
     sender_first = (sender_name or "").split()[0] if (sender_name or "").strip() else None
     return {
-        "first_name": first_name,
-        "last_name": last_name,
-        "company": company,
-        "title": title,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "company": contact.company,
+        "title": contact.title,
         "sender_first_name": sender_first,
         "sender_name": sender_name,
     }

@@ -52,6 +52,24 @@ def sync_status(contact: Contact, enrollments: list[Enrollment]) -> str:
     return "pending"
 
 
+def contact_fields(contact: Contact) -> dict[str, Any]:
+    """The contact's own details: the head of a Contact (DESIGN.md), and a task's contact."""
+    return {
+        "id": contact.id,
+        "email": contact.email,
+        "emails": list(contact.emails or []),
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "company": contact.company,
+        "title": contact.title,
+        "linkedin_url": contact.linkedin_url,
+        "timezone": contact.timezone,
+        "location": contact.location,
+        "phone": contact.phone,
+        "source": contact.source if contact.source in SOURCES else "api",
+    }
+
+
 def contact_json(
     session: Session, contact: Contact, app_url: str, *, with_activity: bool = True
 ) -> dict[str, Any]:
@@ -66,18 +84,7 @@ def contact_json(
         else None
     )
     data = {
-        "id": contact.id,
-        "email": contact.email,
-        "emails": list(contact.emails or []),
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "company": contact.company,
-        "title": contact.title,
-        "linkedin_url": contact.linkedin_url,
-        "timezone": contact.timezone,
-        "location": contact.location,
-        "phone": contact.phone,
-        "source": contact.source if contact.source in SOURCES else "api",
+        **contact_fields(contact),
         "greenhouse": {
             "candidate_id": contact.gh_candidate_id,
             "application_id": contact.gh_application_id,

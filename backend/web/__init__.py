@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 from flask import Flask
 from flask import abort
 from flask import current_app
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import NotFound
 
+from backend.infra.services import db_session
+from backend.sequences.errors import Refused
 from backend.web import account  # noqa: F401 - registers its routes
 from backend.web import auth  # noqa: F401
 from backend.web import connect  # noqa: F401
@@ -29,6 +37,7 @@ from backend.web import mailboxes  # noqa: F401
 from backend.web import sequences  # noqa: F401
 from backend.web import sync_log  # noqa: F401
 from backend.web import tasks  # noqa: F401
+from backend.web.auth import safe_next
 from backend.web.blueprint import bp
 from backend.web.security import csrf
 from backend.web.security import init_security
@@ -86,6 +95,25 @@ def _error_page(error: HTTPException):  # type: ignore[no-untyped-def]
 def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
     current_app.logger.exception("unhandled error in a web page")
     return _error_page(InternalServerError())
+
+
+@bp.errorhandler(Refused)
+def _refused(error: Refused):  # type: ignore[no-untyped-def]
+    """The sequences feature refused: a missing thing is the not-found page; anything else goes
+    back to the page the form was sent from, saying why (a form that shows the error beside its
+    field catches it itself)."""
+    if error.status == 404:
+        return _error_page(NotFound())
+    db_session().rollback()  # the redirect is no error answer: keep nothing, as one would
+    flash(f"Not done: {error.message}.", "error")
+    return redirect(_back())
+
+
+def _back() -> str:
+    """The page the request came from when it is one of this site's, else the start page."""
+    referrer = urlsplit(request.referrer or "")
+    path = urlunsplit(("", "", referrer.path, referrer.query, ""))
+    return (referrer.netloc == request.host and safe_next(path)) or url_for("web.home")
 
 
 def _say(error: HTTPException) -> str:

@@ -4,7 +4,6 @@ feature's own views (`contact_json`), the ones the JSON API returns."""
 
 from __future__ import annotations
 
-from flask import abort
 from flask import render_template
 from flask import request
 from flask_login import current_user
@@ -12,7 +11,6 @@ from flask_login import current_user
 from backend import defaults
 from backend.infra.services import db_session
 from backend.infra.services import services
-from backend.sequences.contacts import ContactError
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
 from backend.sequences.views import contact_json
@@ -72,10 +70,7 @@ def contacts():  # type: ignore[no-untyped-def]
 @bp.route("/contacts/<int:contact_id>")
 def contact(contact_id: int):  # type: ignore[no-untyped-def]
     session = db_session()
-    try:
-        row = get_contact(session, current_user.account_id, contact_id)
-    except ContactError:
-        abort(404)
+    row = get_contact(session, current_user.account_id, contact_id)
     data = contact_json(session, row, services().settings.greenhouse_app_url)
     ids = {e["sequence_id"] for e in data["enrollments"]}
     names = (

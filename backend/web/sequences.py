@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,12 +16,12 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.infra.services import db_session
-from backend.sequences.authoring import SequenceError
 from backend.sequences.authoring import create_sequence
 from backend.sequences.authoring import get_sequence
 from backend.sequences.authoring import pause_sequence
 from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
+from backend.sequences.errors import Refused
 from backend.sequences.schedule import WAIT_UNITS
 from backend.sequences.steps import TASK_TYPES
 from backend.sequences.steps import TASK_WORDS
@@ -61,10 +60,7 @@ UNIT_WORDS = {
 
 
 def _sequence(sequence_id: int) -> Sequence:
-    try:
-        return get_sequence(db_session(), current_user.account_id, sequence_id)
-    except SequenceError:
-        abort(404)
+    return get_sequence(db_session(), current_user.account_id, sequence_id)
 
 
 @bp.route("/sequences")
@@ -164,7 +160,7 @@ def sequence_new():  # type: ignore[no-untyped-def]
             sequence = create_sequence(
                 db_session(), current_user.account_id, current_user.id, data, utcnow()
             )
-        except SequenceError as error:
+        except Refused as error:
             field = {"step-0-subject": "subject", "step-0-body": "body"}.get(
                 _field_id(error.field), _field_id(error.field)
             )
@@ -239,7 +235,7 @@ def sequence_steps(sequence_id: int):  # type: ignore[no-untyped-def]
         steps.append(NEW_STEP[adding])
     try:
         update_sequence(db_session(), sequence, {"steps": steps}, utcnow())
-    except SequenceError as error:
+    except Refused as error:
         return _detail(
             sequence, "steps", 422, steps=steps, errors={_field_id(error.field): error.message}
         )
@@ -267,7 +263,7 @@ def sequence_settings(sequence_id: int):  # type: ignore[no-untyped-def]
         }
         try:
             update_sequence(db_session(), sequence, changes, now)
-        except SequenceError as error:
+        except Refused as error:
             return _detail(
                 sequence, "settings", 422, errors={_field_id(error.field): error.message}
             )

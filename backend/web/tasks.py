@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from backend import defaults
 from backend.infra.services import db_session
-from backend.sequences.manual_tasks import TaskError
 from backend.sequences.manual_tasks import finish_task
 from backend.sequences.manual_tasks import list_tasks
 from backend.sequences.steps import TASK_WORDS
@@ -47,20 +45,14 @@ def tasks():  # type: ignore[no-untyped-def]
 def task_complete(task_id: int) -> Response:
     note = request.form.get("note", "").strip() or None
     skipped = request.form.get("action") == "skip"
-    try:
-        finish_task(
-            db_session(),
-            current_user.account_id,
-            task_id,
-            user_id=current_user.id,
-            now=utcnow(),
-            skipped=skipped,
-            note=note,
-        )
-    except TaskError as error:
-        if error.status == 404:
-            abort(404)
-        flash(f"Not done: {error.message}.", "error")
-    else:
-        flash("Task skipped." if skipped else "Task completed.", "success")
+    finish_task(  # a refusal goes back to the list with why (the web error handler)
+        db_session(),
+        current_user.account_id,
+        task_id,
+        user_id=current_user.id,
+        now=utcnow(),
+        skipped=skipped,
+        note=note,
+    )
+    flash("Task skipped." if skipped else "Task completed.", "success")
     return redirect(url_for("web.tasks", view=request.form.get("view", "due")))

@@ -182,6 +182,9 @@ def test_enrollment_actions_and_events(client, auth, sequence):
     removed = client.post(f"{url}/remove", headers=auth).json
     assert (removed["status"], removed["outcome"]) == ("finished", "removed")
     assert [e["type"] for e in removed["events"]] == ["enrolled", "paused", "resumed", "finished"]
+    for action in ("pause", "resume"):  # a finished enrollment never changes again
+        refused = client.post(f"{url}/{action}", headers=auth)
+        assert (refused.status_code, refused.json["message"]) == (409, "the enrollment is finished")
     listed = client.get(
         f"/api/v1/enrollments?sequence_id={sequence['id']}&status=finished", headers=auth
     ).json
@@ -265,6 +268,9 @@ def test_tasks_are_listed_and_completed(client, auth, sequence, app):
     due = client.get("/api/v1/tasks?view=due&mine=true", headers=auth).json["items"]
     assert [t["task_type"] for t in due] == ["call"]
     assert due[0]["sequence"]["name"] == "Backend"
+    contact = client.get(f"/api/v1/contacts/{due[0]['contact']['id']}", headers=auth).json
+    assert due[0]["contact"].items() <= contact.items()  # the Contact's own details, alike
+    assert {"email", "first_name", "phone", "linkedin_url"} <= set(due[0]["contact"])
     done = client.post(
         f"/api/v1/tasks/{due[0]['id']}/complete", headers=auth, json={"note": "Spoke to them"}
     )

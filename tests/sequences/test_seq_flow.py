@@ -6,17 +6,20 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text
 
 from backend.sequences import apply_inbound
 from backend.sequences import claim_due_sends
 from backend.sequences import executions_to_reconcile
+from backend.sequences import lifecycle
 from backend.sequences import read_events
 from backend.sequences import record_send_result
 from backend.sequences import settle_unsent
 from backend.sequences import unsubscribe
-from backend.sequences.enrolment import EnrolmentError
+from backend.sequences.contacts import with_address
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
+from backend.sequences.errors import Refused
 from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import StepExecution
@@ -147,11 +150,23 @@ def test_a_reply_out_of_thread_from_the_same_address_stops_too(db, team) -> None
         assert session.get(Enrollment, enrollment_id).outcome == "replied"
 
 
+def test_a_contact_is_found_by_address_through_the_team_and_email_index(db, team) -> None:
+    enrol(db, team, add_sequence(db, team))  # stored lower-cased, as every address is
+    lookup = with_address(team.account_id, " ADA@analytical.example ")
+    with db.session() as session:
+        assert [c.email for c in session.scalars(lookup)] == ["ada@analytical.example"]
+        if session.bind.dialect.name != "sqlite":
+            return  # the plan below is SQLite's wording
+        query = lookup.compile(session.bind, compile_kwargs={"literal_binds": True})
+        plan = " ".join(row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {query}")))
+    assert "USING INDEX" in plan and "email=?" in plan, plan  # not a lower(email) scan
+
+
 def test_one_active_enrollment_per_person_per_team(db, team) -> None:
     first = add_sequence(db, team)
     second = add_sequence(db, team)
     enrol(db, team, first)
-    with pytest.raises(EnrolmentError) as caught:
+    with pytest.raises(Refused) as caught:
         enrol(db, team, second, data={**ADA, "email": "ada@analytical.example"})
     assert caught.value.status == 409
 
@@ -160,7 +175,7 @@ def test_a_suppressed_address_is_refused_with_the_reason(db, team) -> None:
     sequence_id = add_sequence(db, team)
     with db.session() as session:
         unsubscribe(session, team.account_id, "ada@analytical.example", NOW)
-    with pytest.raises(EnrolmentError) as caught:
+    with pytest.raises(Refused) as caught:
         enrol(db, team, sequence_id)
     assert caught.value.status == 422
     assert "unsubscribed" in caught.value.message
@@ -180,6 +195,57 @@ def test_unsubscribe_finishes_and_suppresses_team_wide(db, team) -> None:
         assert session.get(Enrollment, enrollment_id).outcome == "unsubscribed"
         assert session.scalars(select(Suppression.reason)).all() == ["unsubscribed"]
     assert "unsubscribed" in event_types(db, enrollment_id)
+
+
+@pytest.mark.parametrize(
+    ("kind", "decided", "expected"),
+    [
+        (  # a reply the rules say pauses: paused, not finished as replied
+            "reply",
+            lifecycle.InboundDecision(
+                pause_until=NOW + timedelta(days=2), event="auto_reply_received"
+            ),
+            ("paused", None, [], NOW + timedelta(days=2)),
+        ),
+        (  # an unsubscribe the rules say only removes: no suppression
+            "unsubscribe",
+            lifecycle.InboundDecision(finish_outcome="removed", event="finished"),
+            ("finished", "removed", [], None),
+        ),
+        (  # a soft bounce the rules say waits five days: the follow-up waits that long
+            "bounce_soft",
+            lifecycle.InboundDecision(retry_after=timedelta(days=5)),
+            ("active", None, [], NOW + timedelta(days=5)),
+        ),
+        (  # a soft bounce the rules say is hard: finished and suppressed as bounced
+            "bounce_soft",
+            lifecycle.InboundDecision(
+                finish_outcome="bounced", suppress="bounced", event="bounced"
+            ),
+            ("finished", "bounced", ["bounced"], None),
+        ),
+    ],
+    ids=["reply-paused", "unsubscribe-removed", "soft-bounce-waits", "soft-bounce-as-hard"],
+)
+def test_an_inbound_message_does_what_decide_inbound_decided(
+    db, team, monkeypatch, kind, decided, expected
+) -> None:
+    enrollment_id, _ = enrol(db, team, add_sequence(db, team))
+    with db.session() as session:
+        sent = claim_due_sends(session, NOW, "w")[0]
+        record_send_result(session, sent.execution_id, SendOutcome("sent"), NOW)
+    monkeypatch.setattr(lifecycle, "decide_inbound", lambda *args, **kwargs: decided)
+    address = "ada@analytical.example"
+    message = Inbound(
+        kind, from_addr=address, bounced_address=address, in_reply_to=sent.email.message_id
+    )
+    with db.session() as session:
+        apply_inbound(session, team.account_id, message, NOW)
+    with db.session() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        suppressed = session.scalars(select(Suppression.reason)).all()
+        found = (enrollment.status, enrollment.outcome, suppressed, enrollment.next_action_at)
+    assert found == expected
 
 
 def test_a_hard_bounce_finishes_and_suppresses(db, team) -> None:

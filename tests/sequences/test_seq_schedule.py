@@ -14,14 +14,14 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from backend.sequences.errors import Refused
 from backend.sequences.schedule import DAY_NAMES
 from backend.sequences.schedule import HolidayCalendar
 from backend.sequences.schedule import NoOpenSlot
-from backend.sequences.schedule import ScheduleError
+from backend.sequences.schedule import Schedule
 from backend.sequences.schedule import add_business_days
 from backend.sequences.schedule import after_wait
 from backend.sequences.schedule import first_instant_at
-from backend.sequences.schedule import next_open_instant
 from backend.sequences.schedule import next_open_slot
 from backend.sequences.schedule import parse_schedule
 from backend.sequences.schedule import plan_send
@@ -32,6 +32,13 @@ from backend.sequences.schedule import team_dates
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
 NO_HOLIDAYS = HolidayCalendar()
+
+
+def open_at(
+    earliest: datetime, schedule: Schedule, zone: ZoneInfo, calendar: HolidayCalendar
+) -> datetime:
+    """When a send due at `earliest` may go."""
+    return next_open_slot(earliest, schedule, zone, calendar).at
 
 
 def utc(*args: int) -> datetime:
@@ -46,7 +53,7 @@ def test_default_schedule_is_weekdays_nine_to_five() -> None:
     schedule = parse_schedule(None)
     assert sorted(schedule.windows) == [0, 1, 2, 3, 4]
     # Saturday 10:00 in London → Monday 09:00
-    assert next_open_instant(local(LONDON, 2026, 6, 6, 10), schedule, LONDON, NO_HOLIDAYS) == (
+    assert open_at(local(LONDON, 2026, 6, 6, 10), schedule, LONDON, NO_HOLIDAYS) == (
         local(LONDON, 2026, 6, 8, 9)
     )
 
@@ -56,13 +63,13 @@ def test_inside_a_window_sends_at_once_and_after_it_moves_to_the_next_window() -
         {"days": ["tue"], "windows": [["09:00", "12:00"], ["14:00", "16:00"]]}
     )
     tuesday = (2026, 6, 9)
-    assert next_open_instant(local(NEW_YORK, *tuesday, 10), schedule, NEW_YORK, NO_HOLIDAYS) == (
+    assert open_at(local(NEW_YORK, *tuesday, 10), schedule, NEW_YORK, NO_HOLIDAYS) == (
         local(NEW_YORK, *tuesday, 10)
     )
-    assert next_open_instant(local(NEW_YORK, *tuesday, 12), schedule, NEW_YORK, NO_HOLIDAYS) == (
+    assert open_at(local(NEW_YORK, *tuesday, 12), schedule, NEW_YORK, NO_HOLIDAYS) == (
         local(NEW_YORK, *tuesday, 14)
     )
-    assert next_open_instant(local(NEW_YORK, *tuesday, 16), schedule, NEW_YORK, NO_HOLIDAYS) == (
+    assert open_at(local(NEW_YORK, *tuesday, 16), schedule, NEW_YORK, NO_HOLIDAYS) == (
         local(NEW_YORK, 2026, 6, 16, 9)
     )
 
@@ -72,8 +79,8 @@ def test_windows_can_differ_per_weekday() -> None:
         {"windows": {"mon": [["10:00", "11:00"]], "fri": [["15:00", "24:00"]]}}
     )
     friday_late = local(LONDON, 2026, 6, 12, 23, 59)
-    assert next_open_instant(friday_late, schedule, LONDON, NO_HOLIDAYS) == friday_late
-    assert next_open_instant(local(LONDON, 2026, 6, 13, 0), schedule, LONDON, NO_HOLIDAYS) == (
+    assert open_at(friday_late, schedule, LONDON, NO_HOLIDAYS) == friday_late
+    assert open_at(local(LONDON, 2026, 6, 13, 0), schedule, LONDON, NO_HOLIDAYS) == (
         local(LONDON, 2026, 6, 15, 10)
     )
 
@@ -94,7 +101,7 @@ def test_country_holidays_and_team_dates_are_skipped() -> None:
     )
     calendar = HolidayCalendar("US", team_dates(["2026-07-06", "not a date"]))
     # Friday 3 July 2026 is the observed Independence Day; Monday 6 July is the team's own day off.
-    assert next_open_instant(local(NEW_YORK, 2026, 7, 2, 18), schedule, NEW_YORK, calendar) == (
+    assert open_at(local(NEW_YORK, 2026, 7, 2, 18), schedule, NEW_YORK, calendar) == (
         local(NEW_YORK, 2026, 7, 7, 9)
     )
 
@@ -113,7 +120,7 @@ def test_country_holidays_and_team_dates_are_skipped() -> None:
     ],
 )
 def test_bad_schedules_name_the_field(raw: dict, field: str) -> None:
-    with pytest.raises(ScheduleError) as caught:
+    with pytest.raises(Refused) as caught:
         parse_schedule(raw)
     assert caught.value.field == field
 
@@ -162,9 +169,7 @@ def test_a_window_opening_in_a_dst_fold_opens_at_its_first_occurrence(
 def test_a_window_inside_a_dst_gap_does_not_exist_that_day() -> None:
     schedule = parse_schedule({"days": ["sun"], "windows": [["02:00", "02:45"]]})
     before = local(NEW_YORK, 2026, 3, 8, 0)
-    assert next_open_instant(before, schedule, NEW_YORK, NO_HOLIDAYS) == local(
-        NEW_YORK, 2026, 3, 15, 2
-    )
+    assert open_at(before, schedule, NEW_YORK, NO_HOLIDAYS) == local(NEW_YORK, 2026, 3, 15, 2)
 
 
 def test_days_wait_keeps_the_local_wall_time_across_a_dst_change() -> None:
@@ -276,7 +281,7 @@ def test_next_open_instant_is_never_early_and_always_inside_an_open_window(
 ) -> None:  # type: ignore[no-untyped-def]
     zone = ZoneInfo(zone_name)
     calendar = HolidayCalendar(None, US_HOLIDAYS | frozenset(holiday_days))
-    found = next_open_instant(earliest, schedule, zone, calendar)
+    found = open_at(earliest, schedule, zone, calendar)
     assert found >= earliest
     wall = found.astimezone(zone)
     assert wall.date() not in calendar
@@ -298,4 +303,4 @@ def test_next_open_instant_is_never_early_and_always_inside_an_open_window(
 def test_the_repeated_hour_of_a_fold_is_inside_a_window_on_both_passes() -> None:
     schedule = parse_schedule({"days": ["sun"], "windows": [["01:00", "01:45"]]})
     second_pass = local(NEW_YORK, 2026, 11, 1, 1, 10, fold=1)
-    assert next_open_instant(second_pass, schedule, NEW_YORK, NO_HOLIDAYS) == second_pass
+    assert open_at(second_pass, schedule, NEW_YORK, NO_HOLIDAYS) == second_pass

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from backend.sequences import activate_due_tasks
 from backend.sequences import claim_due_sends
 from backend.sequences import record_send_result
-from backend.sequences.authoring import SequenceError
 from backend.sequences.authoring import get_sequence
 from backend.sequences.authoring import pause_sequence
 from backend.sequences.authoring import resume_sequence
@@ -25,7 +24,7 @@ from backend.sequences.enrolment import import_rows
 from backend.sequences.enrolment import person_from_fields
 from backend.sequences.enrolment import person_from_lookup
 from backend.sequences.enrolment import read_csv_rows
-from backend.sequences.manual_tasks import TaskError
+from backend.sequences.errors import Refused
 from backend.sequences.manual_tasks import finish_task
 from backend.sequences.manual_tasks import list_tasks
 from backend.sequences.views import contact_json
@@ -98,7 +97,7 @@ def test_bad_sequence_input_names_the_field(db, team) -> None:
             ({"mailbox_id": 999}, "mailbox_id"),
             ({"name": ""}, "name"),
         ]:
-            with pytest.raises(SequenceError) as caught:
+            with pytest.raises(Refused) as caught:
                 update_sequence(session, sequence, changes, NOW)
             assert caught.value.field == field
 
@@ -154,7 +153,7 @@ def test_a_task_step_becomes_due_and_completing_it_moves_on(db, team) -> None:
             now=done_at,
             note="Left a voicemail",
         )
-        with pytest.raises(TaskError) as again:
+        with pytest.raises(Refused) as again:
             finish_task(session, team.account_id, due[0]["id"], user_id=team.user_id, now=done_at)
         assert again.value.status == 409
     with db.session() as session:

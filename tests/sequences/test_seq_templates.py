@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from backend.sequences.templates import MissingValue
@@ -12,11 +14,8 @@ from backend.sequences.templates import render
 from backend.sequences.templates import render_email
 
 ADA = contact_values(
-    first_name="Ada",
-    last_name="Lovelace",
-    company="Analytical",
-    title="Engineer",
-    sender_name="Grace Hopper",
+    SimpleNamespace(first_name="Ada", last_name="Lovelace", company="Analytical", title="Engineer"),
+    "Grace Hopper",
 )
 
 

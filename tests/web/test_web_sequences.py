@@ -182,6 +182,24 @@ def test_a_due_task_is_completed_with_a_note(admin, team_sequence):
     assert "Not done:" in admin.get("/tasks?view=due").get_data(as_text=True)
 
 
+def test_a_refused_form_goes_back_to_its_page_and_never_off_the_site(admin, team_sequence):
+    due = admin.get("/tasks").get_data(as_text=True)
+    task_id = int(due.split("/tasks/")[1].split("/complete")[0])
+    assert admin.post(f"/tasks/{task_id}/complete", {"view": "due"}).status_code == 302
+    again = admin.post(
+        f"/tasks/{task_id}/complete",
+        {"view": "due"},
+        headers={"Referer": "http://localhost/tasks?view=completed"},
+    )
+    assert again.headers["Location"] == "/tasks?view=completed"
+    elsewhere = admin.post(
+        f"/tasks/{task_id}/complete", headers={"Referer": "https://evil.example/tasks"}
+    )
+    assert elsewhere.headers["Location"] == "/"
+    assert "Not done: the task is already" in admin.get("/tasks").get_data(as_text=True)
+    assert admin.post("/tasks/99999/complete").status_code == 404
+
+
 def test_members_use_sequences_contacts_and_tasks(member, team_sequence):
     for path in ("/sequences", f"/sequences/{team_sequence}", "/contacts", "/tasks"):
         assert member.get(path).status_code == 200, path
