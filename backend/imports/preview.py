@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -70,13 +69,14 @@ def preview_import(
 
 
 def in_sequence(session: Session, sequence_id: int, people: list[Person]) -> set[int]:
-    """Candidate ids of the people with an address enrolled in the sequence."""
+    """Candidate ids of the people with an address enrolled in the sequence (contacts keep their
+    address lower-cased)."""
     by_email = {e.lower(): p.candidate_id for p in people for e in p.emails}
     if not by_email:
         return set()
     rows = session.execute(
         select(Contact.email)
         .join(Enrollment, Enrollment.contact_id == Contact.id)
-        .where(Enrollment.sequence_id == sequence_id, func.lower(Contact.email).in_(list(by_email)))
+        .where(Enrollment.sequence_id == sequence_id, Contact.email.in_(list(by_email)))
     )
     return {by_email[email.lower()] for (email,) in rows if email.lower() in by_email}
