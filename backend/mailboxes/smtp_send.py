@@ -16,11 +16,13 @@ from datetime import timedelta
 
 from backend import defaults
 from backend.mailboxes.outcome import SendOutcome
+from backend.mailboxes.pinned import PinnedSMTP
+from backend.mailboxes.pinned import PinnedSMTPSSL
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import HostRefused
 from backend.mailboxes.servers import Network
 from backend.mailboxes.servers import Server
-from backend.mailboxes.servers import check_host
+from backend.mailboxes.servers import vetted_addresses
 from backend.mailboxes.servers import xoauth2_string
 
 log = logging.getLogger(__name__)
@@ -55,15 +57,14 @@ def _text(reply: bytes | str) -> str:
 
 
 def open_connection(server: Server, network: Network, helo: str) -> smtplib.SMTP:
+    """A connection (TLS as configured) to the server's vetted address; HostRefused when the
+    rule forbids the server."""
+    addresses = vetted_addresses(server, network)
     if server.security == "tls":
-        return smtplib.SMTP_SSL(
-            server.host,
-            server.port,
-            local_hostname=helo,
-            timeout=network.smtp_timeout,
-            context=network.context(),
+        return PinnedSMTPSSL(
+            addresses, server.host, server.port, helo, network.smtp_timeout, network.context()
         )
-    conn = smtplib.SMTP(server.host, server.port, local_hostname=helo, timeout=network.smtp_timeout)
+    conn = PinnedSMTP(addresses, server.host, server.port, helo, network.smtp_timeout)
     if server.security == "starttls":
         conn.ehlo()
         if not conn.has_extn("starttls"):
@@ -113,13 +114,11 @@ def submit(
     retry_at = _later(now, defaults.MAIL_SEND_RETRY_DELAY)
     paused_until = _later(now, defaults.MAIL_QUOTA_PAUSE)
     phase = _Phase()
-    try:
-        check_host(server, network)
-    except HostRefused as exc:
-        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP server not allowed: {exc}")
     helo = from_addr.rpartition("@")[2] or "localhost"
     try:
         conn = open_connection(server, network, helo)
+    except HostRefused as exc:
+        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP server not allowed: {exc}")
     except smtplib.SMTPNotSupportedError as exc:
         return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP: {exc}")
     except (OSError, smtplib.SMTPException) as exc:
