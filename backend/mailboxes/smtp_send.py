@@ -45,13 +45,6 @@ def needs_owner(outcome: SendOutcome) -> bool:
     return outcome.kind == "mailbox_paused" and outcome.detail.startswith(NEEDS_OWNER)
 
 
-class _Phase:
-    """How far the conversation got (decides retry vs unknown)."""
-
-    def __init__(self) -> None:
-        self.content_started = False
-
-
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
@@ -113,7 +106,6 @@ def submit(
     """Submit `raw` once. The outcome's detail is safe to show (never a secret)."""
     retry_at = _later(now, defaults.MAIL_SEND_RETRY_DELAY)
     paused_until = _later(now, defaults.MAIL_QUOTA_PAUSE)
-    phase = _Phase()
     helo = from_addr.rpartition("@")[2] or "localhost"
     try:
         conn = open_connection(server, network, helo)
@@ -131,10 +123,9 @@ def submit(
             return SendOutcome("mailbox_paused", NEEDS_OWNER + detail)
         except smtplib.SMTPNotSupportedError:
             return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}the server offers no AUTH")
-        return _transaction(conn, from_addr, to_addr, raw, phase, retry_at, paused_until)
+        return _transaction(conn, from_addr, to_addr, raw, retry_at, paused_until)
     except (OSError, smtplib.SMTPException) as exc:
-        if phase.content_started:
-            return SendOutcome("unknown", f"connection lost after the message was sent: {exc}")
+        # once DATA is accepted, _transaction answers every failure itself (`unknown`)
         return SendOutcome("retry", f"connection lost before the message was sent: {exc}", retry_at)
     finally:
         try:
@@ -159,7 +150,6 @@ def _transaction(
     from_addr: str,
     to_addr: str,
     raw: bytes,
-    phase: _Phase,
     retry_at: datetime,
     paused_until: datetime,
 ) -> SendOutcome:
@@ -175,7 +165,6 @@ def _transaction(
     code, reply = conn.docmd("DATA")
     if code != 354:
         return _refusal(code, _text(reply), "DATA", retry_at, paused_until)
-    phase.content_started = True
     try:
         conn.send(_dot_stuffed(raw))
         code, reply = conn.getreply()
