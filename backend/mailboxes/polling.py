@@ -28,6 +28,7 @@ from backend.mailboxes.classify import classify
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.inbound import InboundMessage
 from backend.mailboxes.oauth import OAuthError
+from backend.mailboxes.parse import ParsedMail
 from backend.mailboxes.parse import parse_mail
 from backend.mailboxes.sending import SENT_CLASSIFICATION
 from backend.mailboxes.servers import HostRefused
@@ -78,36 +79,39 @@ def _already_stored(session: Session, mailbox_id: int, folder: str, message_id: 
     )
 
 
+def _classified_row(c: Classification) -> InboundRow:
+    return InboundRow(
+        message_id=c.message_id,
+        in_reply_to=c.in_reply_to,
+        references=" ".join(c.references) or None,
+        from_addr=c.from_addr,
+        subject=c.subject,
+        received_at=c.received_at,
+        data={k: v for k, v in c.as_dict().items() if k in _KEPT},
+    )
+
+
+def _sent_row(mail: ParsedMail, fetched: imap_read.Fetched) -> InboundRow:
+    """A Sent copy: only what reconciliation needs."""
+    return InboundRow(
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        references=" ".join(mail.references) or None,
+        from_addr=mail.from_addr,
+        subject=mail.subject,
+        received_at=fetched.internal_date or mail.date,
+        data={},
+    )
+
+
 def _store(
     session: Session,
     mailbox: Mailbox,
     read: imap_read.FolderRead,
     fetched: imap_read.Fetched,
     classification: str,
-    c: Classification | None,
-    message_id: str | None,
+    row: InboundRow,
 ) -> None:
-    if c is None:  # a Sent copy: only what reconciliation needs
-        mail = parse_mail(fetched.raw)
-        row = InboundRow(
-            message_id=message_id,
-            in_reply_to=mail.in_reply_to,
-            references=" ".join(mail.references) or None,
-            from_addr=mail.from_addr,
-            subject=mail.subject,
-            received_at=fetched.internal_date or mail.date,
-            data={},
-        )
-    else:
-        row = InboundRow(
-            message_id=c.message_id,
-            in_reply_to=c.in_reply_to,
-            references=" ".join(c.references) or None,
-            from_addr=c.from_addr,
-            subject=c.subject,
-            received_at=c.received_at,
-            data={k: v for k, v in c.as_dict().items() if k in _KEPT},
-        )
     row.mailbox_id, row.folder = mailbox.id, read.folder
     row.uidvalidity, row.uid, row.classification = read.uidvalidity, fetched.uid, classification
     session.add(row)
@@ -224,7 +228,7 @@ def _read_inbound(
             continue
         if read.reset and _already_stored(session, mailbox.id, folder, c.message_id):
             continue
-        _store(session, mailbox, read, fetched, c.kind or IGNORED, c, c.message_id)
+        _store(session, mailbox, read, fetched, c.kind or IGNORED, _classified_row(c))
         if c.kind is not None:
             found.append(_inbound(mailbox.id, c))
     _advance(session, mailbox.id, read)
@@ -246,7 +250,7 @@ def _read_sent(
             continue
         if read.reset and _already_stored(session, mailbox.id, folder, mail.message_id):
             continue
-        _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, None, mail.message_id)
+        _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, _sent_row(mail, fetched))
     _advance(session, mailbox.id, read)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import pytest
 from imapclient import IMAPClient
 from sqlalchemy import func
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.lookups.known_emails import learn_from_reply
 from backend.lookups.known_emails import record_bounced
+from backend.mailboxes import polling
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.polling import AddressFeedback
 from backend.mailboxes.polling import poll_mailbox
@@ -152,6 +154,26 @@ def test_sent_folder_copies_are_stored_for_the_reconciler(
     row = db_session.scalar(select(InboundRow).where(InboundRow.message_id == message_id))
     assert row is not None and row.classification == "sent" and row.folder == "Sent"
     assert sent_folder_has(db_session, mailbox_id, message_id, ctx) is True
+
+
+def test_a_sent_copy_is_parsed_once_per_poll(
+    db_session: Session,
+    account_id: int,
+    mail: MailServers,
+    ctx: MailContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mailbox_id = new_mailbox(db_session, account_id, mail, ctx)
+    message_id = f"<sent-{secrets.token_hex(6)}@acme-recruiting.test>"
+    raw = f"Message-ID: {message_id}\nFrom: {RECRUITER}\nTo: x@y.test\nSubject: s\n\nbody\n"
+    mail.dovecot.drop(RECRUITER, raw.encode(), folder="Sent")
+    parsed: list[bytes] = []
+    real = polling.parse_mail
+    monkeypatch.setattr(polling, "parse_mail", lambda raw: parsed.append(raw) or real(raw))
+    poll_mailbox(db_session, mailbox_id, None, ctx)
+    row = db_session.scalar(select(InboundRow).where(InboundRow.message_id == message_id))
+    assert row is not None and row.subject == "s"
+    assert len(parsed) == 1
 
 
 def test_replies_teach_the_finder_and_hard_bounces_retire_addresses(
