@@ -17,12 +17,12 @@ from datetime import UTC
 from datetime import datetime
 
 import imapclient
-from imapclient.imapclient import JUNK
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.infra.secrets_box import SecretUnreadable
 from backend.mailboxes import imap_read
+from backend.mailboxes import junk
 from backend.mailboxes.classify import Classification
 from backend.mailboxes.classify import classify
 from backend.mailboxes.context import MailContext
@@ -155,14 +155,9 @@ def _advance(session: Session, mailbox_id: int, read: imap_read.FolderRead) -> N
         cursor.uidvalidity, cursor.last_uid = read.uidvalidity, read.last_uid
 
 
-def _folders(client: imapclient.IMAPClient, mailbox: Mailbox) -> tuple[list[str], str | None]:
-    inbound = ["INBOX"]
-    junk = client.find_special_folder(JUNK)
-    if junk:
-        inbound.append(str(junk))
-    sent = mailbox.sent_folder or imap_read.sent_folder(client)
-    mailbox.sent_folder = sent
-    return inbound, sent
+def _sent_folder(client: imapclient.IMAPClient, mailbox: Mailbox) -> str | None:
+    mailbox.sent_folder = mailbox.sent_folder or imap_read.sent_folder(client)
+    return mailbox.sent_folder
 
 
 def poll_mailbox(
@@ -184,10 +179,11 @@ def poll_mailbox(
         return []
     found: list[InboundMessage] = []
     try:
-        with imap_read.connect(Server.from_dict(mailbox.imap), creds.imap, ctx.network) as client:
-            inbound_folders, sent = _folders(client, mailbox)
-            for folder in inbound_folders:
-                found += _read_inbound(session, client, mailbox, folder, now)
+        server = Server.from_dict(mailbox.imap)
+        with imap_read.connect(server, creds.imap, ctx.network) as client:
+            found += _read_inbound(session, client, mailbox, "INBOX", now)
+            found += _read_junk(session, client, mailbox, (mailbox.id, server), now)
+            sent = _sent_folder(client, mailbox)
             if sent:
                 _read_sent(session, client, mailbox, sent, now)
     except imapclient.exceptions.LoginError as exc:
@@ -233,6 +229,23 @@ def _read_inbound(
             found.append(_inbound(mailbox.id, c))
     _advance(session, mailbox.id, read)
     return found
+
+
+def _read_junk(
+    session: Session,
+    client: imapclient.IMAPClient,
+    mailbox: Mailbox,
+    key: junk.Key,
+    now: datetime,
+) -> list[InboundMessage]:
+    folder = junk.junk_folder(client, key)
+    if folder is None:
+        return []
+    try:
+        return _read_inbound(session, client, mailbox, folder, now)
+    except imap_read.IMAPError:
+        junk.forget(key)  # deleted or renamed? the next poll looks for it again
+        raise
 
 
 def _read_sent(
