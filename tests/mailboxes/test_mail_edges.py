@@ -91,6 +91,17 @@ def test_api_pages_the_list(api: Any, mail: MailServers) -> None:
     assert [m["id"] for m in rest.get_json()["items"]] == ids[2:]
 
 
+@pytest.mark.parametrize(
+    ("query", "field"), [("limit=0", "limit"), ("limit=501", "limit"), ("cursor=abc", "cursor")]
+)
+def test_api_list_refuses_a_bad_limit_or_cursor_like_every_list(
+    api: Any, query: str, field: str
+) -> None:
+    client, auth = api
+    response = client.get(f"/api/v1/mailboxes?{query}", headers=auth)
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
 def test_api_bad_input_is_422_with_fields_and_reasons(api: Any, mail: MailServers) -> None:
     client, auth = api
     body = mailbox_input(mail, address="nope", daily_cap="many")
