@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from backend.jobs.mailboxes import mailbox_poll_tick
 from backend.jobs.mailboxes import poll_one
-from backend.jobs.mailboxes import tick_offsets
+from backend.jobs.ticks import queue_minute
+from backend.jobs.ticks import tick_offsets
 from backend.mailboxes.unsubscribe import unsubscribe_url
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
@@ -244,6 +246,16 @@ def test_poll_rounds_are_spread_through_each_minute(
     every: float, minute: int, offsets: list[float]
 ) -> None:
     assert tick_offsets(every, minute) == offsets
+
+
+def test_a_minute_queues_its_first_round_now_and_the_others_at_their_offsets(
+    deferred_tasks: Any,
+) -> None:
+    queue_minute(mailbox_poll_tick, 20.0, now=7 * 60.0)
+    queued = [t for t in deferred_tasks.pending() if t.name.endswith("mailbox_poll_tick")]
+    later = sorted(t.eta for t in queued if t.eta is not None)
+    assert len(queued) == 3 and len(later) == 2  # one now, then at 20 and 40 seconds
+    assert abs((later[1] - later[0]).total_seconds() - 20.0) < 1
 
 
 def test_a_reply_read_by_the_poll_job_finishes_the_persons_enrollment(
