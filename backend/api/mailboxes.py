@@ -16,6 +16,8 @@ from marshmallow import fields
 from marshmallow import validate
 
 from backend.api.blueprint import Blueprint
+from backend.api.paging import page
+from backend.api.paging import page_args
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.mailboxes.context import MailContext
@@ -98,11 +100,6 @@ class MailboxPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-class PageArgsSchema(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,18}$"))
-
-
 class CheckSchema(Schema):
     ok = fields.Boolean()
     message = fields.String()
@@ -142,19 +139,13 @@ def _owned(mailbox_id: int) -> Mailbox:
 
 @blp.route("")
 class Mailboxes(MethodView):
-    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, MailboxPageSchema)
     @blp.doc(security=[{"bearer": []}])
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The team's mailboxes, oldest first."""
-        after = int(args["cursor"]) if args["cursor"] else 0
+    def get(self) -> dict[str, Any]:
+        """The team's mailboxes, oldest first (`?limit=&cursor=`)."""
+        limit, after = page_args()
         rows = [m for m in list_mailboxes(db_session(), g.user.account_id) if m.id > after]
-        page = rows[: args["limit"]]
-        more = len(rows) > len(page)
-        return {
-            "items": [mailbox_view(m) for m in page],
-            "next_cursor": str(page[-1].id) if more and page else None,
-        }
+        return page([mailbox_view(m) for m in rows[:limit]], limit)
 
     @blp.arguments(MailboxInSchema)
     @blp.response(201, MailboxOutSchema)

@@ -1,17 +1,15 @@
 """Edge: reading every mailbox every MAILBOX_POLL_SECONDS, and handing what came in onwards.
 
 A Huey periodic task runs every minute and queues that minute's rounds, one every
-MAILBOX_POLL_SECONDS (which may be a few seconds in tests and demos; cron alone cannot do that).
-A round is a short task; one round runs at a time (a lock). Each mailbox is one transaction:
-the inbound rows, the cursors, the email finder's lessons and the sequences' stop rules commit
-together, so a crash re-reads the same messages instead of losing them.
+MAILBOX_POLL_SECONDS (`ticks`). A round is a short task; one round runs at a time (a lock).
+Each mailbox is one transaction: the inbound rows, the cursors, the email finder's lessons and
+the sequences' stop rules commit together, so a crash re-reads the same messages instead of
+losing them.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 from datetime import UTC
 from datetime import datetime
 
@@ -22,6 +20,7 @@ from backend.config import Settings
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
+from backend.jobs.ticks import queue_minute
 from backend.lookups.known_emails import learn_from_reply
 from backend.lookups.known_emails import record_bounced
 from backend.mailboxes.context import MailContext
@@ -70,14 +69,6 @@ def poll_all(svc: Services) -> int:
     return len(ids)
 
 
-def tick_offsets(every: float, minute: int) -> list[float]:
-    """Seconds into this minute at which to poll, for a poll every `every` seconds (several per
-    minute, one, or none in the minutes between polls of a longer interval)."""
-    if every >= 60:
-        return [0.0] if minute % max(1, round(every / 60)) == 0 else []
-    return [k * every for k in range(math.ceil(60 / every)) if k * every < 60]
-
-
 @huey.task(retries=0)
 def mailbox_poll_tick() -> None:
     """One round over every mailbox; skipped while the previous round still runs."""
@@ -90,9 +81,4 @@ def mailbox_poller() -> None:
     """Every minute, queue this minute's rounds (short tasks: no consumer thread is held)."""
     with task_services() as svc:
         every = poll_interval(svc.settings)
-    minute = int(time.time() // 60)
-    for offset in tick_offsets(every, minute):
-        if offset:
-            mailbox_poll_tick.schedule(delay=offset)
-        else:
-            mailbox_poll_tick()
+    queue_minute(mailbox_poll_tick, every)

@@ -20,6 +20,7 @@ from backend.jobs.sequences import MailTransport
 from backend.jobs.sequences import dispatch_once
 from backend.jobs.sequences import reconcile_once
 from backend.jobs.sequences import tick_interval
+from backend.jobs.ticks import queue_minute
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
 from backend.mailboxes.sending import send_email
@@ -61,14 +62,11 @@ def sequence_tick() -> None:
 
 @huey.periodic_task(crontab(minute="*"), retries=0)
 def sequence_dispatcher() -> None:
-    """Every minute: a tick now and one queued every SEQUENCE_TICK_SECONDS for the rest of the
-    minute (short tasks, so no consumer thread is held). Any number of consumers may tick at
-    once: claims never overlap."""
+    """Every minute, queue this minute's ticks, one every SEQUENCE_TICK_SECONDS (`ticks`). Any
+    number of consumers may tick at once: claims never overlap."""
     with task_services() as svc:
-        every = int(tick_interval(svc.settings).total_seconds())
-    for delay in range(every, 60, every):
-        sequence_tick.schedule(delay=delay)
-    sequence_tick.call_local()
+        every = tick_interval(svc.settings).total_seconds()
+    queue_minute(sequence_tick, every)
 
 
 @huey.periodic_task(crontab(minute="*"), retries=0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -24,10 +25,11 @@ from imapclient.imapclient import SENT
 
 from backend import defaults
 from backend.mailboxes.message import message_ids
+from backend.mailboxes.pinned import PinnedIMAPClient
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import Network
 from backend.mailboxes.servers import Server
-from backend.mailboxes.servers import check_host
+from backend.mailboxes.servers import vetted_addresses
 
 SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail", "INBOX.Sent")
 
@@ -52,14 +54,14 @@ class FolderRead:
 
 @contextmanager
 def connect(server: Server, creds: Credentials, network: Network) -> Iterator[IMAPClient]:
-    """A logged-in IMAP session (password LOGIN or XOAUTH2), logged out afterwards."""
-    check_host(server, network)
-    client = IMAPClient(
+    """A logged-in IMAP session (password LOGIN or XOAUTH2), logged out afterwards; connected to
+    the server's vetted address (HostRefused when the rule forbids the server)."""
+    client = PinnedIMAPClient(
+        vetted_addresses(server, network),
         server.host,
-        port=server.port,
-        ssl=server.security == "tls",
-        ssl_context=network.context() if server.security == "tls" else None,
-        timeout=network.imap_timeout,
+        server.port,
+        network.context() if server.security == "tls" else None,
+        network.imap_timeout,
     )
     try:
         if server.security == "starttls":
@@ -73,7 +75,9 @@ def connect(server: Server, creds: Credentials, network: Network) -> Iterator[IM
         try:
             client.logout()
         except IMAPError:
-            client.shutdown()
+            # the connection may be gone already (a failed STARTTLS): keep the first error
+            with suppress(OSError):
+                client.shutdown()
 
 
 def sent_folder(client: IMAPClient) -> str | None:

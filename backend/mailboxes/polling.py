@@ -17,17 +17,18 @@ from datetime import UTC
 from datetime import datetime
 
 import imapclient
-from imapclient.imapclient import JUNK
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.infra.secrets_box import SecretUnreadable
 from backend.mailboxes import imap_read
+from backend.mailboxes import junk
 from backend.mailboxes.classify import Classification
 from backend.mailboxes.classify import classify
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.inbound import InboundMessage
 from backend.mailboxes.oauth import OAuthError
+from backend.mailboxes.parse import ParsedMail
 from backend.mailboxes.parse import parse_mail
 from backend.mailboxes.sending import SENT_CLASSIFICATION
 from backend.mailboxes.servers import HostRefused
@@ -78,36 +79,39 @@ def _already_stored(session: Session, mailbox_id: int, folder: str, message_id: 
     )
 
 
+def _classified_row(c: Classification) -> InboundRow:
+    return InboundRow(
+        message_id=c.message_id,
+        in_reply_to=c.in_reply_to,
+        references=" ".join(c.references) or None,
+        from_addr=c.from_addr,
+        subject=c.subject,
+        received_at=c.received_at,
+        data={k: v for k, v in c.as_dict().items() if k in _KEPT},
+    )
+
+
+def _sent_row(mail: ParsedMail, fetched: imap_read.Fetched) -> InboundRow:
+    """A Sent copy: only what reconciliation needs."""
+    return InboundRow(
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        references=" ".join(mail.references) or None,
+        from_addr=mail.from_addr,
+        subject=mail.subject,
+        received_at=fetched.internal_date or mail.date,
+        data={},
+    )
+
+
 def _store(
     session: Session,
     mailbox: Mailbox,
     read: imap_read.FolderRead,
     fetched: imap_read.Fetched,
     classification: str,
-    c: Classification | None,
-    message_id: str | None,
+    row: InboundRow,
 ) -> None:
-    if c is None:  # a Sent copy: only what reconciliation needs
-        mail = parse_mail(fetched.raw)
-        row = InboundRow(
-            message_id=message_id,
-            in_reply_to=mail.in_reply_to,
-            references=" ".join(mail.references) or None,
-            from_addr=mail.from_addr,
-            subject=mail.subject,
-            received_at=fetched.internal_date or mail.date,
-            data={},
-        )
-    else:
-        row = InboundRow(
-            message_id=c.message_id,
-            in_reply_to=c.in_reply_to,
-            references=" ".join(c.references) or None,
-            from_addr=c.from_addr,
-            subject=c.subject,
-            received_at=c.received_at,
-            data={k: v for k, v in c.as_dict().items() if k in _KEPT},
-        )
     row.mailbox_id, row.folder = mailbox.id, read.folder
     row.uidvalidity, row.uid, row.classification = read.uidvalidity, fetched.uid, classification
     session.add(row)
@@ -151,14 +155,9 @@ def _advance(session: Session, mailbox_id: int, read: imap_read.FolderRead) -> N
         cursor.uidvalidity, cursor.last_uid = read.uidvalidity, read.last_uid
 
 
-def _folders(client: imapclient.IMAPClient, mailbox: Mailbox) -> tuple[list[str], str | None]:
-    inbound = ["INBOX"]
-    junk = client.find_special_folder(JUNK)
-    if junk:
-        inbound.append(str(junk))
-    sent = mailbox.sent_folder or imap_read.sent_folder(client)
-    mailbox.sent_folder = sent
-    return inbound, sent
+def _sent_folder(client: imapclient.IMAPClient, mailbox: Mailbox) -> str | None:
+    mailbox.sent_folder = mailbox.sent_folder or imap_read.sent_folder(client)
+    return mailbox.sent_folder
 
 
 def poll_mailbox(
@@ -180,10 +179,11 @@ def poll_mailbox(
         return []
     found: list[InboundMessage] = []
     try:
-        with imap_read.connect(Server.from_dict(mailbox.imap), creds.imap, ctx.network) as client:
-            inbound_folders, sent = _folders(client, mailbox)
-            for folder in inbound_folders:
-                found += _read_inbound(session, client, mailbox, folder, now)
+        server = Server.from_dict(mailbox.imap)
+        with imap_read.connect(server, creds.imap, ctx.network) as client:
+            found += _read_inbound(session, client, mailbox, "INBOX", now)
+            found += _read_junk(session, client, mailbox, (mailbox.id, server), now)
+            sent = _sent_folder(client, mailbox)
             if sent:
                 _read_sent(session, client, mailbox, sent, now)
     except imapclient.exceptions.LoginError as exc:
@@ -224,11 +224,28 @@ def _read_inbound(
             continue
         if read.reset and _already_stored(session, mailbox.id, folder, c.message_id):
             continue
-        _store(session, mailbox, read, fetched, c.kind or IGNORED, c, c.message_id)
+        _store(session, mailbox, read, fetched, c.kind or IGNORED, _classified_row(c))
         if c.kind is not None:
             found.append(_inbound(mailbox.id, c))
     _advance(session, mailbox.id, read)
     return found
+
+
+def _read_junk(
+    session: Session,
+    client: imapclient.IMAPClient,
+    mailbox: Mailbox,
+    key: junk.Key,
+    now: datetime,
+) -> list[InboundMessage]:
+    folder = junk.junk_folder(client, key)
+    if folder is None:
+        return []
+    try:
+        return _read_inbound(session, client, mailbox, folder, now)
+    except imap_read.IMAPError:
+        junk.forget(key)  # deleted or renamed? the next poll looks for it again
+        raise
 
 
 def _read_sent(
@@ -246,7 +263,7 @@ def _read_sent(
             continue
         if read.reset and _already_stored(session, mailbox.id, folder, mail.message_id):
             continue
-        _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, None, mail.message_id)
+        _store(session, mailbox, read, fetched, SENT_CLASSIFICATION, _sent_row(mail, fetched))
     _advance(session, mailbox.id, read)
 
 

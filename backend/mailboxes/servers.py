@@ -3,6 +3,10 @@
 Mail hosts follow the same private-network rule as every other outbound connection (the email
 finder's SMTP verifier): no private, loopback or link-local address unless ALLOW_PRIVATE_NETWORKS,
 and `security: none` (credentials in clear) only then too.
+
+A host name is resolved once: the addresses that passed the rule are the ones connected to
+(`pinned`), so a name cannot answer with a public address when checked and a private one when
+connected (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import functools
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -59,12 +64,20 @@ class Credentials:
     access_token: str | None = field(default=None, repr=False)
 
 
+def system_addresses(host: str, port: int) -> list[str]:
+    """The host's addresses, in the order the system would try them."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
 @dataclass(frozen=True)
 class Network:
     allow_private: bool = False
     tls_context: ssl.SSLContext | None = None  # tests inject one that trusts their certificate
     smtp_timeout: float = defaults.MAIL_SMTP_TIMEOUT.total_seconds()
     imap_timeout: float = defaults.MAIL_IMAP_TIMEOUT.total_seconds()
+    # host, port -> addresses; tests inject answers the system resolver would not give
+    resolve: Callable[[str, int], list[str]] = field(default=system_addresses, repr=False)
 
     def context(self) -> ssl.SSLContext:
         return self.tls_context or verifying_context()
@@ -77,21 +90,22 @@ def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile)
 
 
-def check_host(server: Server, network: Network) -> None:
-    """Raise HostRefused when the rule forbids this server (checked before every connection)."""
+def vetted_addresses(server: Server, network: Network) -> tuple[str, ...]:
+    """Resolve the server's host once and return the addresses to connect to; HostRefused when
+    the rule forbids it. Connect to these, never to the name again."""
     if server.security not in SECURITIES:
         raise HostRefused(f"unknown security {server.security!r}")
-    if network.allow_private:
-        return
-    if server.security == "none":
+    if server.security == "none" and not network.allow_private:
         raise HostRefused("a connection without TLS is only allowed on private test networks")
     try:
-        infos = socket.getaddrinfo(server.host, server.port, type=socket.SOCK_STREAM)
+        addresses = tuple(network.resolve(server.host, server.port))
     except (OSError, UnicodeError) as exc:
         raise HostRefused(f"{server.host} does not resolve ({exc})") from exc
-    for info in infos:
-        if not is_public_ip(str(info[4][0])):
-            raise HostRefused(f"{server.host} is on a private address")
+    if not addresses:
+        raise HostRefused(f"{server.host} does not resolve")
+    if not network.allow_private and not all(is_public_ip(a) for a in addresses):
+        raise HostRefused(f"{server.host} is on a private address")
+    return addresses
 
 
 def xoauth2_string(username: str, access_token: str) -> str:

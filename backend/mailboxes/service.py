@@ -31,7 +31,6 @@ from backend.mailboxes.servers import SECURITIES
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import HostRefused
 from backend.mailboxes.servers import Server
-from backend.mailboxes.servers import check_host
 from backend.mailboxes.smtp_send import login as smtp_login
 from backend.mailboxes.smtp_send import open_connection as open_smtp
 from backend.store.models import Mailbox
@@ -351,7 +350,6 @@ def credentials(mailbox: Mailbox, ctx: MailContext, now: datetime) -> MailboxCre
 # -- test ---------------------------------------------------------------------------------------
 def _smtp_check(server: Server, creds: Credentials, ctx: MailContext, helo: str) -> dict[str, Any]:
     try:
-        check_host(server, ctx.network)
         conn = open_smtp(server, ctx.network, helo)
     except HostRefused as exc:
         return {"ok": False, "message": f"Not allowed: {exc}."}

@@ -16,11 +16,13 @@ from datetime import timedelta
 
 from backend import defaults
 from backend.mailboxes.outcome import SendOutcome
+from backend.mailboxes.pinned import PinnedSMTP
+from backend.mailboxes.pinned import PinnedSMTPSSL
 from backend.mailboxes.servers import Credentials
 from backend.mailboxes.servers import HostRefused
 from backend.mailboxes.servers import Network
 from backend.mailboxes.servers import Server
-from backend.mailboxes.servers import check_host
+from backend.mailboxes.servers import vetted_addresses
 from backend.mailboxes.servers import xoauth2_string
 
 log = logging.getLogger(__name__)
@@ -43,27 +45,19 @@ def needs_owner(outcome: SendOutcome) -> bool:
     return outcome.kind == "mailbox_paused" and outcome.detail.startswith(NEEDS_OWNER)
 
 
-class _Phase:
-    """How far the conversation got (decides retry vs unknown)."""
-
-    def __init__(self) -> None:
-        self.content_started = False
-
-
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def open_connection(server: Server, network: Network, helo: str) -> smtplib.SMTP:
+    """A connection (TLS as configured) to the server's vetted address; HostRefused when the
+    rule forbids the server."""
+    addresses = vetted_addresses(server, network)
     if server.security == "tls":
-        return smtplib.SMTP_SSL(
-            server.host,
-            server.port,
-            local_hostname=helo,
-            timeout=network.smtp_timeout,
-            context=network.context(),
+        return PinnedSMTPSSL(
+            addresses, server.host, server.port, helo, network.smtp_timeout, network.context()
         )
-    conn = smtplib.SMTP(server.host, server.port, local_hostname=helo, timeout=network.smtp_timeout)
+    conn = PinnedSMTP(addresses, server.host, server.port, helo, network.smtp_timeout)
     if server.security == "starttls":
         conn.ehlo()
         if not conn.has_extn("starttls"):
@@ -112,14 +106,11 @@ def submit(
     """Submit `raw` once. The outcome's detail is safe to show (never a secret)."""
     retry_at = _later(now, defaults.MAIL_SEND_RETRY_DELAY)
     paused_until = _later(now, defaults.MAIL_QUOTA_PAUSE)
-    phase = _Phase()
-    try:
-        check_host(server, network)
-    except HostRefused as exc:
-        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP server not allowed: {exc}")
     helo = from_addr.rpartition("@")[2] or "localhost"
     try:
         conn = open_connection(server, network, helo)
+    except HostRefused as exc:
+        return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP server not allowed: {exc}")
     except smtplib.SMTPNotSupportedError as exc:
         return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}SMTP: {exc}")
     except (OSError, smtplib.SMTPException) as exc:
@@ -132,10 +123,9 @@ def submit(
             return SendOutcome("mailbox_paused", NEEDS_OWNER + detail)
         except smtplib.SMTPNotSupportedError:
             return SendOutcome("mailbox_paused", f"{NEEDS_OWNER}the server offers no AUTH")
-        return _transaction(conn, from_addr, to_addr, raw, phase, retry_at, paused_until)
+        return _transaction(conn, from_addr, to_addr, raw, retry_at, paused_until)
     except (OSError, smtplib.SMTPException) as exc:
-        if phase.content_started:
-            return SendOutcome("unknown", f"connection lost after the message was sent: {exc}")
+        # once DATA is accepted, _transaction answers every failure itself (`unknown`)
         return SendOutcome("retry", f"connection lost before the message was sent: {exc}", retry_at)
     finally:
         try:
@@ -160,7 +150,6 @@ def _transaction(
     from_addr: str,
     to_addr: str,
     raw: bytes,
-    phase: _Phase,
     retry_at: datetime,
     paused_until: datetime,
 ) -> SendOutcome:
@@ -176,7 +165,6 @@ def _transaction(
     code, reply = conn.docmd("DATA")
     if code != 354:
         return _refusal(code, _text(reply), "DATA", retry_at, paused_until)
-    phase.content_started = True
     try:
         conn.send(_dot_stuffed(raw))
         code, reply = conn.getreply()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from backend.infra.secrets_box import SecretBox
+from backend.mailboxes import junk
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.oauth import OAuthProvider
 from backend.mailboxes.servers import Credentials
@@ -109,6 +110,13 @@ def mail(tls: Tls) -> Iterator[MailServers]:
         server.stop()
     dovecot.stop()
     oauth.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_memory() -> None:
+    """Each test starts as a new process would: no Junk folder remembered from another test's
+    mailbox that had the same id."""
+    junk.forget_all()
 
 
 @pytest.fixture

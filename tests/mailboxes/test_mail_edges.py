@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from backend.jobs.mailboxes import mailbox_poll_tick
 from backend.jobs.mailboxes import poll_one
-from backend.jobs.mailboxes import tick_offsets
+from backend.jobs.ticks import queue_minute
+from backend.jobs.ticks import tick_offsets
 from backend.mailboxes.unsubscribe import unsubscribe_url
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
@@ -89,6 +91,17 @@ def test_api_pages_the_list(api: Any, mail: MailServers) -> None:
     assert [m["id"] for m in first["items"]] == ids[:2]
     rest = client.get(f"/api/v1/mailboxes?limit=2&cursor={first['next_cursor']}", headers=auth)
     assert [m["id"] for m in rest.get_json()["items"]] == ids[2:]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("limit=0", "limit"), ("limit=501", "limit"), ("cursor=abc", "cursor")]
+)
+def test_api_list_refuses_a_bad_limit_or_cursor_like_every_list(
+    api: Any, query: str, field: str
+) -> None:
+    client, auth = api
+    response = client.get(f"/api/v1/mailboxes?{query}", headers=auth)
+    assert response.status_code == 422 and field in response.get_json()["errors"]
 
 
 def test_api_bad_input_is_422_with_fields_and_reasons(api: Any, mail: MailServers) -> None:
@@ -233,6 +246,16 @@ def test_poll_rounds_are_spread_through_each_minute(
     every: float, minute: int, offsets: list[float]
 ) -> None:
     assert tick_offsets(every, minute) == offsets
+
+
+def test_a_minute_queues_its_first_round_now_and_the_others_at_their_offsets(
+    deferred_tasks: Any,
+) -> None:
+    queue_minute(mailbox_poll_tick, 20.0, now=7 * 60.0)
+    queued = [t for t in deferred_tasks.pending() if t.name.endswith("mailbox_poll_tick")]
+    later = sorted(t.eta for t in queued if t.eta is not None)
+    assert len(queued) == 3 and len(later) == 2  # one now, then at 20 and 40 seconds
+    assert abs((later[1] - later[0]).total_seconds() - 20.0) < 1
 
 
 def test_a_reply_read_by_the_poll_job_finishes_the_persons_enrollment(

@@ -4,12 +4,14 @@ UID, Junk too, UIDVALIDITY resets, Sent copies for reconciliation, and what the 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import UTC
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import pytest
 from imapclient import IMAPClient
 from sqlalchemy import func
 from sqlalchemy import select
@@ -17,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from backend.lookups.known_emails import learn_from_reply
 from backend.lookups.known_emails import record_bounced
+from backend.mailboxes import imap_read
+from backend.mailboxes import junk
+from backend.mailboxes import polling
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.polling import AddressFeedback
 from backend.mailboxes.polling import poll_mailbox
@@ -118,6 +123,42 @@ def test_replies_filed_as_junk_are_read_too(
     assert [m.message_id for m in poll_mailbox(db_session, mailbox_id, None, ctx)] == [message_id]
 
 
+def lists(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The LIST commands the IMAP client sent (imapclient logs each command at DEBUG)."""
+    return [r.getMessage() for r in caplog.records if " LIST " in r.getMessage()[:40]]
+
+
+def test_the_junk_folder_is_looked_for_once_not_on_every_poll(
+    db_session: Session,
+    account_id: int,
+    mail: MailServers,
+    ctx: MailContext,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="imapclient"):
+        mailbox_id = new_mailbox(db_session, account_id, mail, ctx)
+        assert lists(caplog)  # the first poll looks for the Junk (and Sent) folder
+        caplog.clear()
+        raw, message_id = unique(fixture("reply_outlook.eml"))
+        mail.dovecot.drop(RECRUITER, raw, folder="Junk")
+        found = poll_mailbox(db_session, mailbox_id, None, ctx)
+    assert [m.message_id for m in found] == [message_id]
+    assert lists(caplog) == []
+
+
+def test_a_forgotten_junk_folder_is_looked_for_again(
+    mail: MailServers, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = (10**9, mail.imap())
+    with imap_read.connect(mail.imap(), mail.password(), mail.network) as client:
+        with caplog.at_level(logging.DEBUG, logger="imapclient"):
+            assert junk.junk_folder(client, key) == "Junk" and lists(caplog)
+            caplog.clear()
+            assert junk.junk_folder(client, key) == "Junk" and lists(caplog) == []
+            junk.forget(key)  # what a failed read of the folder does
+            assert junk.junk_folder(client, key) == "Junk" and lists(caplog)
+
+
 def test_uidvalidity_change_rereads_recent_mail_without_repeating_it(
     db_session: Session, account_id: int, mail: MailServers, ctx: MailContext
 ) -> None:
@@ -152,6 +193,26 @@ def test_sent_folder_copies_are_stored_for_the_reconciler(
     row = db_session.scalar(select(InboundRow).where(InboundRow.message_id == message_id))
     assert row is not None and row.classification == "sent" and row.folder == "Sent"
     assert sent_folder_has(db_session, mailbox_id, message_id, ctx) is True
+
+
+def test_a_sent_copy_is_parsed_once_per_poll(
+    db_session: Session,
+    account_id: int,
+    mail: MailServers,
+    ctx: MailContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mailbox_id = new_mailbox(db_session, account_id, mail, ctx)
+    message_id = f"<sent-{secrets.token_hex(6)}@acme-recruiting.test>"
+    raw = f"Message-ID: {message_id}\nFrom: {RECRUITER}\nTo: x@y.test\nSubject: s\n\nbody\n"
+    mail.dovecot.drop(RECRUITER, raw.encode(), folder="Sent")
+    parsed: list[bytes] = []
+    real = polling.parse_mail
+    monkeypatch.setattr(polling, "parse_mail", lambda raw: parsed.append(raw) or real(raw))
+    poll_mailbox(db_session, mailbox_id, None, ctx)
+    row = db_session.scalar(select(InboundRow).where(InboundRow.message_id == message_id))
+    assert row is not None and row.subject == "s"
+    assert len(parsed) == 1
 
 
 def test_replies_teach_the_finder_and_hard_bounces_retire_addresses(

@@ -47,7 +47,7 @@ def send(mail: MailServers, server: Submission, raw: bytes, **kw: object) -> Sen
     network = kw.pop("network", mail.network)
     to = str(kw.pop("to", JANE))
     return submit(
-        mail.smtp(server),
+        kw.pop("at", mail.smtp(server)),  # type: ignore[arg-type]
         creds,  # type: ignore[arg-type]
         network,  # type: ignore[arg-type]
         from_addr=RECRUITER,
