@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from imports_support import enrol_in_store
-from imports_support import in_sequence_in_store
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -12,6 +10,8 @@ from backend.greenhouse.sandbox.jobs import add_job
 from backend.greenhouse.sandbox.jobs import fill_job
 from backend.imports.preview import preview_import
 from backend.imports.reading import read_job
+from backend.jobs.imports import enrolment
+from backend.jobs.imports import in_sequence
 from backend.store.models import Enrollment
 
 pytestmark = pytest.mark.db
@@ -25,10 +25,10 @@ def test_a_preview_counts_people_with_an_email_and_those_already_in_the_sequence
     first = made[0]["candidate"]
     with db.session() as session:
         people = [p for p in _people(gh, job) if p.candidate_id == first["id"]]
-        enrol_in_store(session, team.sequence_id, people[0])
+        assert enrolment(team.user_id)(session, team.sequence_id, people[0]).outcome == "added"
 
     with db.session() as session:
-        preview = preview_import(session, gh, job, team.sequence_id, in_sequence_in_store)
+        preview = preview_import(session, gh, job, team.sequence_id, in_sequence)
         enrolled = session.scalar(select(func.count()).select_from(Enrollment))
 
     assert (preview.people, preview.with_email, preview.without_email) == (10, 8, 2)
@@ -43,9 +43,7 @@ def test_a_preview_of_a_big_job_stops_after_its_first_pages_and_says_so(db, gh, 
     before = sandbox.counters()["requests"]
 
     with db.session() as session:
-        preview = preview_import(
-            session, gh, job, team.sequence_id, in_sequence_in_store, max_people=500
-        )
+        preview = preview_import(session, gh, job, team.sequence_id, in_sequence, max_people=500)
 
     assert (preview.people, preview.complete) == (500, False)
     assert sandbox.counters()["requests"] - before == 1 + 10  # one page and its batches
