@@ -22,7 +22,7 @@ from backend.store.models import StepExecution
 from tests.sequences.conftest import SENT
 from tests.sequences.conftest import add_sequence
 from tests.sequences.conftest import at
-from tests.support.fake_smtp import free_port
+from tests.support.processes import free_port
 
 NOW = at(2026, 6, 8, 10)
 
@@ -41,7 +41,7 @@ class Sink:
 @pytest.fixture
 def smtp_sink():  # type: ignore[no-untyped-def]
     sink = Sink()
-    port = free_port(["127.0.0.1"])
+    port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     yield sink, port
