@@ -15,10 +15,8 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from tests.support.cli import run_cli
+from tests.support.processes import clean_env
+from tests.support.processes import start_serve
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "linkedin"
@@ -42,12 +45,6 @@ CASES = [
     "sales_navigator_lead",
 ]
 DOMAINS = ["klarna.com", "mollie.com", "n26.com", "doctolib.com", "revolut.com"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -122,50 +119,34 @@ def redis_available(url: str) -> bool:
         return False
 
 
-def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: list) -> dict:
+def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, workers: int) -> dict:
     """Start `sourcebridge serve` in one configuration and load it; the figures."""
     instance = Path(tempfile.mkdtemp(prefix="sb-bench-"))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(
-        SOURCEBRIDGE_INSTANCE=str(instance),
-        DATABASE_URL=f"sqlite:///{instance / 'bench.db'}",
-        DNS_NAMESERVERS=dns.address,
-        ALLOW_PRIVATE_NETWORKS="true",
-        LOG_LEVEL="WARNING",
-        API_RATE_LIMIT="10000000/minute",  # load from one token: the per-token limit out of the way
+    settings = {
+        "SOURCEBRIDGE_INSTANCE": str(instance),
+        "DATABASE_URL": f"sqlite:///{instance / 'bench.db'}",
+        "DNS_NAMESERVERS": dns.address,
+        "ALLOW_PRIVATE_NETWORKS": "true",
+        "LOG_LEVEL": "WARNING",
+        "API_RATE_LIMIT": "10000000/minute",  # load from one token: the per-token limit aside
         **{k: str(v) for k, v in sandbox.settings().items()},
-    )
-    env.update(extra_env)
-    cli = [sys.executable, "-m", "backend"]
-    made = subprocess.run(
-        [*cli, "users", "create", "--email", "bench@example.com", "--admin"],
-        env=env, capture_output=True, text=True, check=True, cwd=instance,
-    )  # fmt: skip
+        **extra_env,
+    }
+    env = clean_env(**settings)
+    made = run_cli("users", "create", "--email", "bench@example.com", "--admin", env=env)
+    assert made.returncode == 0, made.stderr
     token = made.stdout.split("API token (shown once): ")[1].split()[0]
     account = made.stdout.split("(id ")[1].split(")")[0]
-    with subprocess.Popen(
-        [*cli, "greenhouse", "index", "--account", account],
-        env=env, cwd=instance, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-    ) as indexing:  # fmt: skip
-        indexing.wait(timeout=300)
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), *serve_args],
-        env=env, cwd=instance, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    indexed = run_cli("greenhouse", "index", "--account", account, env=env, timeout=300)
+    assert indexed.returncode == 0, indexed.stderr[-2000:]
+    serve = start_serve(instance, workers=workers, **settings)
+    base = serve.url
     headers = {"Authorization": f"Bearer {token}"}
     bodies = []
     for case in CASES:
         golden = json.loads((FIXTURES / f"{case}.json").read_text())
         bodies.append({"url": golden["url"], "html": (FIXTURES / f"{case}.html").read_text()})
     try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
         for _ in range(4):  # warm every cache (each gunicorn worker has its own connections)
             for body in bodies:
                 requests.post(f"{base}/api/v1/lookups", json=body, headers=headers, timeout=30)
@@ -185,14 +166,17 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
         greenhouse_requests = sandbox.counters()["requests"] - before
         compiled = {}
         if shutil.which("ab"):  # DESIGN "Measuring": the ratio is the one with a compiled client
-            workers = api_workers(server.pid)
-            compiled["healthz"] = ab_load(f"{base}/healthz", SECONDS, workers=workers)
+            api_workers = serve.gunicorn_workers()
+            compiled["healthz"] = ab_load(f"{base}/healthz", SECONDS, workers=api_workers)
             compiled["lookups"] = ab_load(
-                f"{base}/api/v1/lookups", SECONDS, body=bodies[1], headers=headers, workers=workers
+                f"{base}/api/v1/lookups",
+                SECONDS,
+                body=bodies[1],
+                headers=headers,
+                workers=api_workers,
             )
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(serve.process)
     return {
         "config": name,
         "healthz": healthz,
@@ -206,16 +190,6 @@ def run_config(name: str, sandbox: Any, dns: Any, extra_env: dict, serve_args: l
             else None
         ),
     }
-
-
-def api_workers(serve_pid: int) -> list[int]:
-    """The gunicorn workers of `sourcebridge serve` (its children but the queue consumer)."""
-    children = Path(f"/proc/{serve_pid}/task/{serve_pid}/children").read_text().split()
-    return [
-        int(pid)
-        for pid in children
-        if b"worker" not in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    ]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -274,7 +248,7 @@ def main() -> None:
     dns = start_dns(mx_zone(DOMAINS))
     results = []
     try:
-        results.append(run_config("embedded: SQLite, 1 worker x 8 threads", sandbox, dns, {}, []))
+        results.append(run_config("embedded: SQLite, 1 worker x 8 threads", sandbox, dns, {}, 1))
         redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
         database = postgres_database()
         if database and redis_available(redis_url):
@@ -287,7 +261,7 @@ def main() -> None:
                         sandbox,
                         dns,
                         scaled,
-                        ["--workers", "2"],
+                        2,
                     )  # fmt: skip
                 )
             finally:

@@ -18,11 +18,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import ssl
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,8 +35,10 @@ import pytest
 import requests
 
 from tests.support.certs import self_signed
-from tests.support.processes import clean_env
-from tests.support.processes import free_port
+from tests.support.cli import run_cli
+from tests.support.processes import Serve
+from tests.support.processes import start_serve
+from tests.support.processes import stop
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +46,6 @@ EXTENSION = REPO / "extension"
 FIXTURES = REPO / "tests" / "fixtures" / "linkedin"
 BENCH_RESULTS = REPO / "bench" / "results"
 
-BACKEND_START_TIMEOUT = 30.0
 """Seconds to wait for `sourcebridge serve` to answer /healthz (migrations included)."""
 
 BADGE_TIMEOUT_MS = 15_000
@@ -253,61 +251,30 @@ def seed_candidate(sandbox: Any, *, first: str, last: str, email: str, linkedin_
 
 @dataclass
 class Backend:
-    url: str
-    token: str
-    env: dict[str, str]
-    process: subprocess.Popen
-    log_path: Path
+    serve: Serve
+    token: str = ""
+
+    @property
+    def url(self) -> str:
+        assert self.serve.url is not None
+        return self.serve.url
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.serve.env
 
     def cli(self, *args: str) -> str:
         """Runs `sourcebridge ARGS` against this backend's database; returns stdout."""
-        done = subprocess.run(
-            [sys.executable, "-m", "backend", *args],
-            env=self.env,
-            cwd=self.env["SOURCEBRIDGE_INSTANCE"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_cli(*args, env=self.env)
         assert done.returncode == 0, f"sourcebridge {' '.join(args)}: {done.stderr[-2000:]}"
         return done.stdout
 
     def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
+        return self.serve.log_tail()
 
 
 def start_backend(directory: Path, **settings: str) -> Backend:
-    port = free_port()
-    env = clean_env(
-        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite'}",
-        SOURCEBRIDGE_INSTANCE=str(directory),
-        ALLOW_PRIVATE_NETWORKS="true",
-        LOG_LEVEL="WARNING",
-        **settings,
-    )
-    log_path = directory / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=directory,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its queue consumer child goes down with it
-        )
-    backend = Backend(f"http://127.0.0.1:{port}", "", env, process, log_path)
-    deadline = time.monotonic() + BACKEND_START_TIMEOUT
-    while True:
-        try:
-            if requests.get(f"{backend.url}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:  # not listening yet, or its worker still booting
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop_backend(backend)
-            pytest.fail(f"sourcebridge serve did not start:\n{backend.log_tail()}")
-        time.sleep(0.1)
+    backend = Backend(start_serve(directory, **{"ALLOW_PRIVATE_NETWORKS": "true", **settings}))
     created = backend.cli("users", "create", "--email", RECRUITER_EMAIL, "--admin")
     match = re.search(r"API token \(shown once\): (\S+)", created)
     assert match, f"no token in: {created!r}"
@@ -316,13 +283,7 @@ def start_backend(directory: Path, **settings: str) -> Backend:
 
 
 def stop_backend(backend: Backend) -> None:
-    if backend.process.poll() is None:
-        os.killpg(backend.process.pid, signal.SIGTERM)
-        try:
-            backend.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(backend.process.pid, signal.SIGKILL)
-            backend.process.wait(timeout=5)
+    stop(backend.serve.process)
 
 
 @pytest.fixture(scope="session")

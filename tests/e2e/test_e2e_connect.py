@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
+
+from tests.support.cli import run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,16 +17,8 @@ PASSWORD = "connect e2e password"
 
 @pytest.fixture(scope="module")
 def web_user(backend) -> str:  # type: ignore[no-untyped-def]
-    done = subprocess.run(
-        [sys.executable, "-m", "backend", "users", "create", "--email", EMAIL, "--password-stdin"],
-        input=PASSWORD + "\n",
-        env=backend.env,
-        cwd=backend.env["SOURCEBRIDGE_INSTANCE"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    args = ("users", "create", "--email", EMAIL, "--password-stdin")
+    done = run_cli(*args, env=backend.env, input=PASSWORD + "\n")
     assert done.returncode == 0, done.stderr
     return EMAIL
 

@@ -22,8 +22,8 @@ from tests.support.fake_dns import FakeDNS
 from tests.support.fake_dns import start_dns
 from tests.support.fake_smtp import FakeMailbox
 from tests.support.fake_smtp import FakeMX
-from tests.support.fake_smtp import free_port
 from tests.support.fake_smtp import start_mx
+from tests.support.processes import free_port
 
 # Loopback addresses for fake MX hosts: each test draws fresh ones, so a server of one test never
 # answers another test's connection.
@@ -72,7 +72,7 @@ class MailWorld:
 @pytest.fixture
 def world() -> Iterator[MailWorld]:
     ips = [next(_IPS) for _ in range(4)]
-    port = free_port(ips)
+    port = free_port(*ips)
     dns = start_dns({})
     w = MailWorld(dns, port, ips, zone=dns.zone)
     try:

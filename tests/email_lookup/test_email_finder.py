@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
 from backend.email_lookup import InMemoryKnowledge
 from backend.email_lookup import KnownAddress
 from backend.email_lookup import LookupInputError
+from tests.support.cli import invoke
 from tests.support.fake_smtp import FakeMailbox
 
 
@@ -171,10 +172,8 @@ def cli_env(world, monkeypatch, tmp_path):
     return world
 
 
-def _run(*args):
-    from backend.__main__ import main
-
-    return CliRunner().invoke(main, ["email", "find", *args])
+def _run(*args: str) -> Result:
+    return invoke(["email", "find", *args])
 
 
 def test_cli_prints_the_result_as_json(cli_env):

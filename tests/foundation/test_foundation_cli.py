@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "backend", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=env["SOURCEBRIDGE_INSTANCE"],
-    )
+from tests.support.cli import instance_env
+from tests.support.cli import run_cli
+from tests.support.processes import start_serve
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GREENHOUSE_", "REDIS_URL"))}
-    env.update(
-        SOURCEBRIDGE_INSTANCE=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return instance_env(tmp_path)
 
 
 def test_migrate_then_users_create_prints_the_token_once(cli_env):
@@ -71,40 +52,17 @@ def test_migrate_against_an_unreachable_database_exits_1(cli_env):
     assert result.stderr.startswith("error: migration failed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
-def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(cli_env):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--port", str(port)],
-        env=cli_env,
-        cwd=cli_env["SOURCEBRIDGE_INSTANCE"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(tmp_path):
+    serve = start_serve(tmp_path, LOG_LEVEL="INFO")
     try:
-        link, lines = None, []
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and link is None:
-            line = proc.stdout.readline()
-            lines.append(line)
-            match = re.search(r"(http://127\.0\.0\.1:\d+/invite/\S+)", line)
-            link = match.group(1) if match else None
-        assert link, "".join(lines)
-        assert "API token" not in "".join(lines), "no long-lived token in the terminal"
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        while not (match := re.search(r"(http://127\.0\.0\.1:\d+/invite/\S+)", serve.log())):
+            assert time.monotonic() < deadline, serve.log_tail()
+            time.sleep(0.1)
+        link = match.group(1)
+        assert "API token" not in serve.log(), "no long-lived token in the terminal"
+        base = serve.url
         assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
         browser = requests.Session()
         page = browser.get(link, timeout=5)
@@ -122,25 +80,13 @@ def test_serve_first_run_prints_a_one_time_setup_link_for_the_first_admin(cli_en
         anonymous = requests.get(f"{base}/api/v1/me", timeout=5, headers={"X-Request-ID": "r-42"})
         assert anonymous.status_code == 401
         assert set(anonymous.json()) == {"code", "status", "message"}
-        consumers = [pid for pid in _children(proc.pid) if b"worker" in _cmdline(pid)]
+        consumers = serve.queue_consumers()
         assert len(consumers) == 1, "serve runs one queue consumer beside the API"
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        rest = proc.stdout.read()
-        proc.stdout.close()
+        serve.process.terminate()  # serve alone, not its process group: it must stop the consumer
+        serve.process.wait(timeout=20)
     time.sleep(0.5)
     assert not Path(f"/proc/{consumers[0]}").exists(), "the consumer stops with serve"
     # One access line per request: address, request line, status, bytes, time, request id.
+    rest = serve.log()
     assert re.search(r'127\.0\.0\.1 "GET /api/v1/me HTTP/1\.1" 401 \d+ \d+ms \[r-42\]', rest), rest
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    return Path(f"/proc/{pid}/cmdline").read_bytes()

@@ -13,13 +13,13 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from backend.__main__ import main
 from backend.accounts import cli as greenhouse_cli
 from backend.greenhouse.client import connect
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
+from tests.support.cli import invoke
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +29,8 @@ def sb() -> Iterator[SandboxHandle]:
     handle.shutdown()
 
 
-def run(args: list[str], env: dict[str, str | None], tmp_path: Path) -> object:
-    base = {
-        "SOURCEBRIDGE_INSTANCE": str(tmp_path),
-        "SECRET_KEY": "test",
-        "REDIS_URL": None,
-        "GREENHOUSE_CLIENT_ID": None,
-        "GREENHOUSE_CLIENT_SECRET": None,
-        "GREENHOUSE_USER_ID": None,
-    }
-    return CliRunner().invoke(main, args, env={**base, **env}, catch_exceptions=False)
+def run(args: list[str], env: dict[str, str | None], tmp_path: Path) -> Result:
+    return invoke(args, {"SOURCEBRIDGE_INSTANCE": str(tmp_path), "SECRET_KEY": "test", **env})
 
 
 def env_for(sb: SandboxHandle, **overrides: str | None) -> dict[str, str | None]:

@@ -7,8 +7,6 @@ import gzip
 import json
 import os
 import stat
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -20,8 +18,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from tests.support.accounts import make_user
+from tests.support.cli import run_cli
 from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
+from tests.support.processes import clean_env
 
 PROFILE_URL = "https://www.linkedin.com/in/some-one/"
 WITHIN = 1.0  # seconds per request
@@ -263,14 +263,7 @@ def test_the_instance_folder_and_its_files_are_private(tmp_path: Path):
     instance.mkdir(mode=0o755)
     (instance / "old.db").write_text("")
     (instance / "old.db").chmod(0o644)
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SOURCEBRIDGE_"))
-    }
-    env.update(SOURCEBRIDGE_INSTANCE=str(instance))
-    done = subprocess.run(
-        [sys.executable, "-m", "backend", "migrate"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_cli("migrate", env=clean_env(SOURCEBRIDGE_INSTANCE=str(instance)), timeout=120)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
     files = [p for p in instance.iterdir() if p.is_file()]

@@ -22,10 +22,10 @@ import pytest
 import requests
 
 from tests.support.processes import free_port
+from tests.support.processes import start_serve
+from tests.support.processes import stop
 from tests.support.topology import open_slow_clients
 from tests.support.topology import start_nginx
-from tests.support.topology import start_serve
-from tests.support.topology import stop
 from tests.support.topology import timed_healthz
 from tests.support.topology import trickle
 

@@ -12,8 +12,9 @@ from imports_support import client_for
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.sandbox.server import SandboxHandle
 from backend.greenhouse.sandbox.server import start_sandbox
+from backend.sequences.authoring import create_sequence
 from backend.store import Database
-from backend.store.models import Sequence
+from backend.store.models import utcnow
 from tests.support.accounts import make_user
 
 
@@ -45,7 +46,7 @@ def db(app) -> Database:  # type: ignore[no-untyped-def]
 def team(app, db: Database) -> Team:  # type: ignore[no-untyped-def]
     user, _token = make_user(app)
     with db.session() as session:
-        sequence = Sequence(account_id=user.account_id, name="Backend outreach")
-        session.add(sequence)
-        session.flush()
+        steps = [{"kind": "task", "task_type": "call", "instructions": "Call them"}]
+        body = {"name": "Backend outreach", "steps": steps}
+        sequence = create_sequence(session, user.account_id, user.id, body, utcnow())
         return Team(user.account_id, user.id, sequence.id)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
 
-from backend.__main__ import main
 from backend.greenhouse.sandbox.jobs import add_job
 from backend.greenhouse.sandbox.jobs import fill_job
 from backend.sequences.authoring import create_sequence
@@ -16,6 +15,7 @@ from backend.store.migrations import upgrade
 from backend.store.models import Account
 from backend.store.models import Import
 from backend.store.models import utcnow
+from tests.support.cli import invoke
 
 
 @pytest.fixture
@@ -27,15 +27,9 @@ def cli_db(tmp_path: Path) -> tuple[str, Database]:
     db.dispose()
 
 
-def invoke(args: list[str], url: str, tmp_path: Path, sandbox) -> object:  # type: ignore[no-untyped-def]
-    env = {
-        "SOURCEBRIDGE_INSTANCE": str(tmp_path),
-        "DATABASE_URL": url,
-        "SECRET_KEY": "test",
-        "REDIS_URL": None,
-        **sandbox.settings(),
-    }
-    return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+def run(args: list[str], url: str, tmp_path: Path, sandbox) -> Result:  # type: ignore[no-untyped-def]
+    env = {"SOURCEBRIDGE_INSTANCE": str(tmp_path), "DATABASE_URL": url, "SECRET_KEY": "test"}
+    return invoke(args, {**env, **sandbox.settings()})
 
 
 def test_imports_run_runs_the_import_and_prints_its_counts(cli_db, tmp_path, sandbox):
@@ -55,7 +49,7 @@ def test_imports_run_runs_the_import_and_prints_its_counts(cli_db, tmp_path, san
         session.flush()
         import_id = row.id
 
-    result = invoke(["imports", "run", str(import_id)], url, tmp_path, sandbox)
+    result = run(["imports", "run", str(import_id)], url, tmp_path, sandbox)
 
     assert result.exit_code == 0, result.output
     assert f"import {import_id}: done: seen 4, added 3, skipped_no_email 1" in result.output
@@ -63,7 +57,7 @@ def test_imports_run_runs_the_import_and_prints_its_counts(cli_db, tmp_path, san
 
 def test_imports_run_with_an_unknown_id_exits_2_with_one_line(cli_db, tmp_path, sandbox):
     url, _db = cli_db
-    result = invoke(["imports", "run", "4242"], url, tmp_path, sandbox)
+    result = run(["imports", "run", "4242"], url, tmp_path, sandbox)
 
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == "error: no import 4242"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from imports_support import enrol_in_store
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from backend.greenhouse.sandbox.jobs import add_job
 from backend.greenhouse.sandbox.jobs import fill_job
 from backend.imports.preview import preview_import
 from backend.imports.reading import read_job
+from backend.jobs.imports import enrolment
 from backend.store.models import Enrollment
 
 pytestmark = pytest.mark.db
@@ -24,7 +24,7 @@ def test_a_preview_counts_people_with_an_email_and_those_already_in_the_sequence
     first = made[0]["candidate"]
     with db.session() as session:
         people = [p for p in _people(gh, job) if p.candidate_id == first["id"]]
-        enrol_in_store(session, team.sequence_id, people[0])
+        assert enrolment(team.user_id)(session, team.sequence_id, people[0]).outcome == "added"
 
     with db.session() as session:
         preview = preview_import(session, gh, job, team.sequence_id)

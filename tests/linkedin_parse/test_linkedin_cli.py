@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import Result
 
-from backend.__main__ import main
+from tests.support.cli import invoke
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["linkedin", "parse", *args])
+def run(*args: str) -> Result:
+    return invoke(["linkedin", "parse", *args])
 
 
 def test_parse_prints_the_profile_as_json():

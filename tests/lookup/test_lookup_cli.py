@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from backend.__main__ import main
 from tests.lookup.test_lookup_index import account_id_of
 from tests.lookup.test_lookup_index import indexed_ids
 from tests.support.apps import settings_of
+from tests.support.cli import invoke
 
 
 def saved_connection_env(gh_app, sandbox) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
-    """A CLI environment with no GREENHOUSE_* credentials, only the app's database."""
+    """A CLI environment with no GREENHOUSE_* credentials (`invoke` unsets them), only the app's
+    database."""
     return {
         "DATABASE_URL": settings_of(gh_app).database_url,
         "SECRET_KEY": settings_of(gh_app).secret_key,
         "SOURCEBRIDGE_INSTANCE": str(settings_of(gh_app).instance_dir),
         "GREENHOUSE_API_URL": sandbox.base_url,
         "GREENHOUSE_AUTH_URL": sandbox.base_url,
-        "GREENHOUSE_CLIENT_ID": None,
-        "GREENHOUSE_CLIENT_SECRET": None,
-        "GREENHOUSE_USER_ID": None,
-        "REDIS_URL": None,
     }
 
 
@@ -48,8 +43,7 @@ def test_find_uses_the_saved_connection_when_the_environment_has_none(
     made = gh_client.candidates.create(
         first_name="Cli", last_name="Person", email_addresses=["cli.person@mollie.com"]
     )["candidate"]
-    result = CliRunner().invoke(
-        main,
+    result = invoke(
         ["greenhouse", "find", "--email", "CLI.person@mollie.com"],
         env=saved_connection_env(gh_app, sandbox),
     )
@@ -60,8 +54,7 @@ def test_find_uses_the_saved_connection_when_the_environment_has_none(
 def test_index_fills_the_team_index_with_a_progress_bar(gh_app, gh_auth, sandbox):
     save_connection(gh_app, gh_auth, sandbox)
     account_id = account_id_of(gh_app)
-    result = CliRunner().invoke(
-        main,
+    result = invoke(
         ["greenhouse", "index", "--account", str(account_id)],
         env=saved_connection_env(gh_app, sandbox),
     )
@@ -72,8 +65,7 @@ def test_index_fills_the_team_index_with_a_progress_bar(gh_app, gh_auth, sandbox
 
 
 def test_index_for_a_team_without_a_connection_exits_2(gh_app, gh_auth, sandbox):
-    result = CliRunner().invoke(
-        main,
+    result = invoke(
         ["greenhouse", "index", "--account", "424242"],
         env=saved_connection_env(gh_app, sandbox),
     )
@@ -129,10 +121,10 @@ def test_email_find_learns_from_the_teams_confirmed_addresses(gh_app, gh_auth, s
             )
     env = {**saved_connection_env(gh_app, sandbox), "DNS_NAMESERVERS": dns.address}
     args = ["email", "find", "--first", "Alan", "--last", "Turing", "--company", "Mollie"]
-    learned = CliRunner().invoke(main, [*args, "--account", str(account_id)], env=env)
+    learned = invoke([*args, "--account", str(account_id)], env=env)
     assert learned.exit_code == 0, learned.output
     assert json.loads(learned.output)["address"] == "turing.alan@mollie.com"
-    unknown = CliRunner().invoke(main, [*args, "--account", "424242"], env=env)
+    unknown = invoke([*args, "--account", "424242"], env=env)
     assert unknown.exit_code == 2
 
 

@@ -9,8 +9,8 @@ from backend.store.models import Lookup
 from tests.lookup.conftest import page
 from tests.support.fake_dns import start_dns
 from tests.support.fake_smtp import FakeMailbox
-from tests.support.fake_smtp import free_port
 from tests.support.fake_smtp import start_mx
+from tests.support.processes import free_port
 
 MX_IP = "127.0.0.23"
 
@@ -18,7 +18,7 @@ MX_IP = "127.0.0.23"
 @pytest.fixture
 def mail_world():  # type: ignore[no-untyped-def]
     """klarna.com's MX on loopback accepting one mailbox."""
-    port = free_port([MX_IP])
+    port = free_port(MX_IP)
     mailbox = FakeMailbox(users={"amelie.laurent-dubois@klarna.com"})
     mx = start_mx(MX_IP, port, mailbox)
     dns = start_dns(

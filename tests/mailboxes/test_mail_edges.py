@@ -3,9 +3,6 @@ the real servers."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -32,9 +29,10 @@ from tests.mailboxes.conftest import MailServers
 from tests.mailboxes.conftest import Tls
 from tests.mailboxes.conftest import mailbox_input
 from tests.support.accounts import make_user
+from tests.support.cli import run_cli
 from tests.support.fake_dns import FakeDNS
+from tests.support.processes import clean_env
 
-ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = Path(__file__).parent / "messages"
 PUBLIC_URL = "https://sb.acme-recruiting.test"
 
@@ -209,27 +207,31 @@ def test_poll_job_stores_inbound_mail_and_teaches_the_finder(
 
 
 def test_cli_mailboxes_test_prints_one_line_per_server(
-    mail_app: Any, api: Any, mail: MailServers, ca_file: Path, fake_dns: FakeDNS, database_url: str
+    mail_app: Any,
+    api: Any,
+    mail: MailServers,
+    ca_file: Path,
+    fake_dns: FakeDNS,
+    database_url: str,
+    tmp_path: Path,
 ) -> None:
     created = create(api, mail)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret-key",
-        "ALLOW_PRIVATE_NETWORKS": "true",
-        "MAIL_CA_FILE": str(ca_file),
-        "DNS_NAMESERVERS": fake_dns.address,
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [sys.executable, "-m", "backend", "mailboxes", "test"]
-    done = subprocess.run([*command, str(created["id"])], env=env, capture_output=True, timeout=60)
-    lines = done.stdout.decode().splitlines()
-    assert done.returncode == 0, done.stderr.decode()
+    env = clean_env(
+        SOURCEBRIDGE_INSTANCE=str(tmp_path),
+        DATABASE_URL=database_url,
+        SECRET_KEY="test-secret-key",
+        ALLOW_PRIVATE_NETWORKS="true",
+        MAIL_CA_FILE=str(ca_file),
+        DNS_NAMESERVERS=fake_dns.address,
+    )
+    done = run_cli("mailboxes", "test", str(created["id"]), env=env)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
     assert lines[0].startswith("smtp: ok - Logged in to 127.0.0.1:")
     assert lines[1].startswith("imap: ok - Logged in to 127.0.0.1:")
     assert [line.split(":")[0] for line in lines] == ["smtp", "imap", "spf", "dkim", "dmarc"]
-    missing = subprocess.run([*command, "999999"], env=env, capture_output=True, timeout=60)
-    assert missing.returncode == 2 and b"no mailbox with id 999999" in missing.stderr
+    missing = run_cli("mailboxes", "test", "999999", env=env)
+    assert missing.returncode == 2 and "no mailbox with id 999999" in missing.stderr
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ from tests.mailboxes.conftest import RECRUITER_PW
 from tests.mailboxes.conftest import Tls
 from tests.support.dovecot import Dovecot
 from tests.support.dovecot import start_dovecot
-from tests.support.fake_smtp import free_port
+from tests.support.processes import free_port
 from tests.support.submission import Submission
 from tests.support.submission import start_submission
 
@@ -60,7 +60,7 @@ def sieve(tls: Tls) -> Iterator[SieveServers]:
         "dovecot"
     ):
         pytest.skip("dovecot-lmtpd and dovecot-sieve are not installed")
-    relay_port = free_port(["127.0.0.1"])
+    relay_port = free_port()
     users = {RECRUITER: RECRUITER_PW, AWAY: "a-pw", AWAY_TOO: "a2-pw", PICKY: "picky-pw"}
     dovecot = start_dovecot(users, tls=(tls.cert, tls.key), relay_port=relay_port)
     relay = start_submission(dovecot, {}, server_tls=None, mode="none", relay=True, port=relay_port)

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
-from datetime import date
 from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import delete
 
+from backend.mailboxes.inbound import InboundKind
+from backend.mailboxes.inbound import InboundMessage
+from backend.mailboxes.outcome import SendOutcome
 from backend.sequences.authoring import create_sequence
 from backend.store import Base
 from backend.store.database import Database
@@ -46,30 +48,22 @@ class Team:
     mailbox_id: int
 
 
-@dataclass(frozen=True)
-class SendOutcome:
-    """The mailbox sender's outcome as the contract defines it (a plain value)."""
-
-    kind: str
-    detail: str = ""
-    retry_at: datetime | None = None
+SENT = SendOutcome("sent", "250 2.0.0 OK")
+"""The mailbox sender's outcome for a submission the server accepted."""
 
 
-@dataclass(frozen=True)
-class Inbound:
-    """A classified inbound message as the contract defines it (a plain value)."""
-
-    kind: str
-    from_addr: str
-    mailbox_id: int = 0
-    message_id: str | None = "<reply-1@mail.example>"
-    in_reply_to: str | None = None
-    references: tuple[str, ...] = ()
-    subject: str | None = "Re: Hello"
-    body_text: str | None = "Sounds good"
-    received_at: datetime | None = None
-    return_date: date | None = None
-    bounced_address: str | None = None
+def inbound(kind: InboundKind, from_addr: str, **fields: Any) -> InboundMessage:
+    """The mailbox poller's classified message, with plain defaults for what a test leaves out."""
+    defaults: dict[str, Any] = {
+        "mailbox_id": 0,
+        "message_id": "<reply-1@mail.example>",
+        "in_reply_to": None,
+        "references": (),
+        "subject": "Re: Hello",
+        "body_text": "Sounds good",
+        "received_at": datetime(2026, 6, 8, 11, tzinfo=UTC),
+    }
+    return InboundMessage(kind, from_addr=from_addr, **{**defaults, **fields})
 
 
 def at(*args: int) -> datetime:

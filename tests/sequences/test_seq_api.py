@@ -14,6 +14,7 @@ from backend.store.models import Lookup
 from backend.store.models import Mailbox
 from backend.store.models import User
 from backend.store.models import utcnow
+from tests.sequences.conftest import SENT
 from tests.support.accounts import make_user
 
 STEPS = [
@@ -257,12 +258,9 @@ def test_contacts_are_searched_paged_corrected_and_deleted(client, auth, sequenc
 def test_tasks_are_listed_and_completed(client, auth, sequence, app):
     add(client, auth, sequence["id"])
 
-    class Sent:
-        kind, detail, retry_at = "sent", "", None
-
     with app.extensions["sourcebridge"].db.session() as session:
         for send in claim_due_sends(session, utcnow(), "t"):
-            record_send_result(session, send.execution_id, Sent(), utcnow())
+            record_send_result(session, send.execution_id, SENT, utcnow())
         session.commit()
         assert activate_due_tasks(session, utcnow(), "t") == 1
     due = client.get("/api/v1/tasks?view=due&mine=true", headers=auth).json["items"]

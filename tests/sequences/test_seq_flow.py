@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import text
 
+from backend.mailboxes.outcome import SendOutcome
 from backend.sequences import apply_inbound
 from backend.sequences import claim_due_sends
 from backend.sequences import executions_to_reconcile
@@ -24,11 +25,11 @@ from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import StepExecution
 from backend.store.models import Suppression
-from tests.sequences.conftest import Inbound
-from tests.sequences.conftest import SendOutcome
+from tests.sequences.conftest import SENT
 from tests.sequences.conftest import add_sequence
 from tests.sequences.conftest import add_team
 from tests.sequences.conftest import at
+from tests.sequences.conftest import inbound
 
 NOW = at(2026, 6, 8, 10)
 ADA = {
@@ -86,7 +87,7 @@ def test_a_sent_email_schedules_the_follow_up_in_the_same_thread(db, team) -> No
     enrollment_id, _ = enrol(db, team, sequence_id)
     with db.session() as session:
         first = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, first.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, first.execution_id, SENT, NOW)
     with db.session() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.current_step == 1
@@ -98,7 +99,7 @@ def test_a_sent_email_schedules_the_follow_up_in_the_same_thread(db, team) -> No
     assert follow_up.email.references == (first.email.message_id,)
     with db.session() as session:
         record_send_result(
-            session, follow_up.execution_id, SendOutcome("sent"), NOW + timedelta(days=2, minutes=1)
+            session, follow_up.execution_id, SENT, NOW + timedelta(days=2, minutes=1)
         )
     with db.session() as session:
         enrollment = session.get(Enrollment, enrollment_id)
@@ -112,12 +113,12 @@ def test_a_reply_in_the_thread_stops_every_active_enrollment_of_the_person(db, t
     enrollment_id, _ = enrol(db, team, sequence_id)
     with db.session() as session:
         sent = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, sent.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, sent.execution_id, SENT, NOW)
     with db.session() as session:
         apply_inbound(
             session,
             team.account_id,
-            Inbound(
+            inbound(
                 "reply",
                 from_addr="ada.personal@gmail.example",
                 in_reply_to=sent.email.message_id,
@@ -144,7 +145,7 @@ def test_a_reply_out_of_thread_from_the_same_address_stops_too(db, team) -> None
     enrollment_id, _ = enrol(db, team, sequence_id)
     with db.session() as session:
         apply_inbound(
-            session, team.account_id, Inbound("reply", from_addr="ADA@analytical.example"), NOW
+            session, team.account_id, inbound("reply", from_addr="ADA@analytical.example"), NOW
         )
     with db.session() as session:
         assert session.get(Enrollment, enrollment_id).outcome == "replied"
@@ -188,7 +189,7 @@ def test_unsubscribe_finishes_and_suppresses_team_wide(db, team) -> None:
         apply_inbound(
             session,
             team.account_id,
-            Inbound("unsubscribe", from_addr="ada@analytical.example"),
+            inbound("unsubscribe", from_addr="ada@analytical.example"),
             NOW,
         )
     with db.session() as session:
@@ -233,10 +234,10 @@ def test_an_inbound_message_does_what_decide_inbound_decided(
     enrollment_id, _ = enrol(db, team, add_sequence(db, team))
     with db.session() as session:
         sent = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, sent.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, sent.execution_id, SENT, NOW)
     monkeypatch.setattr(lifecycle, "decide_inbound", lambda *args, **kwargs: decided)
     address = "ada@analytical.example"
-    message = Inbound(
+    message = inbound(
         kind, from_addr=address, bounced_address=address, in_reply_to=sent.email.message_id
     )
     with db.session() as session:
@@ -253,11 +254,11 @@ def test_a_hard_bounce_finishes_and_suppresses(db, team) -> None:
     enrollment_id, _ = enrol(db, team, sequence_id)
     with db.session() as session:
         sent = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, sent.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, sent.execution_id, SENT, NOW)
         apply_inbound(
             session,
             team.account_id,
-            Inbound(
+            inbound(
                 "bounce_hard",
                 from_addr="mailer-daemon@mx.example",
                 bounced_address="ada@analytical.example",
@@ -275,11 +276,11 @@ def test_out_of_office_pauses_until_the_return_date_then_resumes(db, team) -> No
     enrollment_id, _ = enrol(db, team, sequence_id)
     with db.session() as session:
         sent = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, sent.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, sent.execution_id, SENT, NOW)
         apply_inbound(
             session,
             team.account_id,
-            Inbound(
+            inbound(
                 "auto_reply",
                 from_addr="ada@analytical.example",
                 return_date=(NOW + timedelta(days=10)).date(),
@@ -335,7 +336,7 @@ def test_a_worker_that_dies_mid_send_leaves_it_for_the_reconciler_not_a_resend(d
     with db.session() as session:
         assert claim_due_sends(session, later, "w2") == []
         assert [r[0] for r in executions_to_reconcile(session, later)] == [sent.execution_id]
-        record_send_result(session, sent.execution_id, SendOutcome("sent"), later)
+        record_send_result(session, sent.execution_id, SENT, later)
         assert session.get(StepExecution, sent.execution_id).state == "sent"
 
 
@@ -385,12 +386,12 @@ def test_a_company_reply_stops_colleagues_only_where_the_sequence_asks(db, team)
     gmail, _ = enrol(db, team, strict, data={**ADA, "email": "dee@gmail.com"})
     with db.session() as session:
         apply_inbound(
-            session, team.account_id, Inbound("reply", from_addr="ada@analytical.example"), NOW
+            session, team.account_id, inbound("reply", from_addr="ada@analytical.example"), NOW
         )
         apply_inbound(
             session,
             team.account_id,
-            Inbound("reply", from_addr="eve@gmail.com", message_id="<other@x>"),
+            inbound("reply", from_addr="eve@gmail.com", message_id="<other@x>"),
             NOW,
         )
     with db.session() as session:
@@ -403,12 +404,12 @@ def test_mail_from_someone_not_in_a_sequence_stops_nobody_at_their_company(db, t
     ada, _ = enrol(db, team, strict)
     with db.session() as session:  # a client at the same company writes to the recruiter
         apply_inbound(
-            session, team.account_id, Inbound("reply", from_addr="cto@analytical.example"), NOW
+            session, team.account_id, inbound("reply", from_addr="cto@analytical.example"), NOW
         )
         apply_inbound(  # a domain made of LIKE wildcards matches nobody either
             session,
             team.account_id,
-            Inbound("reply", from_addr="x@%", message_id="<wild@x>"),
+            inbound("reply", from_addr="x@%", message_id="<wild@x>"),
             NOW,
         )
     with db.session() as session:
@@ -444,7 +445,7 @@ def test_a_reply_from_another_known_address_of_the_person_stops_them(db, team) -
         enrollment_id = added.enrollment.id
     with db.session() as session:
         apply_inbound(
-            session, team.account_id, Inbound("reply", from_addr="Ada_L@home.example"), NOW
+            session, team.account_id, inbound("reply", from_addr="Ada_L@home.example"), NOW
         )
     with db.session() as session:
         assert session.get(Enrollment, enrollment_id).outcome == "replied"

@@ -14,14 +14,15 @@ from sqlalchemy import select
 from backend.jobs.sequences import MailTransport
 from backend.jobs.sequences import dispatch_once
 from backend.jobs.sequences import reconcile_once
+from backend.mailboxes.outcome import SendOutcome
 from backend.sequences.enrolment import add_person
 from backend.sequences.enrolment import person_from_fields
 from backend.store.models import Enrollment
 from backend.store.models import StepExecution
-from tests.sequences.conftest import SendOutcome
+from tests.sequences.conftest import SENT
 from tests.sequences.conftest import add_sequence
 from tests.sequences.conftest import at
-from tests.support.fake_smtp import free_port
+from tests.support.processes import free_port
 
 NOW = at(2026, 6, 8, 10)
 
@@ -40,7 +41,7 @@ class Sink:
 @pytest.fixture
 def smtp_sink():  # type: ignore[no-untyped-def]
     sink = Sink()
-    port = free_port(["127.0.0.1"])
+    port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     yield sink, port
@@ -63,7 +64,7 @@ def smtp_transport(port: int, sink: Sink, *, lose_reply_once: bool = False) -> M
         if lost[0]:  # the server accepted it, but we never heard back
             lost[0] = False
             return SendOutcome("unknown", "connection lost after DATA")
-        return SendOutcome("sent")
+        return SENT
 
     def in_sent(session, mailbox_id, message_id):  # type: ignore[no-untyped-def]
         return any(m["Message-ID"] == message_id for m in sink.messages)

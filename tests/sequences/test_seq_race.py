@@ -19,7 +19,7 @@ from backend.sequences.enrolment import person_from_fields
 from backend.store.database import Database
 from backend.store.models import MailboxSend
 from backend.store.models import StepExecution
-from tests.sequences.conftest import SendOutcome
+from tests.sequences.conftest import SENT
 from tests.sequences.conftest import add_sequence
 from tests.sequences.conftest import add_team
 from tests.sequences.conftest import at
@@ -59,7 +59,7 @@ def race(database_url: str, consumers: int, rounds: int) -> list[tuple[int, int]
                 with database.session() as session:
                     batch = claim_due_sends(session, NOW, name, limit=4)
                     for send in batch:
-                        record_send_result(session, send.execution_id, SendOutcome("sent"), NOW)
+                        record_send_result(session, send.execution_id, SENT, NOW)
                 with lock:
                     claimed.extend((c.execution_id, c.mailbox_id) for c in batch)
         except BaseException as error:  # surfaced in the main thread

@@ -34,7 +34,7 @@ from backend.store.models import Enrollment
 from backend.store.models import Event
 from backend.store.models import Lookup
 from backend.store.models import SequenceVersion
-from tests.sequences.conftest import SendOutcome
+from tests.sequences.conftest import SENT
 from tests.sequences.conftest import add_sequence
 from tests.sequences.conftest import at
 
@@ -135,7 +135,7 @@ def test_a_task_step_becomes_due_and_completing_it_moves_on(db, team) -> None:
     added = enrol(db, team, sequence_id)
     with db.session() as session:
         first = claim_due_sends(session, NOW, "w")[0]
-        record_send_result(session, first.execution_id, SendOutcome("sent"), NOW)
+        record_send_result(session, first.execution_id, SENT, NOW)
         upcoming = list_tasks(session, team.account_id, view="upcoming", now=NOW)
         assert [t["task_type"] for t in upcoming] == ["call"]
         assert activate_due_tasks(session, NOW + timedelta(hours=23), "w") == 0

@@ -30,7 +30,7 @@ from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 
-from tests.support.fake_smtp import free_port
+from tests.support.processes import free_port
 
 FOLDERS = ("Sent", "Junk")
 
@@ -235,13 +235,13 @@ def start_dovecot(
     _write_users(root, users)
     for user in users:
         _make_maildirs(root, user, uid, gid)
-    port, tls_port = free_port([host]), free_port([host])
+    port, tls_port = free_port(host), free_port(host)
     ssl = "ssl = no"
     if tls is not None:
         (root / "cert.pem").write_bytes(tls[0])
         (root / "key.pem").write_bytes(tls[1])
         ssl = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"
-    lmtp_port = free_port([host]) if relay_port else None
+    lmtp_port = free_port(host) if relay_port else None
     lmtp = ""
     if relay_port:
         lmtp = LMTP.format(host=host, lmtp_port=lmtp_port, root=root, relay_port=relay_port)

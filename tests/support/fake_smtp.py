@@ -3,7 +3,7 @@
 Several fakes share one port on different loopback IPs (127.0.0.2, 127.0.0.3, ...), so the code
 under test needs a single SMTP port override (SMTP_PROBE_PORT), as in production:
 
-    port = free_port(["127.0.0.2", "127.0.0.3"])
+    port = free_port("127.0.0.2", "127.0.0.3")  # tests.support.processes
     mx = start_mx("127.0.0.2", port, FakeMailbox(users={"jane.doe@acme.test"}))
     ...
     mx.handler.log      # [(event, session, address, reply, monotonic time)] as the server saw it
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import socketserver
 import ssl
 import threading
@@ -144,29 +143,6 @@ class FakeMX:
 
     def stop(self) -> None:
         self._controller.stop()
-
-
-def free_port(hosts: list[str]) -> int:
-    """A port free on every one of `hosts` (tried a few times; bounded)."""
-    for _ in range(20):
-        probe = socket.socket()
-        probe.bind((hosts[0], 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        socks = []
-        try:
-            for h in hosts:
-                s = socket.socket()
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind((h, port))
-                socks.append(s)
-            return port
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no common free port")
 
 
 def start_mx(

@@ -31,8 +31,8 @@ from aiosmtpd.smtp import AuthResult
 from aiosmtpd.smtp import LoginPassword
 
 from tests.support.dovecot import Dovecot
-from tests.support.fake_smtp import free_port
 from tests.support.oauth_server import OAuthServer
+from tests.support.processes import free_port
 
 
 @dataclass
@@ -187,7 +187,7 @@ def start_submission(
         kwargs.update(tls_context=server_tls, require_starttls=True)
     elif mode == "tls":
         kwargs.update(ssl_context=server_tls)
-    port = port or free_port([host])
+    port = port or free_port(host)
     controller = Controller(handler, hostname=host, port=port, ready_timeout=5, **kwargs)
     controller.start()
     return Submission(host, port, mode, handler, controller)

@@ -1,5 +1,5 @@
-"""The server as it runs for real, on loopback: `sourcebridge serve` (alone or on a unix socket)
-and Debian's nginx with the shipped config, plus clients that are slow on purpose."""
+"""The server as it runs for real, on loopback: Debian's nginx with the shipped config in front of
+`sourcebridge serve` (`tests.support.processes`), plus clients that are slow on purpose."""
 
 from __future__ import annotations
 
@@ -8,86 +8,17 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from tests.support.processes import clean_env
-from tests.support.processes import free_port
+from tests.support.processes import REPO
+from tests.support.processes import stop
 
-REPO = Path(__file__).resolve().parents[2]
 NGINX_CONF = REPO / "deploy" / "nginx" / "sourcebridge.conf"
-START_TIMEOUT = 40.0
-
-
-@dataclass
-class Serve:
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    url: str | None = None  # None when it listens on a unix socket
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def gunicorn_workers(self) -> list[int]:
-        """The arbiter's forked API workers (not the embedded queue consumer)."""
-        return [pid for pid in children(self.process.pid) if b"serve" in cmdline(pid)]
-
-
-def start_serve(directory: Path, *, unix_socket: Path | None = None, workers: int = 1) -> Serve:
-    directory.mkdir(parents=True, exist_ok=True)
-    env = clean_env(
-        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite'}",
-        SOURCEBRIDGE_INSTANCE=str(directory),
-        LOG_LEVEL="WARNING",
-    )
-    args = [sys.executable, "-m", "backend", "serve", "--workers", str(workers)]
-    if unix_socket is not None:
-        args += ["--unix-socket", str(unix_socket)]
-        url = None
-    else:
-        port = free_port()
-        args += ["--host", "127.0.0.1", "--port", str(port)]
-        url = f"http://127.0.0.1:{port}"
-    log_path = directory / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            args, env=env, cwd=directory, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    serve = Serve(process, log_path, url)
-    deadline = time.monotonic() + START_TIMEOUT
-    while not _answers(serve, unix_socket):
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise AssertionError(f"sourcebridge serve did not start:\n{serve.log_tail()}")
-        time.sleep(0.1)
-    while len(serve.gunicorn_workers()) < workers and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return serve
-
-
-def _answers(serve: Serve, unix_socket: Path | None) -> bool:
-    try:
-        if unix_socket is None:
-            return requests.get(f"{serve.url}/healthz", timeout=1).status_code == 200
-        return unix_get(unix_socket, "/healthz").startswith(b"HTTP/1.1 200")
-    except (OSError, requests.RequestException):
-        return False
-
-
-def unix_get(path: Path, target: str) -> bytes:
-    with socket.socket(socket.AF_UNIX) as sock:
-        sock.settimeout(2)
-        sock.connect(str(path))
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        return sock.recv(65536)
 
 
 def start_nginx(directory: Path, *, port: int, upstream_socket: Path) -> subprocess.Popen[bytes]:
@@ -141,38 +72,6 @@ def start_nginx(directory: Path, *, port: int, upstream_socket: Path) -> subproc
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"nginx did not start: {stop(process)!r}") from None
             time.sleep(0.05)
-
-
-def stop(process: subprocess.Popen[bytes]) -> bytes:
-    """Stop the process group; returns what it wrote to a piped stderr (the pipe is closed)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-    if process.stderr is None:
-        return b""
-    with process.stderr:
-        return process.stderr.read()
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 SLOW_STARTS = {

@@ -31,7 +31,8 @@ from tests.lookup.conftest import gh_auth  # noqa: F401 - fixture
 from tests.lookup.conftest import gh_config  # noqa: F401 - fixture
 from tests.lookup.conftest import page
 from tests.lookup.conftest import sandbox  # noqa: F401 - fixture
-from tests.sequences.conftest import Inbound
+from tests.sequences.conftest import SENT
+from tests.sequences.conftest import inbound
 
 OPEN = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "windows": [["00:00", "24:00"]]}
 
@@ -156,14 +157,11 @@ def test_the_real_sequence_path_to_first_reply(gh_app, gh_auth, sandbox) -> None
     contact_id = added.json["contact"]["id"]
     email = added.json["contact"]["email"]
 
-    class Sent:
-        kind, detail, retry_at = "sent", "", None
-
     with db.session() as session:
         [send] = claim_due_sends(session, utcnow(), "t")
-        record_send_result(session, send.execution_id, Sent(), utcnow())
+        record_send_result(session, send.execution_id, SENT, utcnow())
     with db.session() as session:
-        apply_inbound(session, account_id, Inbound("reply", from_addr=email,
+        apply_inbound(session, account_id, inbound("reply", from_addr=email,
                       in_reply_to=send.email.message_id), utcnow())  # fmt: skip
     with gh_app.app_context():
         result = sync_tick().get()

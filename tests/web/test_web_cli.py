@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
-from tests.foundation.test_foundation_cli import ROOT
-from tests.foundation.test_foundation_cli import run_cli
+from tests.support.cli import instance_env
+from tests.support.cli import run_cli
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GREENHOUSE_", "REDIS_URL"))}
-    env.update(
-        SOURCEBRIDGE_INSTANCE=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
-        PYTHONPATH=str(ROOT),
-        TESTING="true",
-    )
-    return env
+    return instance_env(tmp_path, TESTING="true")
 
 
-def _create(env: dict[str, str], email: str, password: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "backend", "users", "create", "--email", email, "--password-stdin"],
-        input=password + "\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=env["SOURCEBRIDGE_INSTANCE"],
-    )
+def _create(env: dict[str, str], email: str, password: str) -> CompletedProcess[str]:
+    args = ("users", "create", "--email", email, "--password-stdin")
+    return run_cli(*args, env=env, input=password + "\n")
 
 
 def test_password_stdin_sets_a_web_password_that_signs_in(cli_env, make_app, app_config):

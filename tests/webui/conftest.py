@@ -3,7 +3,8 @@ every page gets (no console errors, CSP included; axe-core; screenshots against 
 
 The app is the real one (create_app, its own SQLite file, the Greenhouse sandbox through the
 GREENHOUSE_* settings); Chromium is Debian's (/usr/bin/chromium, or $E2E_CHROMIUM).
-Screenshots go to e2e-shots/ for a person to look at; `UPDATE_SNAPSHOTS=1` rewrites baselines.
+Screenshots go to e2e-shots/ for a person to look at; `UPDATE_SNAPSHOTS=1`
+writes baselines; a missing one fails the test (nothing would be compared).
 """
 
 from __future__ import annotations
@@ -214,20 +215,31 @@ def assert_accessible(page: Any) -> None:
 
 
 def shoot(page: Any, name: str) -> Path:
-    """A full-page screenshot in e2e-shots/, compared loosely with the committed baseline:
-    same size, and at most 2% of pixels differ (text rendering may move by a pixel)."""
+    """A full-page screenshot in e2e-shots/ for a person to look at, checked for structure (the
+    viewport's width, not one flat colour) and compared loosely with the committed baseline: same
+    size, and at most 2% of pixels differ (text rendering may move by a pixel). A missing baseline
+    fails: it is recorded on purpose, by a person, with `UPDATE_SNAPSHOTS=1`."""
     from PIL import Image
     from pixelmatch.contrib.PIL import pixelmatch
 
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
+    shot = Image.open(path).convert("RGBA")
+    assert shot.width == VIEWPORT["width"], f"{name}: {shot.width}px wide, not the viewport's"
+    low, high = shot.convert("L").getextrema()
+    assert low != high, f"{name}: the page rendered as one flat colour"
     baseline = BASELINES / f"{name}.png"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not baseline.exists():
-        if os.environ.get("UPDATE_SNAPSHOTS") == "1":
-            baseline.write_bytes(path.read_bytes())
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        assert not os.environ.get("CI"), "UPDATE_SNAPSHOTS=1 records baselines; CI compares"
+        baseline.write_bytes(path.read_bytes())
         return path
-    shot, base = Image.open(path).convert("RGBA"), Image.open(baseline).convert("RGBA")
+    if not baseline.exists():
+        pytest.fail(
+            f"{name}: no baseline at {baseline.relative_to(REPO)}. Look at {path}; if it is "
+            "right, record it with UPDATE_SNAPSHOTS=1 and commit it."
+        )
+    base = Image.open(baseline).convert("RGBA")
     assert abs(shot.height - base.height) <= base.height * 0.1 and shot.width == base.width, (
         f"{name}: the page changed size ({shot.size} vs baseline {base.size})"
     )
