@@ -14,7 +14,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from backend.accounts.integration import greenhouse_client
@@ -43,7 +42,7 @@ from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.greenhouse_lists import stages_of
 from backend.web.greenhouse_lists import team_connection
 from backend.web.pickers import TargetChoice
-from backend.web.pickers import target_from_form
+from backend.web.pickers import picked_target
 
 # The contact fields a team can copy into Greenhouse candidate custom fields, in words.
 FIELD_WORDS = {
@@ -107,12 +106,7 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
         "mappable_fields": MAPPABLE_FIELDS,
         "field_map": extra.pop("field_map", None) or dict(row.custom_field_map or {}),
         "status_field": extra.pop("status_field", None) or (row.status_field or {}),
-        "default_words": describe_target(
-            row.default_target,
-            lists["jobs"],
-            lists["stages"].get(default_choice.job_id, []),
-            lists["pools"],
-        ),
+        "default_words": describe_target(row.default_target, lists),
         "test_result": extra.pop("test_result", None),
         "scheduled_imports": scheduled_imports(session, account_id),
         "has_errors": any(f.has_errors for f in forms) or bool(extra.pop("has_errors", False)),
@@ -241,42 +235,19 @@ def integrations_sync():  # type: ignore[no-untyped-def]
 @bp.route("/settings/integrations/targets", methods=["POST"])
 @admin_required
 def integrations_targets():  # type: ignore[no-untyped-def]
-    default_choice = TargetChoice.from_form(request.form, "default")
-    reply_choice = TargetChoice.from_form(request.form, "reply")
+    default = picked_target(request.form, "default")
+    reply = picked_target(request.form, "reply")
+    choices = {"default_choice": default.choice, "reply_choice": reply.choice}
     if request.form.get("action") == "load_stages":  # no JavaScript: show the chosen job's stages
-        return _page(default_choice=default_choice, reply_choice=reply_choice)
-    errors: dict[str, str] = {}
-    settings: dict[str, Any] = {}
-    for prefix, choice, name in (
-        ("default", default_choice, "default_target"),
-        ("reply", reply_choice, "stage_on_reply"),
-    ):
-        try:
-            settings[name] = target_from_form(choice)
-        except ValidationError as exc:
-            errors.update({f"{prefix}-{k}": v for k, v in _flat(exc.messages).items()})
-    if errors:
-        return _page(
-            422,
-            default_choice=default_choice,
-            reply_choice=reply_choice,
-            target_errors=errors,
-            has_errors=True,
-        )
+        return _page(**choices)
+    if errors := default.errors | reply.errors:
+        return _page(422, **choices, target_errors=errors, has_errors=True)
+    settings = {"default_target": default.target, "stage_on_reply": reply.target}
     if problem := _save(settings=settings):
         flash(problem, "error")
         return redirect(url_for("web.integrations") + "#targets-title")
     flash("Job & Pools saved.", "success")
     return redirect(url_for("web.integrations") + "#targets-title")
-
-
-def _flat(messages: Any) -> dict[str, str]:
-    if isinstance(messages, dict):
-        flat: dict[str, str] = {}
-        for key, value in messages.items():
-            flat[str(key)] = value[0] if isinstance(value, list) else str(value)
-        return flat
-    return {"_schema": str(messages)}
 
 
 @bp.route("/settings/integrations/mapping", methods=["POST"])
