@@ -1,6 +1,6 @@
 """Integrations (admins): the Greenhouse connection, Test connection, and the sync settings.
 
-Saving goes through `update_integration`, the call the JSON API makes. The forms only offer the
+Saving goes through `save_integration`, the call the JSON API makes. The forms only offer the
 values the API accepts (radios, pickers), and refuse anything else with the field named.
 """
 
@@ -18,8 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration import update_integration
-from backend.gh_index.index import clear_index
+from backend.accounts.integration_save import save_integration
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
@@ -30,9 +29,7 @@ from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.store.models import Sequence
 from backend.sync import rules
-from backend.sync.catalog import Catalog
 from backend.sync.settings import SettingInvalid
-from backend.sync.settings import settings_to_store
 from backend.web.account import admin_required
 from backend.web.blueprint import bp
 from backend.web.forms import ConnectionForm
@@ -134,32 +131,15 @@ def integrations():  # type: ignore[no-untyped-def]
 def _save(
     connection: dict[str, Any] | None = None, settings: dict[str, Any] | None = None
 ) -> str | None:
-    """Save through the API's calls; sync settings are checked (and targets named) against
-    Greenhouse like the API's. Returns what is wrong, in words, or None once saved."""
+    """Save through the API's call; returns what is wrong, in words, or None once saved."""
     session = db_session()
     account_id = current_user.account_id
-    svc = services()
-    if settings is not None:
-        connected = team_connection()
-        catalog = (
-            Catalog(greenhouse_client(connected, svc, interactive=True), svc.cache)
-            if connected is not None
-            else None
+    try:
+        change = save_integration(
+            session, account_id, services(), connection=connection, settings=settings
         )
-        try:
-            settings = settings_to_store(settings, catalog, unreachable=GreenhouseError)
-        except SettingInvalid as exc:
-            return f"Not saved: {exc.reason} ({exc.field.replace('_', ' ')})."
-    change = update_integration(
-        session,
-        account_id,
-        app_settings=svc.settings,
-        secrets=svc.secrets,
-        connection=connection,
-        settings=settings,
-    )
-    if change.replaced:
-        clear_index(session, account_id)
+    except SettingInvalid as exc:
+        return f"Not saved: {exc.reason} ({exc.field.replace('_', ' ')})."
     session.commit()
     if change.needs_backfill:
         request_backfill(services(), account_id)
