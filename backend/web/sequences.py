@@ -22,10 +22,11 @@ from backend.sequences.authoring import get_sequence
 from backend.sequences.authoring import pause_sequence
 from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
+from backend.sequences.listing import sequence_items
+from backend.sequences.listing import team_sequences
 from backend.sequences.schedule import WAIT_UNITS
 from backend.sequences.steps import TASK_TYPES
 from backend.sequences.steps import TASK_WORDS
-from backend.sequences.views import counts_by_status
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
 from backend.store.models import Contact
@@ -69,15 +70,7 @@ def _sequence(sequence_id: int) -> Sequence:
 @bp.route("/sequences")
 def sequences():  # type: ignore[no-untyped-def]
     session = db_session()
-    rows = list(
-        session.scalars(
-            select(Sequence)
-            .where(Sequence.account_id == current_user.account_id, Sequence.deleted_at.is_(None))
-            .order_by(Sequence.name)
-        )
-    )
-    counts = counts_by_status(session, [s.id for s in rows])
-    items = [sequence_json(session, s, counts[s.id], with_steps=False) for s in rows]
+    items = sequence_items(session, team_sequences(session, current_user.account_id, by_name=True))
     return render_template("sequences/list.html", items=items, status_words=STATUS_WORDS)
 
 
