@@ -1,5 +1,5 @@
-"""The team's sequences as the lists show them (the API's, the web app's, the import picker):
-not deleted, by name or id-paged, and as items with their counts in a fixed number of queries."""
+"""The lists' reads, each in a fixed number of queries however long the page: the team's
+sequences (the API's, the web app's, the import picker's) and the contacts list's items."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.sequences.views import contact_json
 from backend.sequences.views import counts_by_status
 from backend.sequences.views import sequence_json
+from backend.store.models import Contact
+from backend.store.models import Enrollment
 from backend.store.models import Sequence
 from backend.store.models import SequenceVersion
 
@@ -43,3 +46,17 @@ def sequence_items(session: Session, sequences: list[Sequence]) -> list[dict[str
         else []
     )
     return [sequence_json(session, s, counts[s.id], with_steps=False) for s in sequences]
+
+
+def contact_items(session: Session, contacts: list[Contact], app_url: str) -> list[dict[str, Any]]:
+    """The contacts list's items (DESIGN.md's Contact, no activity), enrollments read at once."""
+    by_contact: dict[int, list[Enrollment]] = {c.id: [] for c in contacts}
+    if by_contact:
+        for enrollment in session.scalars(
+            select(Enrollment).where(Enrollment.contact_id.in_(by_contact)).order_by(Enrollment.id)
+        ):
+            by_contact[enrollment.contact_id].append(enrollment)
+    return [
+        contact_json(session, c, app_url, with_activity=False, enrollments=by_contact[c.id])
+        for c in contacts
+    ]

@@ -15,6 +15,7 @@ from backend.infra.services import services
 from backend.sequences.contacts import ContactError
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
+from backend.sequences.listing import contact_items
 from backend.sequences.views import contact_json
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
@@ -59,7 +60,7 @@ def contacts():  # type: ignore[no-untyped-def]
     more = len(rows) > defaults.WEB_PAGE_SIZE  # one row more than a page: there is a next page
     rows = rows[: defaults.WEB_PAGE_SIZE]
     app_url = services().settings.greenhouse_app_url
-    items = [contact_json(session, c, app_url, with_activity=False) for c in rows]
+    items = contact_items(session, rows, app_url)
     return render_template(
         "contacts/list.html",
         items=items,
