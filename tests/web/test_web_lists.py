@@ -1,4 +1,5 @@
-"""The list pages read a page of rows in a fixed number of queries, however many rows it holds."""
+"""The list pages: a page of rows in a fixed number of queries however many it holds, and the
+tasks list paged on like the contacts list."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from backend import defaults
 from backend.sequences.authoring import create_sequence
 from backend.sequences.dispatch import activate_due_tasks
 from backend.sequences.enrolment import add_person
@@ -33,8 +35,14 @@ def add_people(app: Any, user_id: int, count: int, *, sequences: int = 1) -> Non
         made = []
         for s in range(sequences):
             server = {"host": "127.0.0.1", "port": 1, "security": "none", "username": "r"}
-            mailbox = Mailbox(account_id=account_id, user_id=user_id, provider="password",
-                              address=f"r{s}-{count}@acme.example", smtp=server, imap=server)  # fmt: skip
+            mailbox = Mailbox(
+                account_id=account_id,
+                user_id=user_id,
+                provider="password",
+                address=f"r{s}-{count}@acme.example",
+                smtp=server,
+                imap=server,
+            )
             session.add(mailbox)
             session.flush()
             data = {"name": f"Seq {s} of {count}", "steps": TASK_FIRST,
@@ -51,9 +59,10 @@ def add_people(app: Any, user_id: int, count: int, *, sequences: int = 1) -> Non
                 added_by=user_id,
                 now=utcnow() - timedelta(minutes=5),
             )
-            session.add(SyncJob(account_id=account_id, contact_id=added.contact.id,
-                                kind="ensure_person", payload={}, status="failed",
-                                attempts=1, last_error="Greenhouse did not answer properly"))  # fmt: skip
+            failed = SyncJob(account_id=account_id, contact_id=added.contact.id,
+                             kind="ensure_person", payload={}, status="failed", attempts=1,
+                             last_error="Greenhouse did not answer properly")  # fmt: skip
+            session.add(failed)
     with db.session() as session:
         activate_due_tasks(session, utcnow(), "test")
 
@@ -82,3 +91,15 @@ def test_a_list_page_costs_the_same_queries_for_many_rows_as_for_few(app, admin,
     with counted(app) as many:
         assert admin.get(path).status_code == 200
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_the_tasks_list_pages_on_to_the_later_tasks_and_keeps_its_view(app, admin, admin_id):
+    add_people(app, admin_id, defaults.WEB_PAGE_SIZE + 3)
+    first = admin.get("/tasks?view=due").get_data(as_text=True)
+    assert first.count("<article") == defaults.WEB_PAGE_SIZE
+    assert "Call: P0</h2>" in first and f"Call: P{defaults.WEB_PAGE_SIZE}</h2>" not in first
+    more = first.split('<a href="/tasks?view=due&amp;after=')[1].split('"')[0]
+    rest = admin.get(f"/tasks?view=due&after={more}").get_data(as_text=True)
+    assert rest.count("<article") == 3 and f"Call: P{defaults.WEB_PAGE_SIZE + 2}</h2>" in rest
+    assert "More tasks" not in rest
+    assert "More tasks" not in admin.get("/tasks?view=completed").get_data(as_text=True)
