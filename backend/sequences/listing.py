@@ -48,6 +48,14 @@ def sequence_items(session: Session, sequences: list[Sequence]) -> list[dict[str
     return [sequence_json(session, s, counts[s.id], with_steps=False) for s in sequences]
 
 
+def sequence_names(session: Session, sequence_ids: set[int]) -> dict[int, str]:
+    """Names by id, for pages that show rows of several sequences (one query)."""
+    if not sequence_ids:
+        return {}
+    rows = session.execute(select(Sequence.id, Sequence.name).where(Sequence.id.in_(sequence_ids)))
+    return {sequence_id: name for sequence_id, name in rows}
+
+
 def contact_items(session: Session, contacts: list[Contact], app_url: str) -> list[dict[str, Any]]:
     """The contacts list's items (DESIGN.md's Contact, no activity), enrollments read at once."""
     by_contact: dict[int, list[Enrollment]] = {c.id: [] for c in contacts}

@@ -16,8 +16,8 @@ from backend.sequences.contacts import ContactError
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
 from backend.sequences.listing import contact_items
+from backend.sequences.listing import sequence_names
 from backend.sequences.views import contact_json
-from backend.store.models import Sequence
 from backend.web.blueprint import bp
 from backend.web.blueprint import positive_id
 from backend.web.sequences import STATUS_WORDS
@@ -79,9 +79,7 @@ def contact(contact_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     data = contact_json(session, row, services().settings.greenhouse_app_url)
     ids = {e["sequence_id"] for e in data["enrollments"]}
-    names = (
-        {s.id: s.name for s in session.query(Sequence).filter(Sequence.id.in_(ids))} if ids else {}
-    )
+    names = sequence_names(session, ids)
     return render_template(
         "contacts/profile.html",
         contact=data,

@@ -27,7 +27,7 @@ from backend.imports.manage import list_imports
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
-from backend.store.models import Sequence
+from backend.sequences.listing import sequence_names
 from backend.sync import rules
 from backend.sync.settings import SettingInvalid
 from backend.web.account import admin_required
@@ -116,9 +116,7 @@ def scheduled_imports(session: Any, account_id: int) -> list[dict[str, Any]]:
     """The team's recurring imports as the API describes them, with their sequence's name."""
     rows = [r for r in list_imports(session, account_id, limit=SCHEDULED_SHOWN) if r.recurring]
     ids = {r.sequence_id for r in rows if r.sequence_id}
-    names = (
-        {s.id: s.name for s in session.query(Sequence).filter(Sequence.id.in_(ids))} if ids else {}
-    )
+    names = sequence_names(session, ids)
     return [{**describe(session, r), "sequence_name": names.get(r.sequence_id or 0)} for r in rows]
 
 
