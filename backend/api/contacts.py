@@ -18,6 +18,7 @@ from backend.sequences.contacts import delete_contact
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
 from backend.sequences.contacts import update_contact
+from backend.sequences.listing import contact_items
 from backend.sequences.views import contact_json
 from backend.store.models import Contact
 
@@ -43,9 +44,7 @@ class Contacts(MethodView):
         rows = list_contacts(
             session, g.user.account_id, query=request.args.get("query"), after_id=after, limit=limit
         )
-        return page(
-            [contact_json(session, c, _app_url(), with_activity=False) for c in rows], limit
-        )
+        return page(contact_items(session, rows, _app_url()), limit)
 
 
 @blp.route("/<int:contact_id>")

@@ -12,14 +12,13 @@ from flask_smorest import abort
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration import update_integration
+from backend.accounts.integration_save import save_integration
 from backend.api.auth import require_admin
 from backend.api.blueprint import Blueprint
 from backend.api.integrations_schemas import ConnectionTestSchema
 from backend.api.integrations_schemas import IntegrationInSchema
 from backend.api.integrations_schemas import IntegrationOutSchema
 from backend.gh_index.index import IndexStatus
-from backend.gh_index.index import clear_index
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.client import Connection
@@ -28,11 +27,9 @@ from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.store.models import CandidateIndexState
-from backend.sync.catalog import Catalog
 from backend.sync.settings import SETTING_FIELDS
 from backend.sync.settings import TARGETS
 from backend.sync.settings import SettingInvalid
-from backend.sync.settings import settings_to_store
 from backend.sync.settings import target_view
 
 blp = Blueprint(
@@ -58,21 +55,6 @@ def _admins_change_it() -> None:
 def team_connection(account_id: int) -> Connection | None:
     svc = services()
     return connection_for(db_session(), account_id, settings=svc.settings, secrets=svc.secrets)
-
-
-def checked_settings(body: dict[str, Any], connection: Connection | None) -> dict[str, Any]:
-    """The sync settings to store (422 naming the field when one is wrong)."""
-    svc = services()
-    catalog = (
-        Catalog(greenhouse_client(connection, svc, interactive=True), svc.cache)
-        if connection is not None
-        else None
-    )
-    try:
-        return settings_to_store(body, catalog, unreachable=GreenhouseError)
-    except SettingInvalid as exc:
-        abort(422, message=f"Invalid input: settings.{exc.field}",
-              errors={f"settings.{exc.field}": [exc.reason]})  # fmt: skip
 
 
 def integration_view(account_id: int) -> dict[str, Any]:
@@ -113,25 +95,17 @@ class GreenhouseIntegration(MethodView):
         """Save the connection and/or settings (admins only). Omitted fields keep their value."""
         session = db_session()
         account_id = g.user.account_id
-        svc = services()
-        change = update_integration(
-            session,
-            account_id,
-            app_settings=svc.settings,
-            secrets=svc.secrets,
-            connection=body.get("connection"),
-        )
-        if "settings" in body:  # checked against the Greenhouse saved just above
-            settings = checked_settings(body["settings"], team_connection(account_id))
-            update_integration(
+        try:
+            change = save_integration(
                 session,
                 account_id,
-                app_settings=svc.settings,
-                secrets=svc.secrets,
-                settings=settings,
+                services(),
+                connection=body.get("connection"),
+                settings=body.get("settings"),
             )
-        if change.replaced:  # another Greenhouse: old records must not match
-            clear_index(session, account_id)
+        except SettingInvalid as exc:
+            abort(422, message=f"Invalid input: settings.{exc.field}",
+                  errors={f"settings.{exc.field}": [exc.reason]})  # fmt: skip
         session.commit()
         if change.needs_backfill:
             request_backfill(services(), account_id)

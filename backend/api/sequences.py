@@ -8,7 +8,6 @@ from typing import Any
 from flask import g
 from flask import request
 from flask.views import MethodView
-from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.greenhouse_match import greenhouse_match_for
@@ -31,8 +30,9 @@ from backend.sequences.enrolment import import_rows
 from backend.sequences.enrolment import person_from_fields
 from backend.sequences.enrolment import person_from_lookup
 from backend.sequences.enrolment import read_csv_rows
+from backend.sequences.listing import sequence_items
+from backend.sequences.listing import team_sequences
 from backend.sequences.views import contact_json
-from backend.sequences.views import counts_by_status
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
 from backend.store.models import Contact
@@ -54,22 +54,8 @@ class Sequences(MethodView):
         """The team's sequences, with Sync Disabled / Custom Sync indicators and counts."""
         limit, after = page_args()
         session = db_session()
-        rows = list(
-            session.scalars(
-                select(Sequence)
-                .where(
-                    Sequence.account_id == g.user.account_id,
-                    Sequence.deleted_at.is_(None),
-                    Sequence.id > after,
-                )
-                .order_by(Sequence.id)
-                .limit(limit)
-            )
-        )
-        counts = counts_by_status(session, [s.id for s in rows])
-        return page(
-            [sequence_json(session, s, counts[s.id], with_steps=False) for s in rows], limit
-        )
+        rows = team_sequences(session, g.user.account_id, after_id=after, limit=limit)
+        return page(sequence_items(session, rows), limit)
 
     @blp.doc(security=SECURITY)
     def post(self) -> tuple[dict[str, Any], int]:

@@ -16,10 +16,13 @@ from backend.sequences.plan import load
 from backend.sequences.plan import record
 from backend.sequences.plan import schedule_step
 from backend.sequences.steps import TASK_WORDS
+from backend.sequences.steps import Step
+from backend.sequences.steps import steps_from_json
 from backend.sequences.views import contact_fields
 from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import Sequence
+from backend.store.models import SequenceVersion
 from backend.store.models import StepExecution
 
 VIEWS = ("due", "upcoming", "completed")
@@ -61,17 +64,28 @@ def list_tasks(
         query = query.where(StepExecution.state.in_((COMPLETED, SKIPPED)))
     if user_id is not None:
         query = query.where(or_(Enrollment.added_by == user_id, Sequence.created_by == user_id))
-    return [task_view(session, *row) for row in session.execute(query).all()]
+    rows = session.execute(query).all()
+    version_ids = {e.version_id for _, e, _, _ in rows if e.version_id}
+    steps = {  # the page's versions in one query, not one per task
+        v.id: steps_from_json(v.steps)
+        for v in (
+            session.scalars(select(SequenceVersion).where(SequenceVersion.id.in_(version_ids)))
+            if version_ids
+            else []
+        )
+    }
+    return [
+        task_view(x, e, c, s, steps.get(e.version_id or 0, [])[x.step_index]) for x, e, c, s in rows
+    ]
 
 
 def task_view(
-    session: Session,
     execution: StepExecution,
     enrollment: Enrollment,
     contact: Contact,
     sequence: Sequence,
+    step: Step,
 ) -> dict[str, Any]:
-    step = load(session, enrollment).steps[execution.step_index]
     return {
         "id": execution.id,
         "task_type": step.task_type,
@@ -143,4 +157,4 @@ def finish_task(
         schedule_step(session, loaded, execution.step_index + 1, now, now)
     else:
         enrollment.current_step = execution.step_index + 1  # picked up when it resumes
-    return task_view(session, execution, enrollment, loaded.contact, loaded.sequence)
+    return task_view(execution, enrollment, loaded.contact, loaded.sequence, step)

@@ -71,13 +71,22 @@ def contact_fields(contact: Contact) -> dict[str, Any]:
 
 
 def contact_json(
-    session: Session, contact: Contact, app_url: str, *, with_activity: bool = True
+    session: Session,
+    contact: Contact,
+    app_url: str,
+    *,
+    with_activity: bool = True,
+    enrollments: list[Enrollment] | None = None,
 ) -> dict[str, Any]:
-    enrollments = list(
-        session.scalars(
-            select(Enrollment).where(Enrollment.contact_id == contact.id).order_by(Enrollment.id)
+    """`enrollments`, when given, are the contact's (by id), read for a whole list at once."""
+    if enrollments is None:
+        enrollments = list(
+            session.scalars(
+                select(Enrollment)
+                .where(Enrollment.contact_id == contact.id)
+                .order_by(Enrollment.id)
+            )
         )
-    )
     url = (
         candidate_url(app_url, contact.gh_candidate_id, contact.gh_application_id)
         if contact.gh_candidate_id

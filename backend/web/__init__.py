@@ -39,6 +39,7 @@ from backend.web import sync_log  # noqa: F401
 from backend.web import tasks  # noqa: F401
 from backend.web.auth import safe_next
 from backend.web.blueprint import bp
+from backend.web.people import person_name
 from backend.web.security import csrf
 from backend.web.security import init_security
 from backend.web.users import login_manager
@@ -134,6 +135,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(when)
     app.add_template_filter(iso_when)
+    app.add_template_filter(person_name)
 
 
 def when(value: object) -> str:

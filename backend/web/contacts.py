@@ -13,8 +13,9 @@ from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.sequences.contacts import get_contact
 from backend.sequences.contacts import list_contacts
+from backend.sequences.listing import contact_items
+from backend.sequences.listing import sequence_names
 from backend.sequences.views import contact_json
-from backend.store.models import Sequence
 from backend.web.blueprint import bp
 from backend.web.blueprint import positive_id
 from backend.web.sequences import STATUS_WORDS
@@ -57,7 +58,7 @@ def contacts():  # type: ignore[no-untyped-def]
     more = len(rows) > defaults.WEB_PAGE_SIZE  # one row more than a page: there is a next page
     rows = rows[: defaults.WEB_PAGE_SIZE]
     app_url = services().settings.greenhouse_app_url
-    items = [contact_json(session, c, app_url, with_activity=False) for c in rows]
+    items = contact_items(session, rows, app_url)
     return render_template(
         "contacts/list.html",
         items=items,
@@ -73,9 +74,7 @@ def contact(contact_id: int):  # type: ignore[no-untyped-def]
     row = get_contact(session, current_user.account_id, contact_id)
     data = contact_json(session, row, services().settings.greenhouse_app_url)
     ids = {e["sequence_id"] for e in data["enrollments"]}
-    names = (
-        {s.id: s.name for s in session.query(Sequence).filter(Sequence.id.in_(ids))} if ids else {}
-    )
+    names = sequence_names(session, ids)
     return render_template(
         "contacts/profile.html",
         contact=data,

@@ -39,23 +39,27 @@ def open_jobs_by_name(catalog: Catalog, query: str | None = None) -> list[dict[s
     return sorted(catalog.jobs_matching(query, status="open"), key=_name)
 
 
-def describe_target(
-    target: dict[str, Any] | None, job_list: list[dict], stage_list: list[dict], pools: list[dict]
-) -> str | None:
+def describe_target(target: dict[str, Any] | None, lists: dict[str, Any]) -> str | None:
     """A target in words ("Job: Backend Engineer · Stage: Application Review"), or None. Stored
-    targets carry their names; the lists name the ones saved while Greenhouse was unreachable."""
+    targets carry their names; `lists` (from `greenhouse_lists`) name the ones saved while
+    Greenhouse was unreachable."""
     if not target:
         return None
     if target.get("job_id"):
         job = target.get("job_name") or next(
-            (j["name"] for j in job_list if j["id"] == target["job_id"]), None
+            (j["name"] for j in lists["jobs"] if j["id"] == target["job_id"]), None
         )
         stage = target.get("stage_name") or next(
-            (s["name"] for s in stage_list if s["id"] == target.get("stage_id")), None
+            (
+                s["name"]
+                for s in lists["stages"].get(target["job_id"], [])
+                if s["id"] == target.get("stage_id")
+            ),
+            None,
         )
         words = f"Job: {job or 'job ' + str(target['job_id'])}"
         return f"{words} · Stage: {stage}" if stage else words
-    pool = next((p for p in pools if p["id"] == target.get("pool_id")), None)
+    pool = next((p for p in lists["pools"] if p["id"] == target.get("pool_id")), None)
     name = target.get("pool_name") or (pool["name"] if pool else f"pool {target.get('pool_id')}")
     stage = target.get("stage_name") or next(
         (

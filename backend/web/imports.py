@@ -16,7 +16,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from backend.accounts.integration import greenhouse_client
@@ -33,6 +32,7 @@ from backend.imports.preview import preview_import
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.imports import import_run
+from backend.sequences.listing import team_sequences
 from backend.store.models import Import
 from backend.store.models import Sequence
 from backend.web.blueprint import bp
@@ -64,16 +64,6 @@ def open_jobs(query: str = "") -> tuple[list[dict], str | None]:
         return [], f"Could not load the jobs from Greenhouse: {explain(exc)}"
 
 
-def team_sequences() -> list[Sequence]:
-    return list(
-        db_session().scalars(
-            select(Sequence)
-            .where(Sequence.account_id == current_user.account_id, Sequence.deleted_at.is_(None))
-            .order_by(Sequence.name)
-        )
-    )
-
-
 def _choices() -> dict[str, Any]:
     source = request.form if request.method == "POST" else request.args
     return {
@@ -93,7 +83,7 @@ def _form_page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
         chosen=chosen,
         jobs=job_list,
         gh_problem=problem,
-        sequences=team_sequences(),
+        sequences=team_sequences(db_session(), current_user.account_id, by_name=True),
         errors=errors,
         has_errors=bool(errors),
         preview=extra.pop("preview", None),

@@ -1,6 +1,6 @@
 """Integrations (admins): the Greenhouse connection, Test connection, and the sync settings.
 
-Saving goes through `update_integration`, the call the JSON API makes. The forms only offer the
+Saving goes through `save_integration`, the call the JSON API makes. The forms only offer the
 values the API accepts (radios, pickers), and refuse anything else with the field named.
 """
 
@@ -14,13 +14,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration import update_integration
-from backend.gh_index.index import clear_index
+from backend.accounts.integration_save import save_integration
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
@@ -29,11 +27,9 @@ from backend.imports.manage import list_imports
 from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
-from backend.store.models import Sequence
+from backend.sequences.listing import sequence_names
 from backend.sync import rules
-from backend.sync.catalog import Catalog
 from backend.sync.settings import SettingInvalid
-from backend.sync.settings import settings_to_store
 from backend.web.account import admin_required
 from backend.web.blueprint import bp
 from backend.web.forms import ConnectionForm
@@ -43,7 +39,7 @@ from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.greenhouse_lists import stages_of
 from backend.web.greenhouse_lists import team_connection
 from backend.web.pickers import TargetChoice
-from backend.web.pickers import target_from_form
+from backend.web.pickers import picked_target
 
 # The contact fields a team can copy into Greenhouse candidate custom fields, in words.
 FIELD_WORDS = {
@@ -107,12 +103,7 @@ def _page(status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
         "mappable_fields": MAPPABLE_FIELDS,
         "field_map": extra.pop("field_map", None) or dict(row.custom_field_map or {}),
         "status_field": extra.pop("status_field", None) or (row.status_field or {}),
-        "default_words": describe_target(
-            row.default_target,
-            lists["jobs"],
-            lists["stages"].get(default_choice.job_id, []),
-            lists["pools"],
-        ),
+        "default_words": describe_target(row.default_target, lists),
         "test_result": extra.pop("test_result", None),
         "scheduled_imports": scheduled_imports(session, account_id),
         "has_errors": any(f.has_errors for f in forms) or bool(extra.pop("has_errors", False)),
@@ -125,9 +116,7 @@ def scheduled_imports(session: Any, account_id: int) -> list[dict[str, Any]]:
     """The team's recurring imports as the API describes them, with their sequence's name."""
     rows = [r for r in list_imports(session, account_id, limit=SCHEDULED_SHOWN) if r.recurring]
     ids = {r.sequence_id for r in rows if r.sequence_id}
-    names = (
-        {s.id: s.name for s in session.query(Sequence).filter(Sequence.id.in_(ids))} if ids else {}
-    )
+    names = sequence_names(session, ids)
     return [{**describe(session, r), "sequence_name": names.get(r.sequence_id or 0)} for r in rows]
 
 
@@ -140,32 +129,15 @@ def integrations():  # type: ignore[no-untyped-def]
 def _save(
     connection: dict[str, Any] | None = None, settings: dict[str, Any] | None = None
 ) -> str | None:
-    """Save through the API's calls; sync settings are checked (and targets named) against
-    Greenhouse like the API's. Returns what is wrong, in words, or None once saved."""
+    """Save through the API's call; returns what is wrong, in words, or None once saved."""
     session = db_session()
     account_id = current_user.account_id
-    svc = services()
-    if settings is not None:
-        connected = team_connection()
-        catalog = (
-            Catalog(greenhouse_client(connected, svc, interactive=True), svc.cache)
-            if connected is not None
-            else None
+    try:
+        change = save_integration(
+            session, account_id, services(), connection=connection, settings=settings
         )
-        try:
-            settings = settings_to_store(settings, catalog, unreachable=GreenhouseError)
-        except SettingInvalid as exc:
-            return f"Not saved: {exc.reason} ({exc.field.replace('_', ' ')})."
-    change = update_integration(
-        session,
-        account_id,
-        app_settings=svc.settings,
-        secrets=svc.secrets,
-        connection=connection,
-        settings=settings,
-    )
-    if change.replaced:
-        clear_index(session, account_id)
+    except SettingInvalid as exc:
+        return f"Not saved: {exc.reason} ({exc.field.replace('_', ' ')})."
     session.commit()
     if change.needs_backfill:
         request_backfill(services(), account_id)
@@ -241,42 +213,19 @@ def integrations_sync():  # type: ignore[no-untyped-def]
 @bp.route("/settings/integrations/targets", methods=["POST"])
 @admin_required
 def integrations_targets():  # type: ignore[no-untyped-def]
-    default_choice = TargetChoice.from_form(request.form, "default")
-    reply_choice = TargetChoice.from_form(request.form, "reply")
+    default = picked_target(request.form, "default")
+    reply = picked_target(request.form, "reply")
+    choices = {"default_choice": default.choice, "reply_choice": reply.choice}
     if request.form.get("action") == "load_stages":  # no JavaScript: show the chosen job's stages
-        return _page(default_choice=default_choice, reply_choice=reply_choice)
-    errors: dict[str, str] = {}
-    settings: dict[str, Any] = {}
-    for prefix, choice, name in (
-        ("default", default_choice, "default_target"),
-        ("reply", reply_choice, "stage_on_reply"),
-    ):
-        try:
-            settings[name] = target_from_form(choice)
-        except ValidationError as exc:
-            errors.update({f"{prefix}-{k}": v for k, v in _flat(exc.messages).items()})
-    if errors:
-        return _page(
-            422,
-            default_choice=default_choice,
-            reply_choice=reply_choice,
-            target_errors=errors,
-            has_errors=True,
-        )
+        return _page(**choices)
+    if errors := default.errors | reply.errors:
+        return _page(422, **choices, target_errors=errors, has_errors=True)
+    settings = {"default_target": default.target, "stage_on_reply": reply.target}
     if problem := _save(settings=settings):
         flash(problem, "error")
         return redirect(url_for("web.integrations") + "#targets-title")
     flash("Job & Pools saved.", "success")
     return redirect(url_for("web.integrations") + "#targets-title")
-
-
-def _flat(messages: Any) -> dict[str, str]:
-    if isinstance(messages, dict):
-        flat: dict[str, str] = {}
-        for key, value in messages.items():
-            flat[str(key)] = value[0] if isinstance(value, list) else str(value)
-        return flat
-    return {"_schema": str(messages)}
 
 
 @bp.route("/settings/integrations/mapping", methods=["POST"])

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import ValidationError
-
 KINDS = ("none", "job", "pool")
 
 
@@ -57,19 +55,34 @@ class TargetChoice:
         )
 
 
-def target_from_form(choice: TargetChoice) -> dict[str, Any] | None:
-    """The target to store (DESIGN.md's target shape); ValidationError names the field.
+@dataclass(frozen=True)
+class PickedTarget:
+    """One picker's submission: the choice (shown again on a refusal or a stage reload), the
+    target to store, and what is wrong keyed by control id ("seq-job_id"), empty when good."""
+
+    choice: TargetChoice
+    target: dict[str, Any] | None
+    errors: dict[str, str]
+
+
+def picked_target(form: Mapping[str, str], prefix: str) -> PickedTarget:
+    """The target (DESIGN.md's target shape) the `prefix` picker asks for.
 
     A job or a pool, never both, and a pool always with its stage: the picker's shape makes the
     API's other refusals impossible here."""
-    if choice.kind == "none":
-        return None
+    choice = TargetChoice.from_form(form, prefix)
+    target: dict[str, Any] | None = None
+    field, message = "", ""
     if choice.kind == "job":
-        if not choice.job_id:
-            raise ValidationError({"job_id": ["Choose a job."]})
-        return {"job_id": choice.job_id, "stage_id": choice.stage_id}
-    if choice.kind == "pool":
-        if not choice.pool_id or not choice.pool_stage_id:
-            raise ValidationError({"pool_stage": ["Choose a prospect pool stage."]})
-        return {"pool_id": choice.pool_id, "pool_stage_id": choice.pool_stage_id}
-    raise ValidationError({"kind": ["Choose none, a job or a prospect pool."]})
+        if choice.job_id:
+            target = {"job_id": choice.job_id, "stage_id": choice.stage_id}
+        else:
+            field, message = "job_id", "Choose a job."
+    elif choice.kind == "pool":
+        if choice.pool_id and choice.pool_stage_id:
+            target = {"pool_id": choice.pool_id, "pool_stage_id": choice.pool_stage_id}
+        else:
+            field, message = "pool_stage", "Choose a prospect pool stage."
+    elif choice.kind != "none":
+        field, message = "kind", "Choose none, a job or a prospect pool."
+    return PickedTarget(choice, target, {f"{prefix}-{field}": message} if field else {})

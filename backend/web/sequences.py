@@ -12,7 +12,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.infra.services import db_session
@@ -22,10 +21,11 @@ from backend.sequences.authoring import pause_sequence
 from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
 from backend.sequences.errors import Refused
+from backend.sequences.listing import sequence_items
+from backend.sequences.listing import team_sequences
 from backend.sequences.schedule import WAIT_UNITS
 from backend.sequences.steps import TASK_TYPES
 from backend.sequences.steps import TASK_WORDS
-from backend.sequences.views import counts_by_status
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
 from backend.store.models import Contact
@@ -36,7 +36,7 @@ from backend.web.blueprint import bp
 from backend.web.greenhouse_lists import describe_target
 from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.pickers import TargetChoice
-from backend.web.pickers import target_from_form
+from backend.web.pickers import picked_target
 
 TABS = (
     ("contacts", "Contacts"),
@@ -66,15 +66,7 @@ def _sequence(sequence_id: int) -> Sequence:
 @bp.route("/sequences")
 def sequences():  # type: ignore[no-untyped-def]
     session = db_session()
-    rows = list(
-        session.scalars(
-            select(Sequence)
-            .where(Sequence.account_id == current_user.account_id, Sequence.deleted_at.is_(None))
-            .order_by(Sequence.name)
-        )
-    )
-    counts = counts_by_status(session, [s.id for s in rows])
-    items = [sequence_json(session, s, counts[s.id], with_steps=False) for s in rows]
+    items = sequence_items(session, team_sequences(session, current_user.account_id, by_name=True))
     return render_template("sequences/list.html", items=items, status_words=STATUS_WORDS)
 
 
@@ -205,12 +197,7 @@ def _detail(sequence: Sequence, tab: str, status: int = 200, **extra: Any):  # t
             "choice": choice,
             "lists": lists,
             "gh_problem": problem,
-            "target_words": describe_target(
-                sequence.greenhouse_target,
-                lists["jobs"],
-                lists["stages"].get(choice.job_id, []),
-                lists["pools"],
-            ),
+            "target_words": describe_target(sequence.greenhouse_target, lists),
         }
     context |= extra
     context["has_errors"] = bool(context["errors"])
@@ -274,19 +261,14 @@ def sequence_settings(sequence_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/sequences/<int:sequence_id>/syncing", methods=["POST"])
 def sequence_syncing(sequence_id: int):  # type: ignore[no-untyped-def]
     sequence = _sequence(sequence_id)
-    choice = TargetChoice.from_form(request.form, "seq")
+    picked = picked_target(request.form, "seq")
     if request.form.get("action") == "load_stages":
-        return _detail(sequence, "syncing", choice=choice)
-    try:
-        target = target_from_form(choice)
-    except ValidationError as exc:
-        errors = {
-            f"seq-{k}": (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()
-        }
-        return _detail(sequence, "syncing", 422, choice=choice, errors=errors)
+        return _detail(sequence, "syncing", choice=picked.choice)
+    if picked.errors:
+        return _detail(sequence, "syncing", 422, choice=picked.choice, errors=picked.errors)
     changes = {
         "sync_disabled": request.form.get("sync_disabled") == "y",
-        "greenhouse_target": target,
+        "greenhouse_target": picked.target,
     }
     update_sequence(db_session(), sequence, changes, utcnow())
     flash("Syncing saved. It applies to people added from now on.", "success")

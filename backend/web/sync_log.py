@@ -28,6 +28,7 @@ from backend.sync import log as sync_log_feature
 from backend.web.blueprint import bp
 from backend.web.blueprint import positive_id
 from backend.web.integrations import is_htmx
+from backend.web.people import person_name
 from backend.web.sync_words import STATUS_WORDS
 from backend.web.sync_words import advice
 from backend.web.sync_words import kind_words
@@ -43,10 +44,7 @@ def _people(contact_ids: set[int]) -> dict[int, str]:
             Contact.id.in_(contact_ids), Contact.account_id == current_user.account_id
         )
     )
-    return {
-        c.id: (f"{c.first_name or ''} {c.last_name or ''}".strip() or c.email or f"#{c.id}")
-        for c in rows
-    }
+    return {c.id: person_name(c) for c in rows}
 
 
 def row_view(entry: dict[str, Any], people: dict[int, str]) -> dict[str, Any]:

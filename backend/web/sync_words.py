@@ -1,7 +1,10 @@
 """The sync log in words: what each Greenhouse action is, and what to do about its error.
 
 Pure: plain strings in, plain strings out. The executor already says *what* went wrong; this
-adds *what to do*, matched on the phrases `backend/sync/executor.py` and `outbox.py` write.
+adds *what to do*, matched on the phrases `backend/sync/executor.py` and `outbox.py` write:
+a failure carries no code to match instead (`SyncFailed` has a message and `permanent`, the
+row keeps `last_error` text only). Once it does, match on the code (the phrases stay for old
+rows).
 """
 
 from __future__ import annotations

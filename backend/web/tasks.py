@@ -1,5 +1,6 @@
 """Manual tasks (calls, LinkedIn messages, custom): due, upcoming and completed, and Complete
-(with a note), through the sequences feature's `list_tasks` / `finish_task`."""
+(with a note), through the sequences feature's `list_tasks` / `finish_task`; a page at a time,
+oldest first, "More tasks" continuing after the last one shown."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from backend.sequences.manual_tasks import list_tasks
 from backend.sequences.steps import TASK_WORDS
 from backend.store.models import utcnow
 from backend.web.blueprint import bp
+from backend.web.blueprint import positive_id
 
 VIEWS = (("due", "Due"), ("upcoming", "Upcoming"), ("completed", "Completed"))
 
@@ -34,10 +36,19 @@ def tasks():  # type: ignore[no-untyped-def]
         view=view,
         now=utcnow(),
         user_id=current_user.id if mine else None,
-        limit=defaults.WEB_PAGE_SIZE,
+        after_id=positive_id(request.args.get("after")) or 0,
+        limit=defaults.WEB_PAGE_SIZE + 1,
     )
+    more = len(items) > defaults.WEB_PAGE_SIZE  # one more than a page: there is a next page
+    items = items[: defaults.WEB_PAGE_SIZE]
     return render_template(
-        "tasks/list.html", items=items, view=view, views=VIEWS, mine=mine, task_words=TASK_WORDS
+        "tasks/list.html",
+        items=items,
+        view=view,
+        views=VIEWS,
+        mine=mine,
+        task_words=TASK_WORDS,
+        next_after=items[-1]["id"] if more else None,
     )
 
 
