@@ -383,8 +383,9 @@ def run_lookup(
     # The answer is whole: its row is the last write, committed at once. SQLite has one writer,
     # and each lookup writes: a write lock held across more work (or a wait for the GIL) makes
     # the other requests' writes sleep in SQLite's busy handler (1 ms, then longer).
-    lookup_id = store_lookup(session, account_id, user.id, url, profile_data, email, greenhouse)
-    session.commit()
+    with svc.db.one_writer(session):
+        lookup_id = store_lookup(session, account_id, user.id, url, profile_data, email, greenhouse)
+        session.commit()
     if needs_verification(svc, email):
         later.verify_email(lookup_id)  # the task reads the stored lookup
     return {
