@@ -30,13 +30,14 @@ def tasks():  # type: ignore[no-untyped-def]
     if view not in dict(VIEWS):
         view = "due"
     mine = request.args.get("mine") == "true"
+    after = positive_id(request.args.get("after"))
     items = list_tasks(
         db_session(),
         current_user.account_id,
         view=view,
         now=utcnow(),
         user_id=current_user.id if mine else None,
-        after_id=positive_id(request.args.get("after")) or 0,
+        after_id=after or 0,
         limit=defaults.WEB_PAGE_SIZE + 1,
     )
     more = len(items) > defaults.WEB_PAGE_SIZE  # one more than a page: there is a next page
@@ -48,6 +49,7 @@ def tasks():  # type: ignore[no-untyped-def]
         views=VIEWS,
         mine=mine,
         task_words=TASK_WORDS,
+        after=after,
         next_after=items[-1]["id"] if more else None,
     )
 
@@ -66,4 +68,12 @@ def task_complete(task_id: int) -> Response:
         note=note,
     )
     flash("Task skipped." if skipped else "Task completed.", "success")
-    return redirect(url_for("web.tasks", view=request.form.get("view", "due")))
+    # Back to the page the task was on, not the first one.
+    return redirect(
+        url_for(
+            "web.tasks",
+            view=request.form.get("view", "due"),
+            mine="true" if request.form.get("mine") == "true" else None,
+            after=positive_id(request.form.get("after")),
+        )
+    )

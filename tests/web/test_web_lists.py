@@ -103,3 +103,18 @@ def test_the_tasks_list_pages_on_to_the_later_tasks_and_keeps_its_view(app, admi
     assert rest.count("<article") == 3 and f"Call: P{defaults.WEB_PAGE_SIZE + 2}</h2>" in rest
     assert "More tasks" not in rest
     assert "More tasks" not in admin.get("/tasks?view=completed").get_data(as_text=True)
+
+
+def test_completing_a_task_on_a_later_page_comes_back_to_that_page(app, admin, admin_id):
+    add_people(app, admin_id, defaults.WEB_PAGE_SIZE + 3)
+    first = admin.get("/tasks?view=due").get_data(as_text=True)
+    more = first.split('<a href="/tasks?view=due&amp;after=')[1].split('"')[0]
+    rest = admin.get(f"/tasks?view=due&after={more}").get_data(as_text=True)
+    form = rest.split('<form method="post" action="')[1]
+    action, fields = form.split('"')[0], form.split("</form>")[0]
+    assert f'name="after" value="{more}"' in fields
+    done = admin.post(action, {"view": "due", "after": more, "note": "Called"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/tasks?view=due&after={more}")
+    back = admin.get(done.headers["Location"]).get_data(as_text=True)
+    assert back.count("<article") == 2 and "Task completed." in back
