@@ -44,7 +44,18 @@ export function errorFromResponse(status, body, backendUrl) {
   error.status = status; // callers that act on the status (409 vs 422) read it here
   // The backend's stable word for a refusal ("suppressed", "already_enrolled"), when it gave one.
   error.reason = typeof body?.reason === 'string' ? body.reason : null;
+  error.words = withoutFieldName(body, error.message);
   return error;
+}
+
+/**
+ * The message without the field name the backend writes first for a form ("email: jane@… is
+ * suppressed" → "jane@… is suppressed"): a recruiter in the popup filled in no field.
+ */
+function withoutFieldName(body, message) {
+  const fields = body?.errors && typeof body.errors === 'object' ? Object.keys(body.errors) : [];
+  const field = fields.find((name) => message.startsWith(`${name}: `));
+  return field ? message.slice(field.length + 2) : message;
 }
 
 function errorForStatus(status, detail, backendUrl) {

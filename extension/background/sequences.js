@@ -42,7 +42,7 @@ function refusalOutcome(error) {
 /**
  * What adding a person did, in words: added (maybe "Exists in Greenhouse" with its link), already
  * in a sequence, suppressed, or refused for another reason.
- * @param {{body?: any, error?: SourcebridgeError & {status?: number, reason?: string | null}}} answer
+ * @param {{body?: any, error?: SourcebridgeError & {status?: number, reason?: string | null, words?: string}}} answer
  * @returns {{outcome: 'added' | 'exists_in_greenhouse' | 'already_in_sequence' | 'suppressed' | 'refused',
  *            message: string, greenhouseUrl: string | null, warnings: string[]}}
  */
@@ -50,7 +50,7 @@ export function describeAdd({ body, error }, sequenceName) {
   if (error) {
     const outcome = refusalOutcome(error);
     const words = outcome === 'already_in_sequence' ? 'Already in a sequence' : 'Not added';
-    return { outcome, message: `${words}: ${error.message}`, greenhouseUrl: null, warnings: [] };
+    return { outcome, message: `${words}: ${error.words ?? error.message}`, greenhouseUrl: null, warnings: [] };
   }
   const greenhouse = body?.contact?.greenhouse ?? {};
   const url = typeof greenhouse.url === 'string' ? greenhouse.url : null;

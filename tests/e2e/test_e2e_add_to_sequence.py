@@ -104,7 +104,7 @@ def test_a_suppressed_person_is_not_added_and_the_popup_says_why(ext, backend, c
         outcome = popup.locator(".sb-outcome")
         # From the backend's `reason`, not its words.
         assert outcome.get_attribute("data-outcome") == "suppressed"
-        assert outcome.text_content() == f"Not added: email: {address} is suppressed: unsubscribed"
+        assert outcome.text_content() == f"Not added: {address} is suppressed: unsubscribed"
         assert popup.locator("#sequence").count() == 1, "the picker stays after a refusal"
         SHOTS.mkdir(exist_ok=True)
         popup.screenshot(path=str(SHOTS / "popup-suppressed.png"))

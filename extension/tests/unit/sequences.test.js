@@ -63,16 +63,21 @@ test('"Exists in Greenhouse" is said once, other warnings still shown', () => {
   assert.deepEqual(outcome.warnings, ['the sequence has no mailbox to send from']);
 });
 
-const refusal = (code, status, message, reason) => fakeFetch(code, { code, status, message, ...(reason && { reason }) });
+// As the backend answers: a field's error repeats the message under `errors`, without the field name.
+const refusal = (code, status, message, reason) => {
+  const [field, rest] = message.includes(': ') ? [message.split(': ')[0], message.slice(message.indexOf(': ') + 2)] : [null, message];
+  const errors = field && /^[a-z_]+$/.test(field) ? { errors: { [field]: [rest] } } : {};
+  return fakeFetch(code, { code, status, message, ...errors, ...(reason && { reason }) });
+};
 const addWith = (fetchImpl) => addLookupToSequence(SETTINGS, { sequenceId: 1, lookupId: 7, sequenceName: 'X' }, { fetchImpl });
 
 test('a refusal is read from the backend\'s reason: already enrolled and suppressed, with its words', async () => {
   const already = await addWith(refusal(409, 'Conflict', 'email: already active in a sequence of the team', 'already_enrolled'));
   assert.equal(already.outcome, 'already_in_sequence');
-  assert.equal(already.message, 'Already in a sequence: email: already active in a sequence of the team');
+  assert.equal(already.message, 'Already in a sequence: already active in a sequence of the team');
   const suppressed = await addWith(refusal(422, 'Unprocessable Entity', 'email: jane@acme.example is suppressed: unsubscribed', 'suppressed'));
   assert.equal(suppressed.outcome, 'suppressed');
-  assert.equal(suppressed.message, 'Not added: email: jane@acme.example is suppressed: unsubscribed');
+  assert.equal(suppressed.message, 'Not added: jane@acme.example is suppressed: unsubscribed');
 });
 
 test('the reason decides, not the message\'s words', async () => {
@@ -80,7 +85,7 @@ test('the reason decides, not the message\'s words', async () => {
   assert.equal(reworded.outcome, 'suppressed');
   const noEmail = await addWith(refusal(422, 'Unprocessable Entity', 'email: no address; a blocked mailbox?', 'no_email'));
   assert.equal(noEmail.outcome, 'refused');
-  assert.equal(noEmail.message, 'Not added: email: no address; a blocked mailbox?');
+  assert.equal(noEmail.message, 'Not added: no address; a blocked mailbox?');
 });
 
 test('a backend without reasons still gets "Already in a sequence" for its 409, any 422 is refused', async () => {
@@ -88,7 +93,12 @@ test('a backend without reasons still gets "Already in a sequence" for its 409, 
   assert.equal(already.outcome, 'already_in_sequence');
   const suppressed = await addWith(refusal(422, 'Unprocessable Entity', 'email: jane@acme.example is suppressed: unsubscribed'));
   assert.equal(suppressed.outcome, 'refused');
-  assert.equal(suppressed.message, 'Not added: email: jane@acme.example is suppressed: unsubscribed');
+  assert.equal(suppressed.message, 'Not added: jane@acme.example is suppressed: unsubscribed');
+});
+
+test('a message is shown whole when the backend names no field for it', async () => {
+  const odd = await addWith(fakeFetch(422, { code: 422, status: 'Unprocessable Entity', message: 'Note: the sequence is archived' }));
+  assert.equal(odd.message, 'Not added: Note: the sequence is archived');
 });
 
 test('a backend that is down is an error, not an outcome', async () => {
