@@ -1,5 +1,6 @@
 """The lists' reads, each in a fixed number of queries however long the page: the team's
-sequences (the API's, the web app's, the import picker's) and the contacts list's items."""
+sequences (the API's, the web app's, the import picker's), a sequence's people and the contacts
+list's items."""
 
 from __future__ import annotations
 
@@ -54,6 +55,21 @@ def sequence_names(session: Session, sequence_ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Sequence.id, Sequence.name).where(Sequence.id.in_(sequence_ids)))
     return {sequence_id: name for sequence_id, name in rows}
+
+
+def sequence_people(
+    session: Session, sequence_id: int, *, before_id: int | None, limit: int
+) -> list[tuple[Enrollment, Contact]]:
+    """A sequence's enrollments with their contacts, newest first, before `before_id` (paged)."""
+    query = (
+        select(Enrollment, Contact)
+        .join(Contact, Contact.id == Enrollment.contact_id)
+        .where(Enrollment.sequence_id == sequence_id)
+    )
+    if before_id is not None:
+        query = query.where(Enrollment.id < before_id)
+    rows = session.execute(query.order_by(Enrollment.id.desc()).limit(limit))
+    return [(enrollment, contact) for enrollment, contact in rows]
 
 
 def contact_items(session: Session, contacts: list[Contact], app_url: str) -> list[dict[str, Any]]:

@@ -12,8 +12,8 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import select
 
+from backend import defaults
 from backend.infra.services import db_session
 from backend.sequences.authoring import create_sequence
 from backend.sequences.authoring import get_sequence
@@ -22,17 +22,17 @@ from backend.sequences.authoring import resume_sequence
 from backend.sequences.authoring import update_sequence
 from backend.sequences.errors import Refused
 from backend.sequences.listing import sequence_items
+from backend.sequences.listing import sequence_people
 from backend.sequences.listing import team_sequences
 from backend.sequences.schedule import WAIT_UNITS
 from backend.sequences.steps import TASK_TYPES
 from backend.sequences.steps import TASK_WORDS
 from backend.sequences.views import enrollment_json
 from backend.sequences.views import sequence_json
-from backend.store.models import Contact
-from backend.store.models import Enrollment
 from backend.store.models import Sequence
 from backend.store.models import utcnow
 from backend.web.blueprint import bp
+from backend.web.blueprint import positive_id
 from backend.web.greenhouse_lists import describe_target
 from backend.web.greenhouse_lists import greenhouse_lists
 from backend.web.pickers import TargetChoice
@@ -180,14 +180,15 @@ def _detail(sequence: Sequence, tab: str, status: int = 200, **extra: Any):  # t
         "errors": extra.pop("errors", {}),
     }
     if tab == "contacts":
-        rows = session.execute(
-            select(Enrollment, Contact)
-            .join(Contact, Contact.id == Enrollment.contact_id)
-            .where(Enrollment.sequence_id == sequence.id)
-            .order_by(Enrollment.id.desc())
-            .limit(200)
-        ).all()
-        context["people"] = [(enrollment_json(e), c) for e, c in rows]
+        rows = sequence_people(
+            session,
+            sequence.id,
+            before_id=positive_id(request.args.get("before")),
+            limit=defaults.WEB_PAGE_SIZE + 1,  # one more than a page: there is a next page
+        )
+        page = rows[: defaults.WEB_PAGE_SIZE]
+        context["people"] = [(enrollment_json(e), c) for e, c in page]
+        context["next_before"] = page[-1][0].id if len(rows) > len(page) else None
     if tab == "steps":
         context["steps"] = extra.pop("steps", None) or data["steps"]
     if tab == "syncing":

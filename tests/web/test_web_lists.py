@@ -3,6 +3,7 @@ tasks list paged on like the contacts list."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -118,3 +119,17 @@ def test_completing_a_task_on_a_later_page_comes_back_to_that_page(app, admin, a
     assert done.headers["Location"].endswith(f"/tasks?view=due&after={more}")
     back = admin.get(done.headers["Location"]).get_data(as_text=True)
     assert back.count("<article") == 2 and "Task completed." in back
+
+
+def test_a_sequences_people_page_on_newest_first(app, admin, admin_id):
+    add_people(app, admin_id, defaults.WEB_PAGE_SIZE + 3)
+    listing = admin.get("/sequences").get_data(as_text=True)
+    sequence_id = re.search(r'<a href="/sequences/(\d+)"', listing).group(1)
+    first = admin.get(f"/sequences/{sequence_id}").get_data(as_text=True)
+    assert first.count("<tr>") - 1 == defaults.WEB_PAGE_SIZE  # the header row aside
+    last = defaults.WEB_PAGE_SIZE + 2
+    assert f">P{last}</a>" in first and ">P0</a>" not in first
+    more = first.split("More people")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    rest = admin.get(more).get_data(as_text=True)
+    assert rest.count("<tr>") - 1 == 3 and ">P0</a>" in rest and f">P{last}</a>" not in rest
+    assert "More people" not in rest
