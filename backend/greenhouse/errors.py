@@ -20,6 +20,9 @@ and could not be confirmed by reading back: the record may or may not exist.
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -174,13 +177,23 @@ def request_id_of(response: requests.Response) -> str | None:
     return headers.get("X-Request-Id") or headers.get("X-Greenhouse-Request-Id")
 
 
-def retry_after_of(response: requests.Response) -> float | None:
-    """`Retry-After` in seconds (the delta form; an HTTP date is ignored), or None."""
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+def retry_after_of(response: requests.Response, now: datetime | None = None) -> float | None:
+    """`Retry-After` in seconds, from either form RFC 9110 allows (seconds, or an HTTP date),
+    or None when absent or unreadable."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT by definition
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def error_from_response(response: requests.Response) -> APIStatusError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 import requests
@@ -78,6 +80,15 @@ def test_forbidden_for_a_user_who_is_not_site_admin_is_recognised() -> None:
 def test_rate_limited_carries_retry_after_and_none_when_missing() -> None:
     assert errors.error_from_response(response(429, "", {"Retry-After": "7"})).retry_after == 7
     assert errors.error_from_response(response(429, "")).retry_after is None
+
+
+def test_retry_after_as_an_http_date_is_read_as_the_seconds_until_then() -> None:
+    now = datetime(2026, 12, 2, 10, 0, 0, tzinfo=UTC)
+    later = response(429, "", {"Retry-After": "Wed, 02 Dec 2026 10:00:30 GMT"})
+    assert errors.retry_after_of(later, now) == 30
+    past = response(429, "", {"Retry-After": "Wed, 02 Dec 2026 09:59:00 GMT"})
+    assert errors.retry_after_of(past, now) == 0
+    assert errors.retry_after_of(response(429, "", {"Retry-After": "soon"}), now) is None
 
 
 def test_unreadable_error_body_still_gives_a_typed_error() -> None:
