@@ -137,6 +137,18 @@ def person_from_lookup(
     )
 
 
+# Where a contact's details came from, poorest first. A later add only ever moves it up: an
+# import or API call must not turn a Recruiter contact (whose roles employment history is synced
+# from) into a bare one, even when it is then refused as already enrolled.
+SOURCES_BY_RICHNESS = ("api", "import", "linkedin", "sales_navigator", "recruiter")
+
+
+def _richness(source: str | None) -> int:
+    if source is None:
+        return -1
+    return SOURCES_BY_RICHNESS.index(source) if source in SOURCES_BY_RICHNESS else 0
+
+
 def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Contact:
     """The team's contact for this address, filled in with what is new."""
     contact = session.scalars(with_address(account_id, person.email)).first()
@@ -156,7 +168,7 @@ def upsert_contact(session: Session, account_id: int, person: PersonInput) -> Co
         value = getattr(person, name)
         if value:
             setattr(contact, name, value)
-    if person.source and (contact.source is None or person.source != "api"):
+    if person.source and _richness(person.source) >= _richness(contact.source):
         contact.source = person.source
     if not contact.timezone:  # the recipient's zone, when the LinkedIn location says it
         contact.timezone = zone_from_location(contact.location)

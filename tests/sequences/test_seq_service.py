@@ -24,6 +24,7 @@ from backend.sequences.enrolment import import_rows
 from backend.sequences.enrolment import person_from_fields
 from backend.sequences.enrolment import person_from_lookup
 from backend.sequences.enrolment import read_csv_rows
+from backend.sequences.enrolment import upsert_contact
 from backend.sequences.errors import Refused
 from backend.sequences.manual_tasks import finish_task
 from backend.sequences.manual_tasks import list_tasks
@@ -313,3 +314,41 @@ def test_deleting_a_contact_removes_their_enrollments(db, team) -> None:
     with db.session() as session:
         assert session.scalars(select(Enrollment)).all() == []
         assert claim_due_sends(session, NOW, "w") == []
+
+
+def test_a_contacts_source_only_moves_to_a_richer_one(db, team) -> None:
+    first, second = add_sequence(db, team), add_sequence(db, team)
+    with db.session() as session:
+        added = add_person(
+            session,
+            account_id=team.account_id,
+            sequence_id=first,
+            person=person_from_fields({"email": "ada@analytical.example"}),
+            added_by=None,
+            now=NOW,
+        )
+        assert added.contact.source == "api"
+        lookup = Lookup(
+            account_id=team.account_id,
+            url="https://www.linkedin.com/talent/x",
+            profile={"source": "recruiter", "first_name": "Ada", "positions": []},
+            email={"address": "ada@analytical.example", "confidence": "probable"},
+            greenhouse={},
+        )
+        session.add(lookup)
+        session.flush()
+        richer = upsert_contact(
+            session, team.account_id, person_from_lookup(session, team.account_id, lookup.id)
+        )
+        assert richer.source == "recruiter"
+        imported = person_from_fields({"email": "ada@analytical.example"}, source="import")
+        with pytest.raises(Refused):  # already active in the first sequence
+            add_person(
+                session,
+                account_id=team.account_id,
+                sequence_id=second,
+                person=imported,
+                added_by=None,
+                now=NOW,
+            )
+        assert session.get(Contact, added.contact.id).source == "recruiter"
