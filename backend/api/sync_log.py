@@ -39,6 +39,11 @@ class SyncLogEntrySchema(Schema):
     status = fields.String(metadata={"description": "pending | done | failed"})
     attempts = fields.Integer()
     error = fields.String(allow_none=True, metadata={"description": "in words"})
+    error_code = fields.String(
+        allow_none=True,
+        metadata={"description": "stable: rate_limited, permission, target_gone … (null on rows"
+                  " failed before codes existed)"},
+    )  # fmt: skip
     request_summary = fields.String(allow_none=True)
     greenhouse_ids = fields.Dict()
     created_at = fields.DateTime()

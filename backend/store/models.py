@@ -548,6 +548,7 @@ class SyncJob(TimestampMixin, Base):
     greenhouse_ids: Mapped[dict[str, Any] | None]
     result: Mapped[dict[str, Any] | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_code: Mapped[str | None] = mapped_column(String(32))  # sync.failures.Failure
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     __table_args__ = (
         Index("ix_sync_jobs_due", "status", "next_attempt_at"),

@@ -14,6 +14,7 @@ from typing import Any
 from backend import defaults
 from backend.greenhouse.client import GreenhouseClient
 from backend.infra.cache import Cache
+from backend.sync.failures import Failure
 from backend.sync.targets import Target
 
 Row = dict[str, Any]
@@ -21,6 +22,10 @@ Row = dict[str, Any]
 
 class TargetGone(LookupError):
     """The target names a job, stage, pool or pool stage Greenhouse no longer has (or closed)."""
+
+    def __init__(self, message: str, code: Failure = Failure.TARGET_GONE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def in_order(rows: Iterable[Row]) -> list[Row]:
@@ -187,4 +192,6 @@ class Catalog:
             return
         job = self.job(target.job_id or 0)
         if job is not None and job.get("status") != "open":
-            raise TargetGone(f"The job '{job['name']}' is {job.get('status')} in Greenhouse")
+            raise TargetGone(
+                f"The job '{job['name']}' is {job.get('status')} in Greenhouse", Failure.JOB_CLOSED
+            )

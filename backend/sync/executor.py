@@ -34,6 +34,7 @@ from backend.sync.actions import MoveStage
 from backend.sync.actions import SetStatus
 from backend.sync.catalog import Catalog
 from backend.sync.catalog import TargetGone
+from backend.sync.failures import Failure
 from backend.sync.rules import STATUS_VALUES
 from backend.sync.targets import Target
 
@@ -42,11 +43,20 @@ EXISTS_IN_GREENHOUSE = "Exists in Greenhouse"
 
 
 class SyncFailed(Exception):
-    """An action that did not happen; `permanent` ones are not retried by themselves."""
+    """An action that did not happen, in words and as a code; `permanent` ones are not retried
+    by themselves."""
 
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Failure,
+        permanent: bool,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
         self.permanent = permanent
         self.retry_after = retry_after
 
@@ -74,39 +84,49 @@ def explain(exc: gh.GreenhouseError, doing: str) -> SyncFailed:
     if isinstance(exc, gh.RateLimited):
         return SyncFailed(
             f"Greenhouse asked us to slow down while trying to {doing}",
+            code=Failure.RATE_LIMITED,
             permanent=False,
             retry_after=exc.retry_after,
         )
     if isinstance(exc, gh.Throttled):
-        return SyncFailed(f"No Greenhouse request budget free to {doing}", permanent=False)
+        return SyncFailed(
+            f"No Greenhouse request budget free to {doing}", code=Failure.NO_BUDGET, permanent=False
+        )
     if isinstance(exc, gh.ServerError | gh.APIConnectionError | gh.MalformedResponse):
         return SyncFailed(
             f"Greenhouse did not answer properly while trying to {doing} ({exc.message})",
+            code=Failure.UNAVAILABLE,
             permanent=False,
         )
     if isinstance(exc, gh.AuthenticationError):
         return SyncFailed(
             "Greenhouse refused the integration's credentials: check the client id and secret "
             "in Integrations → Greenhouse",
+            code=Failure.CREDENTIALS,
             permanent=True,
         )
     if isinstance(exc, gh.PermissionDenied):
         return SyncFailed(
             f"The Greenhouse user the integration acts as may not {doing} "
             f"(missing permission or API scope: {'; '.join(exc.messages) or exc.message})",
+            code=Failure.PERMISSION,
             permanent=True,
         )
     if isinstance(exc, gh.NotFound):
         return SyncFailed(
-            f"Could not {doing}: the record no longer exists in Greenhouse", permanent=True
+            f"Could not {doing}: the record no longer exists in Greenhouse",
+            code=Failure.RECORD_GONE,
+            permanent=True,
         )
     if isinstance(exc, gh.APIStatusError):
         details = list(exc.messages) + [
             f"{name}: {'; '.join(texts)}" for name, texts in exc.field_errors.items()
         ]
         reason = "; ".join(details) or exc.message
-        return SyncFailed(f"Greenhouse refused to {doing}: {reason}", permanent=True)
-    return SyncFailed(f"Could not {doing}: {exc.message}", permanent=False)
+        return SyncFailed(
+            f"Greenhouse refused to {doing}: {reason}", code=Failure.REFUSED, permanent=True
+        )
+    return SyncFailed(f"Could not {doing}: {exc.message}", code=Failure.OTHER, permanent=False)
 
 
 class Executor:
@@ -133,7 +153,9 @@ class Executor:
         """Do `action`; `again` when an earlier attempt may have written before it died;
         `since` is when the action was recorded (a read-back only accepts newer records)."""
         if action.needs_record and link.candidate_id is None:
-            raise SyncFailed("The contact has no Greenhouse record yet", permanent=True)
+            raise SyncFailed(
+                "The contact has no Greenhouse record yet", code=Failure.NO_RECORD, permanent=True
+            )
         handler = {
             EnsurePerson: self._ensure_person,
             AddEmployment: self._add_employment,
@@ -147,7 +169,7 @@ class Executor:
         try:
             return handler(action, link, again, since)
         except TargetGone as exc:
-            raise SyncFailed(str(exc), permanent=True) from exc
+            raise SyncFailed(str(exc), code=exc.code, permanent=True) from exc
         except gh.GreenhouseError as exc:
             raise explain(exc, _doing(action)) from exc
 
@@ -382,7 +404,11 @@ class Executor:
             return int(row["id"])
         tags = self.catalog.tags()
         if name.lower() not in tags:
-            raise SyncFailed(f"Could not create the tag '{name}' in Greenhouse", permanent=True)
+            raise SyncFailed(
+                f"Could not create the tag '{name}' in Greenhouse",
+                code=Failure.TAG_NOT_CREATED,
+                permanent=True,
+            )
         return tags[name.lower()]
 
     def _current_application(self, link: Link) -> Row:
@@ -392,7 +418,11 @@ class Executor:
             else None
         )
         if app is None:
-            raise SyncFailed("The contact has no application in Greenhouse to move", permanent=True)
+            raise SyncFailed(
+                "The contact has no application in Greenhouse to move",
+                code=Failure.NO_APPLICATION,
+                permanent=True,
+            )
         return app
 
     def _move_stage(
@@ -400,13 +430,16 @@ class Executor:
     ) -> Outcome:
         target = self._named(action.target)
         if target is None:
-            raise SyncFailed("No stage on reply is set", permanent=True)
+            raise SyncFailed(
+                "No stage on reply is set", code=Failure.NO_REPLY_STAGE, permanent=True
+            )
         app = self._current_application(link)
         if target.kind == "pool":
             if not app.get("prospect"):
                 raise SyncFailed(
                     f"The contact is a candidate now, not a prospect: cannot put them on the pool "
                     f"stage '{target.stage_name}'",
+                    code=Failure.NOT_A_PROSPECT,
                     permanent=True,
                 )
             self.client.applications.move_prospect(
@@ -418,11 +451,14 @@ class Executor:
             raise SyncFailed(
                 f"A prospect cannot be moved to the interview stage '{target.stage_name}' of "
                 f"'{target.job_name}' without being converted: turn on 'Convert on reply'",
+                code=Failure.CONVERT_OFF,
                 permanent=True,
             )
         if app.get("job_id") != target.job_id:
             raise SyncFailed(
-                f"The contact's application is not on the job '{target.job_name}'", permanent=True
+                f"The contact's application is not on the job '{target.job_name}'",
+                code=Failure.OTHER_JOB,
+                permanent=True,
             )
         if target.stage_id is not None and app.get("job_interview_stage_id") != target.stage_id:
             self.client.applications.move(app["id"], app["stage_id"], target.stage_id)
@@ -442,7 +478,9 @@ class Executor:
             )
             if new is None:
                 raise SyncFailed(
-                    "The converted application was not found in Greenhouse", permanent=True
+                    "The converted application was not found in Greenhouse",
+                    code=Failure.CONVERTED_MISSING,
+                    permanent=True,
                 )
             return Outcome(replace(link, application_id=new["id"]), {"application_id": new["id"]},
                            summary="already converted")  # fmt: skip
@@ -451,6 +489,7 @@ class Executor:
             raise SyncFailed(
                 "The prospect is not considered for any job: give the sequence a job target "
                 "to convert them onto",
+                code=Failure.NO_JOB,
                 permanent=True,
             )
         target = self.catalog.resolve(Target(kind="job", job_id=job_id, stage_id=action.stage_id))

@@ -19,6 +19,7 @@ from backend.store.models import Contact
 from backend.store.models import Enrollment
 from backend.store.models import SyncJob
 from backend.store.models import utcnow
+from backend.sync.failures import Failure
 
 ANONYMISED_DOMAIN = "anonymised.invalid"
 """Erased contacts keep a unique, undeliverable address (RFC 2606 `.invalid`)."""
@@ -126,6 +127,7 @@ def erase(session: Session, contact: Contact) -> None:
         job.payload = {}
         if job.status in ("pending", "running"):
             job.status, job.last_error = "failed", "Anonymised in Greenhouse"
+            job.last_error_code = Failure.ANONYMISED
 
 
 def active_enrollments(session: Session, follow: FinishEnrollments) -> list[Enrollment]:

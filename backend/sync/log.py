@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from backend.store.models import SyncJob
 from backend.store.models import utcnow
 from backend.sync import rules
 from backend.sync.facts import contact_facts
+from backend.sync.failures import Failure
 from backend.sync.outbox import NO_RECORD
 from backend.sync.outbox import record_actions
 from backend.sync.outbox import refresh_contact_status
@@ -37,6 +39,7 @@ def log_entry(job: SyncJob) -> dict[str, Any]:
         "status": "pending" if job.status == "running" else job.status,
         "attempts": job.attempts,
         "error": job.last_error,
+        "error_code": job.last_error_code,
         "request_summary": job.request_summary,
         "greenhouse_ids": job.greenhouse_ids or {},
         "created_at": job.created_at,
@@ -88,7 +91,10 @@ def retry(session: Session, account_id: int, job_id: int) -> SyncJob:
             .where(
                 SyncJob.contact_id == job.contact_id,
                 SyncJob.status == "failed",
-                SyncJob.last_error.startswith(NO_RECORD),
+                or_(  # rows failed before codes existed say so in words only
+                    SyncJob.last_error_code == Failure.NO_RECORD,
+                    SyncJob.last_error.startswith(NO_RECORD),
+                ),
             )
             .values(status="pending", next_attempt_at=None, updated_at=now)
             .execution_options(synchronize_session=False)

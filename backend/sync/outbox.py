@@ -44,6 +44,7 @@ from backend.sync.executor import SyncFailed
 from backend.sync.facts import contact_facts
 from backend.sync.facts import enrollment_facts
 from backend.sync.facts import settings_of
+from backend.sync.failures import Failure
 
 CONSUMER = "greenhouse-sync"
 NO_RECORD = "The contact has no Greenhouse record"
@@ -313,6 +314,7 @@ def _park_disconnected(session: Session, account_id: int, now: datetime) -> None
             status="pending",
             next_attempt_at=now + defaults.SYNC_BACKOFF_MAX,
             last_error="Greenhouse is not connected",
+            last_error_code=Failure.NOT_CONNECTED,
         )  # fmt: skip
         .execution_options(synchronize_session=False)
     )
@@ -327,7 +329,7 @@ def _record_success(
     executor: Executor,
     now: datetime,
 ) -> None:
-    job.status, job.next_attempt_at, job.last_error = "done", None, None
+    job.status, job.next_attempt_at, job.last_error, job.last_error_code = "done", None, None, None
     job.greenhouse_ids = outcome.greenhouse_ids
     job.request_summary = outcome.summary
     job.result = {"warning": outcome.warning} if outcome.warning else None
@@ -376,7 +378,7 @@ def _warning(session: Session, contact_id: int) -> str | None:
 def _record_failure(
     session: Session, job: SyncJob, contact: Contact, failure: SyncFailed, now: datetime
 ) -> None:
-    job.last_error = failure.message
+    job.last_error, job.last_error_code = failure.message, failure.code
     job.updated_at = now
     give_up = failure.permanent or job.attempts >= defaults.SYNC_MAX_ATTEMPTS
     if not give_up:
@@ -394,7 +396,12 @@ def _record_failure(
                 SyncJob.kind != "ensure_person",
                 SyncJob.id > job.id,
             )
-            .values(status="failed", last_error=f"{NO_RECORD}: {failure.message}", updated_at=now)
+            .values(
+                status="failed",
+                last_error=f"{NO_RECORD}: {failure.message}",
+                last_error_code=Failure.NO_RECORD,
+                updated_at=now,
+            )
             .execution_options(synchronize_session=False)
         )
     session.flush()

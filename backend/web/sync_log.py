@@ -62,7 +62,9 @@ def row_view(entry: dict[str, Any], people: dict[int, str]) -> dict[str, Any]:
         **entry,
         "kind_words": kind_words(entry["kind"]),
         "status_words": STATUS_WORDS.get(entry["status"], entry["status"]),
-        "advice": advice(entry["error"]) if entry["status"] != "done" else None,
+        "advice": advice(entry["error"], entry["error_code"])
+        if entry["status"] != "done"
+        else None,
         "person": people.get(entry["contact_id"] or 0),
         "greenhouse_url": link,
         "greenhouse_pairs": [(k.replace("_", " "), v) for k, v in ids.items() if v is not None],

@@ -1,13 +1,13 @@
 """The sync log in words: what each Greenhouse action is, and what to do about its error.
 
-Pure: plain strings in, plain strings out. The executor already says *what* went wrong; this
-adds *what to do*, matched on the phrases `backend/sync/executor.py` and `outbox.py` write:
-a failure carries no code to match instead (`SyncFailed` has a message and `permanent`, the
-row keeps `last_error` text only). Once it does, match on the code (the phrases stay for old
-rows).
+Pure: plain strings in, plain strings out. The executor says *what* went wrong, in words and as
+a code (`backend/sync/failures.py`); this adds *what to do*, chosen by the code. Rows that failed
+before codes existed have words only: their code is read from the phrases the executor wrote.
 """
 
 from __future__ import annotations
+
+from backend.sync.failures import Failure
 
 KIND_WORDS = {
     "ensure_person": "Find or create the person in Greenhouse",
@@ -21,47 +21,93 @@ KIND_WORDS = {
 }
 STATUS_WORDS = {"pending": "Waiting", "done": "Done", "failed": "Failed"}
 
-# (phrase in the error, what to do), first match wins; the more specific phrases come first.
-ADVICE = (
-    ("The contact has no Greenhouse record",
-     "Fix the first failed row of this contact (finding or creating them); retrying that one "
-     "retries this one too."),
-    ("Greenhouse is not connected",
-     "An admin connects Greenhouse in Integrations, then Retry."),
-    ("refused the integration's credentials",
-     "An admin re-enters the client ID and secret in Integrations and uses Test connection, "
-     "then Retry."),
-    ("may not",
-     "Ask a Greenhouse site admin to give the integration's user that permission or API scope "
-     "(Dev Center → API credentials), then Retry."),
-    ("no longer exists in Greenhouse",
-     "The record was deleted or merged in Greenhouse. Check the person there, then Retry."),
-    ("Convert on reply",
-     "An admin turns on “Make prospects candidates when they reply” in Integrations, then Retry."),
-    ("No stage on reply is set",
-     "An admin sets “Stage on reply” in Integrations → Job & Pools, then Retry."),
-    ("not considered for any job",
-     "Give the sequence a job on its Syncing tab, then Retry."),
-    ("Could not create the tag",
-     "Ask a Greenhouse site admin to add the tag (Configure → Candidate Tags), then Retry."),
-    ("Anonymised in Greenhouse",
-     "Nothing to do: the person was anonymised in Greenhouse and nothing more is synced."),
-    ("asked us to slow down", "Nothing to do: it is tried again by itself shortly."),
-    ("No Greenhouse request budget", "Nothing to do: it is tried again by itself shortly."),
-    ("did not answer properly",
-     "Nothing to do if it is waiting: it is tried again by itself. If it failed, Retry later."),
-    ("does not exist in Greenhouse",
-     "Choose another job or pool for the sequence (Syncing tab) or in Integrations → Job & "
-     "Pools, then Retry."),
-    ("is not a stage of",
-     "Choose another stage for the sequence (Syncing tab) or in Integrations → Job & Pools, "
-     "then Retry."),
-    ("closed",
-     "Choose an open job for the sequence (Syncing tab) or in Integrations → Job & Pools, "
-     "then Retry."),
-    ("Greenhouse refused to",
-     "Correct the value Greenhouse names (on the contact or in Field Mapping), then Retry."),
-)  # fmt: skip
+RETRY_ON_ITS_OWN = "Nothing to do: it is tried again by itself shortly."
+CHOOSE_TARGET = (
+    "Choose another job, pool or stage for the sequence (Syncing tab) or in Integrations → Job & "
+    "Pools, then Retry."
+)
+# What to do, by failure code (Failure.OTHER gets DEFAULT_ADVICE).
+ADVICE: dict[Failure, str] = {
+    Failure.NO_RECORD: (
+        "Fix the first failed row of this contact (finding or creating them); retrying that one"
+        " retries this one too."
+    ),
+    Failure.NOT_CONNECTED: "An admin connects Greenhouse in Integrations, then Retry.",
+    Failure.CREDENTIALS: (
+        "An admin re-enters the client ID and secret in Integrations and uses Test connection, "
+        "then Retry."
+    ),
+    Failure.PERMISSION: (
+        "Ask a Greenhouse site admin to give the integration's user that permission or API "
+        "scope (Dev Center → API credentials), then Retry."
+    ),
+    Failure.RECORD_GONE: (
+        "The record was deleted or merged in Greenhouse. Check the person there, then Retry."
+    ),
+    Failure.CONVERT_OFF: (
+        "An admin turns on “Make prospects candidates when they reply” in Integrations, then Retry."
+    ),
+    Failure.NO_REPLY_STAGE: (
+        "An admin sets “Stage on reply” in Integrations → Job & Pools, then Retry."
+    ),
+    Failure.NO_JOB: "Give the sequence a job on its Syncing tab, then Retry.",
+    Failure.TAG_NOT_CREATED: (
+        "Ask a Greenhouse site admin to add the tag (Configure → Candidate Tags), then Retry."
+    ),
+    Failure.ANONYMISED: (
+        "Nothing to do: the person was anonymised in Greenhouse and nothing more is synced."
+    ),
+    Failure.RATE_LIMITED: RETRY_ON_ITS_OWN,
+    Failure.NO_BUDGET: RETRY_ON_ITS_OWN,
+    Failure.UNAVAILABLE: (
+        "Nothing to do if it is waiting: it is tried again by itself. If it failed, Retry later."
+    ),
+    Failure.TARGET_GONE: CHOOSE_TARGET,
+    Failure.JOB_CLOSED: (
+        "Choose an open job for the sequence (Syncing tab) or in Integrations → Job & Pools, "
+        "then Retry."
+    ),
+    Failure.REFUSED: (
+        "Correct the value Greenhouse names (on the contact or in Field Mapping), then Retry."
+    ),
+    Failure.NOT_A_PROSPECT: (
+        "They are a candidate now: move them in Greenhouse, or give the sequence a job stage "
+        "(Syncing tab), then Retry."
+    ),
+    Failure.OTHER_JOB: (
+        "Their application is on another job: move them in Greenhouse, or give the sequence "
+        "their job (Syncing tab), then Retry."
+    ),
+    Failure.NO_APPLICATION: (
+        "They have no application in Greenhouse to move: check the person there (it may have "
+        "been removed), then Retry."
+    ),
+    Failure.CONVERTED_MISSING: (
+        "Check the person in Greenhouse (the conversion may have been undone), then Retry."
+    ),
+}
+
+# Rows failed before codes existed: (phrase in the error, its code), first match wins; the
+# more specific phrases come first.
+LEGACY_PHRASES = (
+    ("The contact has no Greenhouse record", Failure.NO_RECORD),
+    ("Greenhouse is not connected", Failure.NOT_CONNECTED),
+    ("refused the integration's credentials", Failure.CREDENTIALS),
+    ("may not", Failure.PERMISSION),
+    ("no longer exists in Greenhouse", Failure.RECORD_GONE),
+    ("Convert on reply", Failure.CONVERT_OFF),
+    ("No stage on reply is set", Failure.NO_REPLY_STAGE),
+    ("not considered for any job", Failure.NO_JOB),
+    ("Could not create the tag", Failure.TAG_NOT_CREATED),
+    ("Anonymised in Greenhouse", Failure.ANONYMISED),
+    ("asked us to slow down", Failure.RATE_LIMITED),
+    ("No Greenhouse request budget", Failure.NO_BUDGET),
+    ("did not answer properly", Failure.UNAVAILABLE),
+    ("does not exist in Greenhouse", Failure.TARGET_GONE),
+    ("is not a stage of", Failure.TARGET_GONE),
+    ("closed", Failure.JOB_CLOSED),
+    ("Greenhouse refused to", Failure.REFUSED),
+)
 DEFAULT_ADVICE = "Retry. If it fails again, check the person in Greenhouse."
 
 
@@ -69,11 +115,14 @@ def kind_words(kind: str) -> str:
     return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
 
 
-def advice(error: str | None) -> str | None:
-    """What to do about an error, or None when there is no error."""
-    if not error:
+def advice(error: str | None, code: str | None = None) -> str | None:
+    """What to do about an error (by its code; by its words for rows without one), or None
+    when there is no error."""
+    if not error and not code:
         return None
-    for phrase, words in ADVICE:
-        if phrase in error:
-            return words
-    return DEFAULT_ADVICE
+    if code is None:
+        code = next((known for phrase, known in LEGACY_PHRASES if phrase in (error or "")), None)
+    try:
+        return ADVICE.get(Failure(code), DEFAULT_ADVICE)
+    except ValueError:  # no code, or one this version does not know
+        return DEFAULT_ADVICE

@@ -85,6 +85,8 @@ def test_retry_puts_a_failed_action_back_and_404s_other_teams(
     [failed] = [i for i in items if i["kind"] == "ensure_person"]
     assert len(items) == 6  # and the five employments, for want of a record
     assert failed["error"] == "The job 'Data Engineer' is closed in Greenhouse"
+    assert failed["error_code"] == "job_closed"
+    assert {i["error_code"] for i in items if i["kind"] == "add_employment"} == {"no_record"}
     reply = client.post(f"/api/v1/sync-log/{failed['id']}/retry", headers=world.auth)
     assert reply.status_code == 200 and reply.get_json()["status"] == "pending"
     assert (

@@ -179,6 +179,8 @@ def test_closed_job_fails_the_contact_in_words_and_retry_tries_again(db_session,
     db_session.refresh(contact)
     assert contact.sync_status == "synced" and contact.sync_error is None
     assert len(notes_of(sandbox, contact.gh_candidate_id)) == 1
+    entries, _ = sync_log.sync_log(db_session, world.account.id, contact_id=contact.id)
+    assert {(e["error"], e["error_code"]) for e in entries} == {(None, None)}
 
 
 def test_retryable_failure_waits_with_backoff_then_succeeds(db_session, sandbox) -> None:
@@ -190,7 +192,7 @@ def test_retryable_failure_waits_with_backoff_then_succeeds(db_session, sandbox)
     assert report.retrying == 1
     job = db_session.scalars(select(SyncJob).where(SyncJob.contact_id == contact.id)).one()
     assert job.status == "pending" and job.next_attempt_at > utcnow()
-    assert "did not answer properly" in job.last_error
+    assert "did not answer properly" in job.last_error and job.last_error_code == "unavailable"
     sandbox.clear_faults()
     assert sync(db_session, sandbox).performed == 0  # not due yet
     sync(db_session, sandbox, later=timedelta(minutes=2))

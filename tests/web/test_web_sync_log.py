@@ -10,7 +10,10 @@ import pytest
 from backend.store.models import Contact
 from backend.store.models import SyncJob
 from backend.store.models import User
+from backend.sync.failures import Failure
 from backend.web.security import CONTENT_SECURITY_POLICY
+from backend.web.sync_words import ADVICE
+from backend.web.sync_words import DEFAULT_ADVICE
 from backend.web.sync_words import advice
 from tests.web.conftest import Browser
 
@@ -150,3 +153,10 @@ def test_each_error_gets_something_to_do(error, words):
 
 def test_no_error_no_advice():
     assert advice(None) is None and advice("") is None
+
+
+def test_every_failure_code_has_its_own_advice_and_the_code_wins_over_the_words():
+    assert set(ADVICE) == set(Failure) - {Failure.OTHER}  # that one gets DEFAULT_ADVICE
+    # the words say "closed", the code says permission: the code decides
+    assert "permission" in advice("closed pool of words", Failure.PERMISSION)
+    assert advice("anything", "a_code_from_a_newer_version") == DEFAULT_ADVICE
