@@ -31,6 +31,11 @@ class HostRefused(Exception):
     """The configured host may not be reached (private address, or no TLS where TLS is due)."""
 
 
+class HostUnresolved(OSError):
+    """The host's name could not be resolved just now (the resolver's temporary failure): a
+    connection failure like any other, tried again later, never a setting for the owner to fix."""
+
+
 @dataclass(frozen=True, slots=True)
 class Server:
     host: str
@@ -99,6 +104,10 @@ def vetted_addresses(server: Server, network: Network) -> tuple[str, ...]:
         raise HostRefused("a connection without TLS is only allowed on private test networks")
     try:
         addresses = tuple(network.resolve(server.host, server.port))
+    except socket.gaierror as exc:
+        if exc.errno == socket.EAI_AGAIN:  # "Temporary failure in name resolution"
+            raise HostUnresolved(f"{server.host} does not resolve just now ({exc})") from exc
+        raise HostRefused(f"{server.host} does not resolve ({exc})") from exc
     except (OSError, UnicodeError) as exc:
         raise HostRefused(f"{server.host} does not resolve ({exc})") from exc
     if not addresses:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import Callable
 
@@ -110,3 +111,23 @@ def test_a_name_with_any_private_address_is_refused_before_connecting(mail: Mail
             pass
     with pytest.raises(HostRefused, match="private address"):
         open_connection(mail.smtp(mail.starttls), public, "acme-recruiting.test")
+
+
+def failing_resolver(errno: int) -> Callable[[str, int], list[str]]:
+    def resolve(host: str, port: int) -> list[str]:
+        raise socket.gaierror(errno, "from the tests' resolver")
+
+    return resolve
+
+
+def test_a_temporary_dns_failure_is_retried_and_a_missing_name_needs_the_owner(
+    mail: MailServers,
+) -> None:
+    message_id, raw = message()
+    blip = send(mail, mail.starttls, raw, network=network(failing_resolver(socket.EAI_AGAIN), None))
+    assert blip.kind == "retry" and "does not resolve just now" in blip.detail
+    gone = send(
+        mail, mail.starttls, raw, network=network(failing_resolver(socket.EAI_NONAME), None)
+    )
+    assert gone.kind == "mailbox_paused" and "does not resolve" in gone.detail
+    assert deliveries(mail.starttls, message_id) == 0
