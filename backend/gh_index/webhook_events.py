@@ -17,15 +17,17 @@ from backend.gh_index.index import upsert_candidates
 from backend.gh_index.matching import candidate_id_of
 from backend.store.models import IndexedCandidate
 
+_SIGNATURE = re.compile(r"\s*sha256\s*[ =]\s*([0-9a-fA-F]{64})\s*", re.IGNORECASE)
+
 
 def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
-    """`Signature: sha256 <hex>` = HMAC-SHA256(secret, raw body), compared in constant time."""
-    scheme, _, digest = (header or "").strip().partition(" ")
-    digest = digest.strip().lower()
-    if scheme.lower() != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", digest):
+    """`Signature: sha256 <hex>` = HMAC-SHA256(secret, raw body), compared in constant time
+    (`sha256=<hex>`, as other senders write it, is read too)."""
+    match = _SIGNATURE.fullmatch(header or "")
+    if match is None:
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), digest.encode())
+    return hmac.compare_digest(expected.encode(), match.group(1).lower().encode())
 
 
 def apply_event(

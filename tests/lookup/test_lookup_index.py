@@ -7,12 +7,14 @@ import hmac
 import json
 import secrets
 
+import pytest
 from sqlalchemy import select
 
 from backend.gh_index.backfill import run_backfill
 from backend.gh_index.backfill import run_refresh
 from backend.gh_index.index import index_state
 from backend.gh_index.index import is_fresh
+from backend.gh_index.webhook_events import signature_valid
 from backend.store.models import IndexedCandidate
 from backend.store.models import User
 from backend.store.models import utcnow
@@ -200,6 +202,18 @@ def test_webhook_body_that_is_not_an_envelope_is_400(gh_app, gh_auth):
         "/webhooks/greenhouse", data=raw, headers={"Signature": signature}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("form", "valid"),
+    [("sha256 {}", True), ("SHA256 {}", True), ("sha256={}", True), (" sha256  {} ", True),
+     ("sha1 {}", False), ("sha256 {}0", False), ("{}", False)],
+)  # fmt: skip
+def test_webhook_signature_forms(form: str, valid: bool) -> None:
+    raw = b'{"action": "ping"}'
+    digest = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    assert signature_valid(SECRET, raw, form.format(digest)) is valid
+    assert not signature_valid(SECRET, raw + b" ", form.format(digest))
 
 
 def test_webhook_signature_that_is_not_hex_is_401_not_500(gh_app, gh_auth):
