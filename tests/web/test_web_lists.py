@@ -133,3 +133,12 @@ def test_a_sequences_people_page_on_newest_first(app, admin, admin_id):
     rest = admin.get(more).get_data(as_text=True)
     assert rest.count("<tr>") - 1 == 3 and ">P0</a>" in rest and f">P{last}</a>" not in rest
     assert "More people" not in rest
+
+
+def test_an_enrollment_waiting_on_a_task_says_since_when_not_next(app, admin, admin_id):
+    add_people(app, admin_id, 1)
+    contacts = admin.get("/contacts").get_data(as_text=True)
+    contact_id = re.search(r'<a href="/contacts/(\d+)"', contacts).group(1)
+    profile = admin.get(f"/contacts/{contact_id}").get_data(as_text=True)
+    assert "Waiting on a task" in profile and "A task due since:" in profile
+    assert "Next:" not in profile
