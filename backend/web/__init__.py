@@ -106,7 +106,7 @@ def _refused(error: Refused):  # type: ignore[no-untyped-def]
     if error.status == 404:
         return _error_page(NotFound())
     db_session().rollback()  # the redirect is no error answer: keep nothing, as one would
-    flash(f"Not done: {error.message}.", "error")
+    flash(f"Not done: {error.message.rstrip('.')}.", "error")
     return redirect(_back())
 
 
