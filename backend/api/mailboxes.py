@@ -29,6 +29,7 @@ from backend.mailboxes.service import delete_mailbox
 from backend.mailboxes.service import get_mailbox
 from backend.mailboxes.service import list_mailboxes
 from backend.mailboxes.service import mailbox_view
+from backend.mailboxes.service import may_manage
 from backend.mailboxes.service import update_mailbox
 from backend.store.models import Mailbox
 
@@ -132,7 +133,7 @@ def _mailbox(mailbox_id: int) -> Mailbox:
 
 def _owned(mailbox_id: int) -> Mailbox:
     mailbox = _mailbox(mailbox_id)
-    if mailbox.user_id not in (None, g.user.id) and not g.user.is_admin:
+    if not may_manage(mailbox, g.user.id, is_admin=g.user.is_admin):
         abort(403, message="Only the mailbox's owner or an admin can change it.")
     return mailbox
 

@@ -48,6 +48,16 @@ class MailboxNotFound(LookupError):
     pass
 
 
+class MailboxNotYours(PermissionError):
+    """The mailbox is another teammate's: only they reconnect it (an admin may remove it)."""
+
+
+def may_manage(mailbox: Mailbox, user_id: int, *, is_admin: bool) -> bool:
+    """Whether a user may change or remove a mailbox: its owner, anyone for an unowned one, an
+    admin."""
+    return mailbox.user_id in (None, user_id) or is_admin
+
+
 @dataclass(frozen=True)
 class MailboxCredentials:
     smtp: Credentials
@@ -214,7 +224,8 @@ def connect_oauth_mailbox(
     tokens: TokenSet,
     ctx: MailContext,
 ) -> Mailbox:
-    """Create (or reconnect) a Google / Microsoft mailbox after the authorisation-code flow."""
+    """Create (or reconnect: the owner only, MailboxNotYours otherwise) a Google / Microsoft
+    mailbox after the authorisation-code flow."""
     hosts = {
         "google": (("smtp.gmail.com", 465, "tls"), ("imap.gmail.com", 993, "tls")),
         "microsoft": (
@@ -225,6 +236,10 @@ def connect_oauth_mailbox(
     mailbox = session.scalar(
         select(Mailbox).where(Mailbox.account_id == account_id, Mailbox.address == address.lower())
     )
+    if mailbox is not None and mailbox.user_id not in (None, user_id):
+        # Nothing proves the provider account signed in owns this address: reconnecting
+        # someone else's mailbox would hand it (and its sending) to another login.
+        raise MailboxNotYours(f"{address.lower()} is another teammate's mailbox")
     if mailbox is None:
         mailbox = Mailbox(
             account_id=account_id,

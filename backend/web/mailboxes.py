@@ -29,6 +29,7 @@ from backend.mailboxes.oauth import authorization_url
 from backend.mailboxes.oauth import exchange_code
 from backend.mailboxes.service import MailboxInputError
 from backend.mailboxes.service import MailboxNotFound
+from backend.mailboxes.service import MailboxNotYours
 from backend.mailboxes.service import check_mailbox
 from backend.mailboxes.service import connect_oauth_mailbox
 from backend.mailboxes.service import create_mailbox
@@ -37,6 +38,7 @@ from backend.mailboxes.service import get_mailbox
 from backend.mailboxes.service import list_mailboxes
 from backend.mailboxes.service import mail_address
 from backend.mailboxes.service import mailbox_view
+from backend.mailboxes.service import may_manage
 from backend.web.blueprint import bp
 
 PROVIDER_WORDS = {"google": "Google", "microsoft": "Microsoft"}
@@ -134,7 +136,7 @@ def mailbox_delete(mailbox_id: int) -> Response:
         mailbox = get_mailbox(db_session(), current_user.account_id, mailbox_id)
     except MailboxNotFound:
         abort(404)
-    if mailbox.user_id not in (None, current_user.id) and not current_user.is_admin:
+    if not may_manage(mailbox, current_user.id, is_admin=current_user.is_admin):
         abort(403)
     delete_mailbox(db_session(), current_user.account_id, mailbox_id)
     flash(f"Mailbox {mailbox.address} removed.", "success")
@@ -194,15 +196,19 @@ def mailbox_oauth_callback(provider: str) -> Response:
     except OAuthError as exc:
         flash(f"Could not connect the mailbox: {exc}", "error")
         return back
-    mailbox = connect_oauth_mailbox(
-        db_session(),
-        current_user.account_id,
-        current_user.id,
-        provider=provider,
-        address=pending["address"],
-        display_name=None,
-        tokens=tokens,
-        ctx=ctx,
-    )
+    try:
+        mailbox = connect_oauth_mailbox(
+            db_session(),
+            current_user.account_id,
+            current_user.id,
+            provider=provider,
+            address=pending["address"],
+            display_name=None,
+            tokens=tokens,
+            ctx=ctx,
+        )
+    except MailboxNotYours as exc:
+        flash(f"Not connected: {exc}; only they can reconnect it.", "error")
+        return back
     flash(f"Mailbox {mailbox.address} connected with {words}. Press Test to check it.", "success")
     return back

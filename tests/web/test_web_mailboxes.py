@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.store.models import Mailbox
+from backend.store.models import User
 from tests.support.fake_dns import mx_zone
 from tests.support.fake_dns import start_dns
 from tests.support.oauth_server import CLIENT_ID
@@ -134,3 +135,22 @@ def test_a_provider_answer_without_this_sessions_state_connects_nothing(google_a
     with app.extensions["sourcebridge"].db.session() as session:
         assert session.scalars(select(Mailbox)).all() == []
     assert browser.post("/mailboxes/oauth/yahoo", {"address": "a@b.example"}).status_code == 404
+
+
+def test_a_teammates_mailbox_is_not_taken_over_by_signing_in_with_its_address(google_admin, oauth):
+    app, admin = google_admin
+    owner_id = add_person(app, "alex@acme.example", admin=False)
+    with app.extensions["sourcebridge"].db.session() as session:
+        owner = session.get(User, owner_id)
+        session.add(Mailbox(account_id=owner.account_id, user_id=owner.id, provider="password",
+                            address="alex@acme.example", smtp={}, imap={}))  # fmt: skip
+    # Nothing proves the Google account signed in owns the address typed: the admin's own login.
+    started = admin.post("/mailboxes/oauth/google", {"address": "alex@acme.example"})
+    state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
+    code = oauth.issue_code("admin@example.com")
+    admin.get(f"/mailboxes/oauth/google/callback?code={code}&state={state}")
+    assert "another teammate&#39;s mailbox" in admin.get("/mailboxes").get_data(as_text=True)
+    with app.extensions["sourcebridge"].db.session() as session:
+        [mailbox] = session.scalars(select(Mailbox)).all()
+        assert (mailbox.user_id, mailbox.provider) == (owner_id, "password")
+        assert mailbox.oauth_refresh_encrypted is None
