@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-ID_LIMIT = 2**53  # ids in links and forms: beyond it a number is no id of ours
+ROW_ID_LIMIT = 2**31 - 1  # our tables' ids are INTEGER: PostgreSQL refuses a larger one (a 500)
+GREENHOUSE_ID_LIMIT = 2**53  # Greenhouse's ids are JSON numbers
 
 bp = Blueprint(
     "web",
@@ -15,7 +16,8 @@ bp = Blueprint(
 )
 
 
-def positive_id(raw: str | None) -> int | None:
-    """A database id from a query string or form, or None (absent, not a number, out of range)."""
+def positive_id(raw: str | None, limit: int = ROW_ID_LIMIT) -> int | None:
+    """An id from a query string or form, or None (absent, not a number, out of range): one of
+    our rows' by default, `limit=GREENHOUSE_ID_LIMIT` for Greenhouse's."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) < ID_LIMIT else None
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= limit else None

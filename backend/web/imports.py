@@ -35,6 +35,7 @@ from backend.jobs.imports import import_run
 from backend.sequences.listing import team_sequences
 from backend.store.models import Import
 from backend.store.models import Sequence
+from backend.web.blueprint import GREENHOUSE_ID_LIMIT
 from backend.web.blueprint import bp
 from backend.web.blueprint import positive_id
 from backend.web.greenhouse_lists import open_jobs_by_name
@@ -67,7 +68,7 @@ def open_jobs(query: str = "") -> tuple[list[dict], str | None]:
 def _choices() -> dict[str, Any]:
     source = request.form if request.method == "POST" else request.args
     return {
-        "job_id": positive_id(source.get("job_id")),
+        "job_id": positive_id(source.get("job_id"), GREENHOUSE_ID_LIMIT),
         "sequence_id": positive_id(source.get("sequence_id")),
         "recurring": source.get("recurring") == "y",
         "query": (source.get("query") or "").strip()[:200],

@@ -21,6 +21,8 @@ from backend.store.models import Mailbox
 from backend.store.models import SyncJob
 from backend.store.models import User
 from backend.store.models import utcnow
+from backend.web.blueprint import GREENHOUSE_ID_LIMIT
+from backend.web.blueprint import positive_id
 from tests.web.test_web_sequences import TASK_FIRST
 
 ALWAYS = {"timezone": "UTC", "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
@@ -142,3 +144,10 @@ def test_an_enrollment_waiting_on_a_task_says_since_when_not_next(app, admin, ad
     profile = admin.get(f"/contacts/{contact_id}").get_data(as_text=True)
     assert "Waiting on a task" in profile and "A task due since:" in profile
     assert "Next:" not in profile
+
+
+def test_an_id_beyond_our_integer_ids_is_no_id_not_a_database_error(app, admin):
+    assert positive_id(str(2**31 - 1)) == 2**31 - 1 and positive_id(str(2**31)) is None
+    assert positive_id(str(2**40), GREENHOUSE_ID_LIMIT) == 2**40
+    for path in ("/contacts?after=", "/tasks?after=", "/sync?before=", "/sync?contact_id="):
+        assert admin.get(f"{path}{2**31}").status_code == 200, path
