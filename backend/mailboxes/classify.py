@@ -44,8 +44,11 @@ _UNSUBSCRIBE = re.compile(
     r"no more e-?mails|abmelden|austragen|keine (weiteren )?(e-?mails|nachrichten)|"
     r"nicht mehr kontaktieren|désabonner|desabonner|désinscrire|desinscrire|"
     r"ne plus (me )?(contacter|recevoir)|darme de baja|darse de baja|dar de baja|"
-    r"no me (contacte|contactes|escriba|escribas)|no más correos|afmelden|uitschrijven|"
-    r"geen (e-?mails|berichten) meer|niet meer (contacteren|mailen|benaderen)|cancellami|"
+    r"no me (contacte|contactes|escriba|escribas)|no más correos|uitschrijven|"
+    # not a bare "afmelden": it also means calling off ("afmelden voor het gesprek")
+    r"afmelden (voor|van) (deze|jullie|uw|je|de) (e-?mails|mails|berichten|mailings|lijst)|"
+    r"geen (e-?mails|mails|berichten) meer (ontvangen|sturen)|"
+    r"niet meer (contacteren|mailen|benaderen)|cancellami|"
     r"disiscrivermi|non (contattarmi|scrivermi) più|rimuovetemi|descadastrar|descadastre|"
     r"não me (contate|contacte|envie)|avregistrera|sluta (maila|mejla|kontakta))\b"
 )

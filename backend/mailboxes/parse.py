@@ -13,6 +13,7 @@ from datetime import UTC
 from datetime import datetime
 from email import policy
 from email.errors import HeaderParseError
+from email.header import Header
 from email.header import decode_header
 from email.header import make_header
 from email.utils import getaddresses
@@ -60,13 +61,27 @@ def header(msg: email.message.Message, name: str) -> str:
     value = msg.get(name)
     if value is None:
         return ""
-    text = str(value)
+    if isinstance(value, Header):
+        # Raw 8-bit bytes in a header (no RFC 2047 words): mail clients send UTF-8, and the
+        # stdlib would show each of those bytes as U+FFFD.
+        text = "".join(_chunk_text(part, charset) for part, charset in decode_header(value))
+    else:
+        text = str(value)
     if "=?" in text:
         try:
             text = str(make_header(decode_header(text)))
         except (ValueError, LookupError, UnicodeError, HeaderParseError):
             pass
     return " ".join(text.split()) if "\n" in text else text.strip()
+
+
+def _chunk_text(part: bytes | str, charset: str | None) -> str:
+    if isinstance(part, str):
+        return part
+    try:
+        return part.decode(charset if charset not in (None, "unknown-8bit") else "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return part.decode("utf-8", "replace")
 
 
 def first_address(value: str) -> str:

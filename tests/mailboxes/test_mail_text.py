@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from backend.mailboxes.classify import classify
 from backend.mailboxes.reply_text import reply_text
 from backend.mailboxes.return_date import return_date
 from backend.mailboxes.unsubscribe import read_unsubscribe_token
@@ -101,3 +102,21 @@ def test_unsubscribe_token_round_trips_and_resists_tampering() -> None:
     assert read_unsubscribe_token("k1", forged[:-2] + "xx") is None
     assert read_unsubscribe_token("k1", "x" * 5000) is None
     assert read_unsubscribe_token("k1", "garbage") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ik moet me helaas afmelden voor het gesprek van morgen.", "reply"),  # calling it off
+        ("Geen berichten meer over de oude rol, die is vervuld.", "reply"),
+        ("Graag afmelden voor deze mails.", "unsubscribe"),
+        ("Ik wil geen e-mails meer ontvangen.", "unsubscribe"),
+    ],
+)
+def test_dutch_unsubscribe_wording_is_told_from_calling_something_off(text: str, kind: str) -> None:
+    raw = (
+        "From: Sanne <sanne@bedrijf.example>\r\nTo: recruiter@acme-recruiting.test\r\n"
+        "Subject: Re: Hallo\r\nIn-Reply-To: <seq-1.step1@acme-recruiting.test>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text
+    ).encode()
+    assert classify(raw).kind == kind
