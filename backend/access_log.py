@@ -7,6 +7,7 @@ answers that was a tenth of a lookup's CPU and a third of a `/healthz`.
 
 from __future__ import annotations
 
+import traceback
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,12 @@ class AccessLogger(Logger):
     def access(self, resp: Any, req: Any, environ: dict, request_time: timedelta) -> None:
         if not self.access_log_enabled:
             return
+        try:
+            self._write(resp, environ, request_time)
+        except Exception:  # noqa: BLE001 - as gunicorn's own: a log line never fails a request
+            self.error(traceback.format_exc())
+
+    def _write(self, resp: Any, environ: dict, request_time: timedelta) -> None:
         request_id = next(
             (value for name, value in resp.headers if name.lower() == "x-request-id"), "-"
         )
@@ -32,7 +39,7 @@ class AccessLogger(Logger):
             environ.get("PATH_INFO"),
             environ.get("SERVER_PROTOCOL"),
             status,
-            getattr(resp, "sent", None),
+            "-" if getattr(resp, "sent", None) is None else resp.sent,
             millis,
             request_id,
         )

@@ -397,4 +397,8 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port as a browser compares origins (case and default ports aside)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or ""), parts.port or _DEFAULT_PORTS.get(scheme)
+    try:
+        port = parts.port
+    except ValueError as exc:  # "https://host:abc/": an answer that is not the API's
+        raise MalformedResponse(f"next link is not a URL: {url[:200]}") from exc
+    return scheme, (parts.hostname or ""), port or _DEFAULT_PORTS.get(scheme)

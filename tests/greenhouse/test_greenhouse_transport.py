@@ -204,6 +204,15 @@ def test_next_link_spelling_the_api_host_differently_is_followed(
     assert [r["id"] for r in new_client(Sleeps()).jobs.iter()] == [2, 1]
 
 
+def test_next_link_with_a_port_that_is_no_number_is_a_malformed_answer(
+    mocked: responses.RequestsMock,
+) -> None:
+    nxt = "https://harvest.test:abc/v3/jobs?cursor=x"
+    mocked.get(f"{API}/v3/jobs", json=[{"id": 1}], headers={"Link": f'<{nxt}>; rel="next"'})
+    with pytest.raises(errors.MalformedResponse):
+        list(new_client(Sleeps()).jobs.iter())
+
+
 def test_next_link_to_another_port_is_refused(mocked: responses.RequestsMock) -> None:
     nxt = "https://harvest.test:8443/v3/jobs?cursor=x"
     mocked.get(f"{API}/v3/jobs", json=[{"id": 1}], headers={"Link": f'<{nxt}>; rel="next"'})
