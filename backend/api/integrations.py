@@ -18,6 +18,7 @@ from backend.api.blueprint import Blueprint
 from backend.api.integrations_schemas import ConnectionTestSchema
 from backend.api.integrations_schemas import IntegrationInSchema
 from backend.api.integrations_schemas import IntegrationOutSchema
+from backend.api.paging import fail
 from backend.gh_index.index import IndexStatus
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
@@ -104,8 +105,7 @@ class GreenhouseIntegration(MethodView):
                 settings=body.get("settings"),
             )
         except SettingInvalid as exc:
-            abort(422, message=f"Invalid input: settings.{exc.field}",
-                  errors={f"settings.{exc.field}": [exc.reason]})  # fmt: skip
+            fail(422, exc.reason, f"settings.{exc.field}")
         session.commit()
         if change.needs_backfill:
             request_backfill(services(), account_id)

@@ -16,7 +16,7 @@ from marshmallow import validate
 from backend.accounts.integration import integration_row
 from backend.api.blueprint import Blueprint
 from backend.api.integrations import team_connection
-from backend.api.paging import fail
+from backend.api.paging import int_arg
 from backend.infra.services import db_session
 from backend.jobs.sync import request_sync
 from backend.sync import log as sync_log
@@ -59,14 +59,6 @@ class ResyncSchema(Schema):
     items = fields.List(fields.Nested(SyncLogEntrySchema))
 
 
-def _cursor(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    if not raw.isdigit() or len(raw) > 18:  # a database id: beyond 2**63 it is no cursor of ours
-        fail(422, "is not a cursor", "cursor")
-    return int(raw)
-
-
 @blp.route("/sync-log")
 class SyncLog(MethodView):
     @blp.arguments(SyncLogQuerySchema, location="query")
@@ -80,7 +72,7 @@ class SyncLog(MethodView):
             contact_id=query.get("contact_id"),
             status=query.get("status"),
             limit=query["limit"],
-            before_id=_cursor(query.get("cursor")),
+            before_id=int_arg("cursor"),
         )
         return {"items": items, "next_cursor": str(next_id) if next_id else None}
 

@@ -70,7 +70,7 @@ def enrolment(added_by: int | None) -> Enrol:
                 now=utcnow(),
             )
         except Refused as exc:
-            outcome = "already_in_sequence" if exc.status == 409 else "failed"
+            outcome = "already_in_sequence" if exc.reason == "already_enrolled" else "failed"
             return EnrolResult(outcome, exc.message)
         contact = added.contact
         if contact.gh_candidate_id is None:

@@ -66,7 +66,8 @@ class Database:
         holder may itself be waiting for the GIL. Queued here instead, the next writer starts the
         moment the last one commits (p99 of concurrent lookups: 156-185 ms -> 92-117 ms). A
         session that already writes holds SQLite's lock: it must not wait here for a thread that
-        waits for it. PostgreSQL writers do not take turns."""
+        waits for it. PostgreSQL writers do not take turns. Only writers that use it take turns:
+        today the lookup's final write (the hot path); others still meet the busy handler."""
         if self._writer is None or _writing(session):
             return nullcontext()
         return self._writer
