@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -15,7 +14,6 @@ from backend.store.models import utcnow
 from backend.sync import rules
 from backend.sync.facts import contact_facts
 from backend.sync.failures import Failure
-from backend.sync.outbox import NO_RECORD
 from backend.sync.outbox import record_actions
 from backend.sync.outbox import refresh_contact_status
 from backend.sync.rules import SyncSettings
@@ -91,10 +89,7 @@ def retry(session: Session, account_id: int, job_id: int) -> SyncJob:
             .where(
                 SyncJob.contact_id == job.contact_id,
                 SyncJob.status == "failed",
-                or_(  # rows failed before codes existed say so in words only
-                    SyncJob.last_error_code == Failure.NO_RECORD,
-                    SyncJob.last_error.startswith(NO_RECORD),
-                ),
+                SyncJob.last_error_code == Failure.NO_RECORD,
             )
             .values(status="pending", next_attempt_at=None, updated_at=now)
             .execution_options(synchronize_session=False)

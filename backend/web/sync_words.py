@@ -1,8 +1,8 @@
 """The sync log in words: what each Greenhouse action is, and what to do about its error.
 
 Pure: plain strings in, plain strings out. The executor says *what* went wrong, in words and as
-a code (`backend/sync/failures.py`); this adds *what to do*, chosen by the code. Rows that failed
-before codes existed have words only: their code is read from the phrases the executor wrote.
+a code (`backend/sync/failures.py`; migration 0006 gave older rows theirs); this adds *what to
+do*, chosen by the code.
 """
 
 from __future__ import annotations
@@ -87,27 +87,6 @@ ADVICE: dict[Failure, str] = {
     ),
 }
 
-# Rows failed before codes existed: (phrase in the error, its code), first match wins; the
-# more specific phrases come first.
-LEGACY_PHRASES = (
-    ("The contact has no Greenhouse record", Failure.NO_RECORD),
-    ("Greenhouse is not connected", Failure.NOT_CONNECTED),
-    ("refused the integration's credentials", Failure.CREDENTIALS),
-    ("may not", Failure.PERMISSION),
-    ("no longer exists in Greenhouse", Failure.RECORD_GONE),
-    ("Convert on reply", Failure.CONVERT_OFF),
-    ("No stage on reply is set", Failure.NO_REPLY_STAGE),
-    ("not considered for any job", Failure.NO_JOB),
-    ("Could not create the tag", Failure.TAG_NOT_CREATED),
-    ("Anonymised in Greenhouse", Failure.ANONYMISED),
-    ("asked us to slow down", Failure.RATE_LIMITED),
-    ("No Greenhouse request budget", Failure.NO_BUDGET),
-    ("did not answer properly", Failure.UNAVAILABLE),
-    ("does not exist in Greenhouse", Failure.TARGET_GONE),
-    ("is not a stage of", Failure.TARGET_GONE),
-    ("closed", Failure.JOB_CLOSED),
-    ("Greenhouse refused to", Failure.REFUSED),
-)
 DEFAULT_ADVICE = "Retry. If it fails again, check the person in Greenhouse."
 
 
@@ -115,14 +94,11 @@ def kind_words(kind: str) -> str:
     return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
 
 
-def advice(error: str | None, code: str | None = None) -> str | None:
-    """What to do about an error (by its code; by its words for rows without one), or None
-    when there is no error."""
+def advice(error: str | None, code: str | None) -> str | None:
+    """What to do about an error, by its code, or None when there is no error."""
     if not error and not code:
         return None
-    if code is None:
-        code = next((known for phrase, known in LEGACY_PHRASES if phrase in (error or "")), None)
     try:
         return ADVICE.get(Failure(code), DEFAULT_ADVICE)
-    except ValueError:  # no code, or one this version does not know
+    except ValueError:  # a code this version does not know
         return DEFAULT_ADVICE

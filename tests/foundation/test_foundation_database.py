@@ -7,9 +7,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text
 
 from backend.store.database import Database
+from backend.store.migrations import upgrade
 from backend.store.models import Account
+from backend.web.sync_words import advice
 
 
 @pytest.fixture
@@ -94,3 +98,43 @@ def test_postgresql_writers_do_not_take_turns(db: Database) -> None:
         thread.start()
         thread.join(2)
         assert entered.is_set(), "a second PostgreSQL writer waited for its turn"
+
+
+OLD_FAILURES = [  # (last_error as the sync wrote it before codes existed, the advice it gets)
+    ("The contact has no Greenhouse record: boom", "Fix the first failed row"),
+    ("Greenhouse is not connected", "connects Greenhouse in Integrations"),
+    ("Greenhouse refused the integration's credentials: check", "re-enters the client ID"),
+    ("The Greenhouse user the integration acts as may not add a note", "permission"),
+    ("Greenhouse asked us to slow down while trying to add a note", "by itself"),
+    ("Greenhouse refused to add a note: body: too long", "Correct the value"),
+    ("The job 'Data Engineer' is closed in Greenhouse", "Choose an open job"),
+    ("Something new", "Retry. If it fails again"),
+]
+
+
+def test_rows_failed_before_codes_existed_get_theirs_from_their_words(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, name, holidays, created_at)"
+                " VALUES (1, 'Team', '[]', '2026-12-01 00:00:00')"
+            )
+        )
+        for n, (error, _) in enumerate(OLD_FAILURES, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO sync_jobs (id, account_id, kind, payload, status, attempts,"
+                    " last_error, created_at, updated_at) VALUES (:id, 1, 'add_note', '{}',"
+                    " 'failed', 1, :error, '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+                ),
+                {"id": n, "error": error},
+            )
+    upgrade(url)
+    with engine.connect() as conn:
+        codes = dict(conn.execute(text("SELECT last_error, last_error_code FROM sync_jobs")).all())
+    engine.dispose()
+    for error, words in OLD_FAILURES:
+        assert words in advice(error, codes[error]), (error, codes[error])

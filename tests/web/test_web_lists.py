@@ -64,7 +64,8 @@ def add_people(app: Any, user_id: int, count: int, *, sequences: int = 1) -> Non
             )
             failed = SyncJob(account_id=account_id, contact_id=added.contact.id,
                              kind="ensure_person", payload={}, status="failed", attempts=1,
-                             last_error="Greenhouse did not answer properly")  # fmt: skip
+                             last_error="Greenhouse did not answer properly",
+                             last_error_code="unavailable")  # fmt: skip
             session.add(failed)
     with db.session() as session:
         activate_due_tasks(session, utcnow(), "test")

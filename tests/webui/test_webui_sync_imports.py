@@ -34,7 +34,8 @@ def failed_row(live, name: str) -> int:  # type: ignore[no-untyped-def]
         session.add(contact)
         session.flush()
         job = SyncJob(account_id=account_id, contact_id=contact.id, kind="ensure_person",
-                      payload={}, status="failed", attempts=3, last_error=CLOSED)  # fmt: skip
+                      payload={}, status="failed", attempts=3, last_error=CLOSED,
+                      last_error_code="job_closed")  # fmt: skip
         session.add(job)
         session.flush()
         return job.id
