@@ -44,19 +44,13 @@ export function errorFromResponse(status, body, backendUrl) {
   error.status = status; // callers that act on the status (409 vs 422) read it here
   // The backend's stable word for a refusal ("suppressed", "already_enrolled"), when it gave one.
   error.reason = typeof body?.reason === 'string' ? body.reason : null;
-  error.words = withoutFieldName(body, error.message);
+  // The fields the backend named (`{field: [text]}`), for callers that word a refusal themselves.
+  error.fields = body?.errors && typeof body.errors === 'object' ? Object.keys(body.errors) : [];
   return error;
 }
 
-/**
- * The message without the field name the backend writes first for a form ("email: jane@… is
- * suppressed" → "jane@… is suppressed"): a recruiter in the popup filled in no field.
- */
-function withoutFieldName(body, message) {
-  const fields = body?.errors && typeof body.errors === 'object' ? Object.keys(body.errors) : [];
-  const field = fields.find((name) => message.startsWith(`${name}: `));
-  return field ? message.slice(field.length + 2) : message;
-}
+/** How werkzeug (the backend's framework) words a 404 for a path with no route. */
+const NO_ROUTE_WORDS = 'The requested URL was not found on the server';
 
 function errorForStatus(status, detail, backendUrl) {
   if (status === 401) {
@@ -66,11 +60,13 @@ function errorForStatus(status, detail, backendUrl) {
     return new SourcebridgeError('forbidden', detail ?? 'Your Sourcebridge account is not allowed to do this');
   }
   if (status === 404) {
-    // With Sourcebridge's own words ("No sequence 3."), the thing asked for is gone; without, the
-    // URL does not lead to Sourcebridge at all.
+    // With Sourcebridge's own words ("No sequence 3."), the thing asked for is gone; without, or
+    // with the web framework's words for a path it has no route for, the URL does not lead to
+    // this Sourcebridge's API (a wrong URL in Options, or a backend older than the extension).
+    const gone = detail && !detail.startsWith(NO_ROUTE_WORDS) ? detail : null;
     return new SourcebridgeError(
       'not_found',
-      detail ?? `The backend at ${backendUrl} does not look like Sourcebridge (no such API endpoint) — check the URL in Options`
+      gone ?? `The backend at ${backendUrl} does not look like Sourcebridge (no such API endpoint) — check the URL in Options`
     );
   }
   if (status === 413) {

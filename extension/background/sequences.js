@@ -40,9 +40,18 @@ function refusalOutcome(error) {
 }
 
 /**
+ * The message without the field name the backend writes first for a form ("email: jane@… is
+ * suppressed" → "jane@… is suppressed"): a recruiter in the popup filled in no field.
+ */
+function withoutFieldName(error) {
+  const field = (error.fields ?? []).find((name) => error.message.startsWith(`${name}: `));
+  return field ? error.message.slice(field.length + 2) : error.message;
+}
+
+/**
  * What adding a person did, in words: added (maybe "Exists in Greenhouse" with its link), already
  * in a sequence, suppressed, or refused for another reason.
- * @param {{body?: any, error?: SourcebridgeError & {status?: number, reason?: string | null, words?: string}}} answer
+ * @param {{body?: any, error?: SourcebridgeError & {status?: number, reason?: string | null, fields?: string[]}}} answer
  * @returns {{outcome: 'added' | 'exists_in_greenhouse' | 'already_in_sequence' | 'suppressed' | 'refused',
  *            message: string, greenhouseUrl: string | null, warnings: string[]}}
  */
@@ -50,7 +59,7 @@ export function describeAdd({ body, error }, sequenceName) {
   if (error) {
     const outcome = refusalOutcome(error);
     const words = outcome === 'already_in_sequence' ? 'Already in a sequence' : 'Not added';
-    return { outcome, message: `${words}: ${error.words ?? error.message}`, greenhouseUrl: null, warnings: [] };
+    return { outcome, message: `${words}: ${withoutFieldName(error)}`, greenhouseUrl: null, warnings: [] };
   }
   const greenhouse = body?.contact?.greenhouse ?? {};
   const url = typeof greenhouse.url === 'string' ? greenhouse.url : null;

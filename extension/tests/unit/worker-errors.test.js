@@ -55,6 +55,9 @@ test("Sourcebridge's own 404 and 429 words are kept: only a bare 404 means the U
   const slow = errorFromResponse(429, { code: 429, message: 'Too many sign-in attempts; retry later.' }, SETTINGS.backendUrl);
   assert.deepEqual(toWireError(slow), { kind: 'rate_limited', message: 'Too many sign-in attempts; retry later.' });
   assert.match(errorFromResponse(404, null, SETTINGS.backendUrl).message, /does not look like Sourcebridge/);
+  // The backend's answer for a path it has no route for (an older backend, a wrong URL prefix)
+  const noRoute = { code: 404, status: 'Not Found', message: 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.' };
+  assert.match(errorFromResponse(404, noRoute, SETTINGS.backendUrl).message, /check the URL in Options/);
 });
 
 test('an unreachable backend is named by its URL', async () => {
