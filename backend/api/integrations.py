@@ -12,7 +12,6 @@ from flask_smorest import abort
 from backend.accounts.integration import connection_for
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration_save import save_integration
 from backend.api.auth import require_admin
 from backend.api.blueprint import Blueprint
 from backend.api.integrations_schemas import ConnectionTestSchema
@@ -28,6 +27,7 @@ from backend.infra.services import db_session
 from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.store.models import CandidateIndexState
+from backend.sync.integration_save import save_integration
 from backend.sync.settings import SETTING_FIELDS
 from backend.sync.settings import TARGETS
 from backend.sync.settings import SettingInvalid

@@ -18,7 +18,6 @@ from werkzeug.datastructures import MultiDict
 
 from backend.accounts.integration import greenhouse_client
 from backend.accounts.integration import integration_row
-from backend.accounts.integration_save import save_integration
 from backend.greenhouse.check import check_connection
 from backend.greenhouse.check import explain
 from backend.greenhouse.errors import GreenhouseError
@@ -29,6 +28,7 @@ from backend.infra.services import services
 from backend.jobs.index import request_backfill
 from backend.sequences.listing import sequence_names
 from backend.sync import rules
+from backend.sync.integration_save import save_integration
 from backend.sync.settings import SettingInvalid
 from backend.web.account import admin_required
 from backend.web.blueprint import bp
