@@ -72,12 +72,13 @@ class Catalog:
         )
 
     def jobs_matching(self, query: str | None = None, status: str | None = None) -> list[Row]:
-        """The job picker: name contains `query` (any case), with `status` when given."""
-        words = (query or "").strip().lower()
+        """The job picker: the name holds every word of `query`, in any order and case ("backend
+        senior" finds "Senior Backend Engineer"), with `status` when given."""
+        words = (query or "").lower().split()
         return [
             j
             for j in self.jobs()
-            if (not words or words in (j["name"] or "").lower())
+            if all(word in (j["name"] or "").lower() for word in words)
             and (not status or j["status"] == status)
         ]
 

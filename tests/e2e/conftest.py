@@ -36,17 +36,15 @@ import requests
 
 from tests.support.certs import self_signed
 from tests.support.cli import run_cli
+from tests.support.processes import REPO
 from tests.support.processes import Serve
 from tests.support.processes import start_serve
 from tests.support.processes import stop
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
-REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
 FIXTURES = REPO / "tests" / "fixtures" / "linkedin"
 BENCH_RESULTS = REPO / "bench" / "results"
-
-"""Seconds to wait for `sourcebridge serve` to answer /healthz (migrations included)."""
 
 BADGE_TIMEOUT_MS = 15_000
 """Milliseconds a test waits for the badge to show an answer."""

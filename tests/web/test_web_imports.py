@@ -73,6 +73,9 @@ def test_searching_narrows_the_job_picker(people, job, sandbox):
     name = sandbox.state.tables["jobs"][job]["name"]
     narrowed = people["member"].get(f"/imports/new?query={name.split()[-1]}").get_data(as_text=True)
     assert f'<option value="{job}"' in narrowed and "Senior Backend Engineer" not in narrowed
+    words = "+".join(reversed(name.lower().split()))  # every word, in another order and case
+    shuffled = people["member"].get(f"/imports/new?query={words}").get_data(as_text=True)
+    assert f'<option value="{job}"' in shuffled
     part = people["member"].get("/imports/jobs?query=no+such+job+at+all").get_data(as_text=True)
     assert "<html" not in part and "No open job matches" in part
 

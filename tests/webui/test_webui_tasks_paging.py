@@ -15,7 +15,6 @@ from backend.store.models import Mailbox
 from backend.store.models import User
 from backend.store.models import utcnow
 from tests.webui.conftest import ADMIN
-from tests.webui.conftest import SHOTS
 from tests.webui.conftest import assert_accessible
 from tests.webui.conftest import shoot
 from tests.webui.test_webui_sequences import ALWAYS
@@ -59,8 +58,6 @@ def test_more_tasks_leads_from_a_full_page_to_the_rest(live, admin_page, many_ta
     last = defaults.WEB_PAGE_SIZE - 1
     page.get_by_role("heading", name=f"Call: Person {last:02}").wait_for()
     assert page.locator("article").count() == defaults.WEB_PAGE_SIZE
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "tasks-first-page.png"), full_page=True)  # to look at
     assert_accessible(page)
     page.get_by_role("link", name="More tasks").click()
     page.get_by_role("heading", name=f"Call: Person {last + EXTRA:02}").wait_for()
