@@ -31,6 +31,7 @@ from backend.mailboxes.oauth import OAuthError
 from backend.mailboxes.parse import ParsedMail
 from backend.mailboxes.parse import parse_mail
 from backend.mailboxes.sending import SENT_CLASSIFICATION
+from backend.mailboxes.sending import known_sent_folder
 from backend.mailboxes.servers import HostRefused
 from backend.mailboxes.servers import Server
 from backend.mailboxes.service import credentials
@@ -155,11 +156,6 @@ def _advance(session: Session, mailbox_id: int, read: imap_read.FolderRead) -> N
         cursor.uidvalidity, cursor.last_uid = read.uidvalidity, read.last_uid
 
 
-def _sent_folder(client: imapclient.IMAPClient, mailbox: Mailbox) -> str | None:
-    mailbox.sent_folder = mailbox.sent_folder or imap_read.sent_folder(client)
-    return mailbox.sent_folder
-
-
 def poll_mailbox(
     session: Session,
     mailbox_id: int,
@@ -183,7 +179,7 @@ def poll_mailbox(
         with imap_read.connect(server, creds.imap, ctx.network) as client:
             found += _read_inbound(session, client, mailbox, "INBOX", now)
             found += _read_junk(session, client, mailbox, (mailbox.id, server), now)
-            sent = _sent_folder(client, mailbox)
+            sent = known_sent_folder(client, mailbox)
             if sent:
                 _read_sent(session, client, mailbox, sent, now)
     except imapclient.exceptions.LoginError as exc:

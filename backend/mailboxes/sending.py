@@ -11,6 +11,7 @@ import logging
 from datetime import UTC
 from datetime import datetime
 
+from imapclient import IMAPClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -120,10 +121,9 @@ def _file_sent_copy(
         return
     try:
         with imap_read.connect(Server.from_dict(mailbox.imap), creds.imap, ctx.network) as client:
-            folder = mailbox.sent_folder or imap_read.sent_folder(client)
+            folder = known_sent_folder(client, mailbox)
             if folder is None:
                 return
-            mailbox.sent_folder = folder
             if mailbox.files_sent_copy is None:
                 if imap_read.has_message_id(client, folder, message_id):
                     mailbox.files_sent_copy = True
@@ -132,6 +132,12 @@ def _file_sent_copy(
             imap_read.append_sent(client, folder, raw, now)
     except (HostRefused, *imap_read.IMAPError) as exc:
         log.warning("mailbox %s: could not file the Sent copy: %s", mailbox.id, exc)
+
+
+def known_sent_folder(client: IMAPClient, mailbox: Mailbox) -> str | None:
+    """The mailbox's Sent folder: the one remembered on its row, else found now and remembered."""
+    mailbox.sent_folder = mailbox.sent_folder or imap_read.sent_folder(client)
+    return mailbox.sent_folder
 
 
 def sent_folder_has(
@@ -156,10 +162,9 @@ def sent_folder_has(
     try:
         creds = credentials(mailbox, ctx, now)
         with imap_read.connect(Server.from_dict(mailbox.imap), creds.imap, ctx.network) as client:
-            folder = mailbox.sent_folder or imap_read.sent_folder(client)
+            folder = known_sent_folder(client, mailbox)
             if folder is None:
                 return None
-            mailbox.sent_folder = folder
             return imap_read.has_message_id(client, folder, message_id)
     except (OAuthError, SecretUnreadable, HostRefused, *imap_read.IMAPError) as exc:
         log.warning("mailbox %s: Sent folder not searchable: %s", mailbox_id, exc)

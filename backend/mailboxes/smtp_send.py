@@ -58,13 +58,16 @@ def open_connection(server: Server, network: Network, helo: str) -> smtplib.SMTP
             addresses, server.host, server.port, helo, network.smtp_timeout, network.context()
         )
     conn = PinnedSMTP(addresses, server.host, server.port, helo, network.smtp_timeout)
-    if server.security == "starttls":
+    try:
+        if server.security == "starttls":
+            conn.ehlo()
+            if not conn.has_extn("starttls"):
+                raise smtplib.SMTPNotSupportedError("the server does not offer STARTTLS")
+            conn.starttls(context=network.context())
         conn.ehlo()
-        if not conn.has_extn("starttls"):
-            conn.close()
-            raise smtplib.SMTPNotSupportedError("the server does not offer STARTTLS")
-        conn.starttls(context=network.context())
-    conn.ehlo()
+    except BaseException:  # a refused or failed TLS upgrade: the socket is ours to close
+        conn.close()
+        raise
     return conn
 
 

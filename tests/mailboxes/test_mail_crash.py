@@ -9,7 +9,6 @@ mailboxes transport): in each case exactly one message reaches the recipient.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC
@@ -34,9 +33,10 @@ from backend.store.models import StepExecution
 from tests.mailboxes.conftest import MailServers
 from tests.mailboxes.conftest import Tls
 from tests.mailboxes.conftest import mailbox_input
+from tests.support.processes import REPO
+from tests.support.processes import clean_env
 
 TOM = "tom@candidates.test"
-ROOT = Path(__file__).resolve().parents[2]
 ALWAYS_OPEN = {
     "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     "windows": [["00:00", "24:00"]],
@@ -159,11 +159,10 @@ def test_worker_killed_between_sending_and_sent_delivers_once(
     ca = tmp_path / "ca.pem"
     ca.write_bytes(tls.cert)
     now = datetime.now(UTC)
-    env = {**os.environ, "MAIL_CA_FILE": str(ca), "PYTHONPATH": str(ROOT)}
     worker = subprocess.run(
         [sys.executable, "-c", WORKER, database_url, when, now.isoformat()],
-        env=env,
-        cwd=ROOT,
+        env=clean_env(MAIL_CA_FILE=str(ca)),
+        cwd=REPO,
         timeout=60,
         capture_output=True,
     )
