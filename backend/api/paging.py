@@ -12,6 +12,7 @@ from flask import request
 
 from backend import defaults
 from backend.api.errors import http_error
+from backend.infra.bodies import parsed_json_body
 
 
 def page_args() -> tuple[int, int]:
@@ -39,7 +40,10 @@ def fail(status: int, message: str, field: str | None = None) -> NoReturn:
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The request's JSON object: as the bounded-JSON check parsed it already, else parsed now."""
+    body = parsed_json_body(request)
+    if body is None:
+        body = request.get_json(silent=True)
     if not isinstance(body, dict):
         fail(400, "send a JSON object (Content-Type: application/json)")
     return body  # type: ignore[return-value]
