@@ -16,7 +16,6 @@ from datetime import datetime
 from huey import crontab
 from sqlalchemy import select
 
-from backend.config import Settings
 from backend.infra.services import Services
 from backend.jobs.queue import huey
 from backend.jobs.queue import task_services
@@ -33,10 +32,6 @@ from backend.store.models import Mailbox
 log = logging.getLogger(__name__)
 
 FEEDBACK = AddressFeedback(replied=learn_from_reply, bounced=record_bounced)
-
-
-def poll_interval(settings: Settings) -> float:
-    return max(1.0, settings.mailbox_poll_seconds)
 
 
 def poll_one(svc: Services, mailbox_id: int, now: datetime | None = None) -> list[InboundMessage]:
@@ -80,5 +75,5 @@ def mailbox_poll_tick() -> None:
 def mailbox_poller() -> None:
     """Every minute, queue this minute's rounds (short tasks: no consumer thread is held)."""
     with task_services() as svc:
-        every = poll_interval(svc.settings)
+        every = svc.settings.mailbox_poll_seconds
     queue_minute(mailbox_poll_tick, every)

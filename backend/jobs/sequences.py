@@ -16,12 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
-from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from backend import defaults
-from backend.config import Settings
 from backend.sequences import ClaimedSend
 from backend.sequences import activate_due_tasks
 from backend.sequences import claim_due_sends
@@ -119,7 +117,3 @@ def reconcile_once(db: Database, transport: MailTransport, *, now: datetime | No
             elif found is False and settle_unsent(session, execution_id, now):
                 settled += 1
     return settled
-
-
-def tick_interval(settings: Settings) -> timedelta:
-    return timedelta(seconds=max(1, int(settings.sequence_tick_seconds)))

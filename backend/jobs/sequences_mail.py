@@ -19,7 +19,6 @@ from backend.jobs.queue import task_services
 from backend.jobs.sequences import MailTransport
 from backend.jobs.sequences import dispatch_once
 from backend.jobs.sequences import reconcile_once
-from backend.jobs.sequences import tick_interval
 from backend.jobs.ticks import queue_minute
 from backend.mailboxes.context import MailContext
 from backend.mailboxes.message import OutgoingEmail
@@ -65,7 +64,7 @@ def sequence_dispatcher() -> None:
     """Every minute, queue this minute's ticks, one every SEQUENCE_TICK_SECONDS (`ticks`). Any
     number of consumers may tick at once: claims never overlap."""
     with task_services() as svc:
-        every = tick_interval(svc.settings).total_seconds()
+        every = svc.settings.sequence_tick_seconds
     queue_minute(sequence_tick, every)
 
 

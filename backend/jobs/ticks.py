@@ -11,6 +11,9 @@ import time
 
 from huey.api import TaskWrapper
 
+MIN_EVERY = 1.0
+"""Seconds. The shortest interval ticked (a setting of 0 would tick without end)."""
+
 
 def tick_offsets(every: float, minute: int) -> list[float]:
     """Seconds into this minute at which to tick, for a tick every `every` seconds (several per
@@ -23,7 +26,7 @@ def tick_offsets(every: float, minute: int) -> list[float]:
 def queue_minute(task: TaskWrapper, every: float, now: float | None = None) -> None:
     """Queue this minute's ticks of `task` (from a periodic task that runs every minute)."""
     minute = int((time.time() if now is None else now) // 60)
-    for offset in tick_offsets(every, minute):
+    for offset in tick_offsets(max(MIN_EVERY, every), minute):
         if offset:
             task.schedule(delay=offset)
         else:
