@@ -126,10 +126,14 @@ def integrations():  # type: ignore[no-untyped-def]
     return _page()
 
 
+def not_saved(problem: SettingInvalid) -> str:
+    return f"Not saved: {problem.reason} ({problem.field.replace('_', ' ')})."
+
+
 def _save(
     connection: dict[str, Any] | None = None, settings: dict[str, Any] | None = None
-) -> str | None:
-    """Save through the API's call; returns what is wrong, in words, or None once saved."""
+) -> SettingInvalid | None:
+    """Save through the API's call; returns what is wrong (`not_saved` words it), or None."""
     session = db_session()
     account_id = current_user.account_id
     try:
@@ -137,7 +141,7 @@ def _save(
             session, account_id, services(), connection=connection, settings=settings
         )
     except SettingInvalid as exc:
-        return f"Not saved: {exc.reason} ({exc.field.replace('_', ' ')})."
+        return exc
     session.commit()
     if change.needs_backfill:
         request_backfill(services(), account_id)
@@ -204,7 +208,7 @@ def integrations_sync():  # type: ignore[no-untyped-def]
         "convert_on_reply": form.convert_on_reply.data,
     }
     if problem := _save(settings=settings):
-        flash(problem, "error")
+        flash(not_saved(problem), "error")
         return redirect(url_for("web.integrations") + "#sync-title")
     flash("Sync settings saved.", "success")
     return redirect(url_for("web.integrations") + "#sync-title")
@@ -222,7 +226,7 @@ def integrations_targets():  # type: ignore[no-untyped-def]
         return _page(422, **choices, target_errors=errors, has_errors=True)
     settings = {"default_target": default.target, "stage_on_reply": reply.target}
     if problem := _save(settings=settings):
-        flash(problem, "error")
+        flash(not_saved(problem), "error")
         return redirect(url_for("web.integrations") + "#targets-title")
     flash("Job & Pools saved.", "success")
     return redirect(url_for("web.integrations") + "#targets-title")
@@ -258,8 +262,15 @@ def integrations_mapping():  # type: ignore[no-untyped-def]
             has_errors=True,
         )
     if problem := _save(settings={"custom_field_map": field_map, "status_field": status_field}):
-        flash(problem, "error")
-        return redirect(url_for("web.integrations") + "#mapping-title")
+        # shown beside the table or the status picker, the admin's choices kept
+        control = "mapping" if problem.field.startswith("custom_field_map") else "status-name_key"
+        return _page(
+            422,
+            mapping_errors={control: problem.reason},
+            field_map=field_map,
+            status_field=status_field or {},
+            has_errors=True,
+        )
     flash("Field Mapping saved.", "success")
     return redirect(url_for("web.integrations") + "#mapping-title")
 

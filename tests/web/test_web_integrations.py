@@ -234,6 +234,18 @@ def test_every_field_the_mapping_offers_can_be_saved(gh_app, connected):
         assert _row(gh_app).custom_field_map == {name: "linkedin_headline"}, name
 
 
+def test_two_contact_fields_in_one_greenhouse_field_are_refused_beside_the_table(gh_app, connected):
+    response = connected.post(
+        "/settings/integrations/mapping",
+        {"map-headline": "linkedin_headline", "map-title": "linkedin_headline"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="mapping" aria-invalid="true"' in html  # the table is marked, the choices kept
+    assert html.count('<option value="linkedin_headline" selected>') == 2
+    assert _row(gh_app).custom_field_map in ({}, None)
+
+
 def test_a_status_field_without_a_field_is_refused(connected):
     response = connected.post("/settings/integrations/mapping", {"status-kind": "custom_field"})
     html = response.get_data(as_text=True)
