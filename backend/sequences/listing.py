@@ -40,13 +40,26 @@ def sequence_items(session: Session, sequences: list[Sequence]) -> list[dict[str
     """The list's items (DESIGN.md's sequence without steps, with counts by status)."""
     counts = counts_by_status(session, [s.id for s in sequences])
     version_ids = [s.current_version_id for s in sequences if s.current_version_id]
-    # One query, held until the items are built: sequence_json's session.get finds them loaded.
-    _versions = (
-        list(session.scalars(select(SequenceVersion).where(SequenceVersion.id.in_(version_ids))))
+    versions = (
+        {
+            v.id: v
+            for v in session.scalars(
+                select(SequenceVersion).where(SequenceVersion.id.in_(version_ids))
+            )
+        }
         if version_ids
-        else []
+        else {}
     )
-    return [sequence_json(session, s, counts[s.id], with_steps=False) for s in sequences]
+    return [
+        sequence_json(
+            session,
+            s,
+            counts[s.id],
+            with_steps=False,
+            version=versions.get(s.current_version_id or 0),
+        )
+        for s in sequences
+    ]
 
 
 def sequence_names(session: Session, sequence_ids: set[int]) -> dict[int, str]:

@@ -140,12 +140,11 @@ def sequence_json(
     counts: dict[str, int] | None = None,
     *,
     with_steps: bool = True,
+    version: SequenceVersion | None = None,
 ) -> dict[str, Any]:
-    version = (
-        session.get(SequenceVersion, sequence.current_version_id)
-        if (sequence.current_version_id)
-        else None
-    )
+    """The DESIGN.md sequence; a list passes the current `version` it read for many at once."""
+    if version is None and sequence.current_version_id:
+        version = session.get(SequenceVersion, sequence.current_version_id)
     data: dict[str, Any] = {
         "id": sequence.id,
         "name": sequence.name,
