@@ -38,7 +38,7 @@ from backend.sequences.schedule import NoOpenSlot
 from backend.sequences.schedule import next_open_slot
 from backend.sequences.schedule import spread_over_opening
 from backend.sequences.suppressions import suppress
-from backend.sequences.suppressions import suppression_reason
+from backend.sequences.suppressions import suppression_of
 from backend.sequences.templates import MissingValue
 from backend.sequences.templates import TemplateError
 from backend.sequences.templates import contact_values
@@ -206,7 +206,7 @@ def _prepare(
             enrollment_status=enrollment.status,
             current_step=enrollment.current_step,
             step_index=execution.step_index,
-            suppressed=suppression_reason(session, enrollment.account_id, loaded.contact.email),  # type: ignore[arg-type]
+            suppressed=suppression_of(session, enrollment.account_id, loaded.contact.email),  # type: ignore[arg-type]
             sequence_paused=sequence.status == "paused" or sequence.deleted_at is not None,
             mailbox_status=mailbox.status if mailbox else "auth_error",
             mailbox_paused_until=mailbox.paused_until if mailbox else None,

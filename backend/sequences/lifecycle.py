@@ -49,13 +49,25 @@ OPEN_EXECUTION = (SCHEDULED, CLAIMED, SENDING, RETRY, UNKNOWN, PARKED)
 
 
 @dataclass(frozen=True)
+class Suppressed:
+    """Why an address may not be emailed: the entry's reason (`suppressions.REASONS`), and
+    whether it is its domain's entry rather than its own."""
+
+    reason: str
+    by_domain: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.reason} (domain)" if self.by_domain else self.reason
+
+
+@dataclass(frozen=True)
 class Guard:
     """What the claim re-checks inside its transaction (DESIGN.md decision 10)."""
 
     enrollment_status: str
     current_step: int
     step_index: int
-    suppressed: str | None  # why the address may not be emailed (`suppression_reason`), or None
+    suppressed: Suppressed | None  # why the address may not be emailed, or None
     sequence_paused: bool
     mailbox_status: str
     mailbox_paused_until: datetime | None
@@ -81,8 +93,7 @@ def check_guard(guard: Guard, now: datetime) -> GuardVerdict:
     if guard.replied_since_last_send:
         return GuardVerdict(False, cancel=True, finish_outcome="replied", reason="replied")
     if guard.suppressed:
-        why = guard.suppressed.split()[0]  # "bounced (domain)" is a bounced domain
-        outcome = SUPPRESSION_OUTCOMES.get(why, "removed")
+        outcome = SUPPRESSION_OUTCOMES.get(guard.suppressed.reason, "removed")
         return GuardVerdict(
             False, cancel=True, finish_outcome=outcome, reason=f"suppressed: {guard.suppressed}"
         )

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.sequences.errors import Refused
+from backend.sequences.lifecycle import Suppressed
 from backend.store.models import Suppression
 
 REASONS = ("unsubscribed", "bounced", "blocked")
@@ -29,7 +30,7 @@ def normalise(value: str) -> tuple[str, str]:
     return "domain", cleaned
 
 
-def suppression_reason(session: Session, account_id: int, email: str) -> str | None:
+def suppression_of(session: Session, account_id: int, email: str) -> Suppressed | None:
     """Why this address may not be emailed (its own entry, else its domain's), or None."""
     address = email.strip().lower()
     domain = address.rpartition("@")[2]
@@ -39,8 +40,14 @@ def suppression_reason(session: Session, account_id: int, email: str) -> str | N
         )
     ).all()
     for kind, reason in sorted(rows, key=lambda row: row[0] != "email"):
-        return reason if kind == "email" else f"{reason} (domain)"
+        return Suppressed(reason, by_domain=kind != "email")
     return None
+
+
+def suppression_reason(session: Session, account_id: int, email: str) -> str | None:
+    """The same, in words ("bounced (domain)")."""
+    found = suppression_of(session, account_id, email)
+    return str(found) if found else None
 
 
 def suppress(

@@ -18,6 +18,7 @@ from backend.sequences.caps import CapPolicy
 from backend.sequences.caps import Limit
 from backend.sequences.caps import next_allowed
 from backend.sequences.errors import Refused
+from backend.sequences.lifecycle import Suppressed
 from backend.sequences.steps import parse_steps
 from backend.sequences.steps import steps_from_json
 from backend.sequences.steps import steps_to_json
@@ -163,9 +164,18 @@ def guard(**changes) -> lifecycle.Guard:  # type: ignore[no-untyped-def]
             {"replied_since_last_send": True},
             dict(send=False, cancel=True, finish_outcome="replied"),
         ),
-        ({"suppressed": "unsubscribed"}, dict(cancel=True, finish_outcome="unsubscribed")),
-        ({"suppressed": "bounced (domain)"}, dict(cancel=True, finish_outcome="bounced")),
-        ({"suppressed": "blocked"}, dict(send=False, cancel=True, finish_outcome="removed")),
+        (
+            {"suppressed": Suppressed("unsubscribed")},
+            dict(cancel=True, finish_outcome="unsubscribed"),
+        ),
+        (
+            {"suppressed": Suppressed("bounced", by_domain=True)},
+            dict(cancel=True, finish_outcome="bounced"),
+        ),  # fmt: skip
+        (
+            {"suppressed": Suppressed("blocked")},
+            dict(send=False, cancel=True, finish_outcome="removed"),
+        ),
         ({"sequence_paused": True}, dict(send=False, pause_reason="sequence_paused")),
         ({"mailbox_status": "auth_error"}, dict(send=False, pause_reason="mailbox")),
         (
