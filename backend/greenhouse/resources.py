@@ -337,11 +337,11 @@ class Notes(Resource):
                 "email_cc": list(email_cc or ()) if is_email else None,
             }
         )
-        since = self._since()
+        written_at = datetime.now(UTC)
 
         def confirm() -> Row | None:
             return self.find_written(
-                candidate_id, body, note_type=note_type, subject=subject, since=since
+                candidate_id, body, note_type=note_type, subject=subject, written_at=written_at
             )
 
         return self._t.write("POST", "/v3/notes", payload, confirm=confirm)
@@ -353,14 +353,15 @@ class Notes(Resource):
         *,
         note_type: str,
         subject: str | None,
-        since: datetime,
+        written_at: datetime | None,
     ) -> Row | None:
-        """The note a write of these values made at or after `since`, read back (the newest).
-        `since` should allow `GREENHOUSE_CONFIRM_SKEW`: Greenhouse stamps whole seconds."""
+        """The note a write of these values made at or after `written_at` (less the clock skew
+        whole seconds allow; None: at any time), read back: the newest."""
+        after = written_at - defaults.GREENHOUSE_CONFIRM_SKEW if written_at else None
         return newest(
-            self.iter(candidate_ids=[candidate_id]),
+            self.iter(candidate_ids=[candidate_id], type=note_type),
             lambda n: (
-                created_since(since)(n)
+                (after is None or created_since(after)(n))
                 and n.get("body") == body
                 and n.get("subject") == subject  # two emails may share a body, not both
                 and (n.get("type") or n.get("note_type")) == note_type

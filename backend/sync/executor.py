@@ -15,11 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
-from datetime import UTC
 from datetime import datetime
 from typing import Any
 
-from backend import defaults
 from backend.greenhouse import errors as gh
 from backend.greenhouse.client import GreenhouseClient
 from backend.greenhouse.shapes import prospect_application
@@ -321,24 +319,15 @@ class Executor:
             summary=f"added employment {action.title} at {action.company_name}",
         )
 
-    def _written_note(
-        self, cid: int, note_type: str, subject: str | None, body: str, since: datetime | None
-    ) -> Row | None:
-        """A note an earlier attempt of this job wrote (the job's values as they were sent)."""
-        after = (
-            since - defaults.GREENHOUSE_CONFIRM_SKEW if since else datetime.min.replace(tzinfo=UTC)
-        )
-        return self.client.notes.find_written(
-            cid, body, note_type=note_type, subject=subject, since=after
-        )
-
     def _log_email(
         self, action: LogEmail, link: Link, again: bool, since: datetime | None
     ) -> Outcome:
         cid = int(link.candidate_id or 0)
         subject, body = action.subject or "(no subject)", action.body or "(empty)"
         if again:
-            found = self._written_note(cid, "EMAIL", subject, body, since)
+            found = self.client.notes.find_written(
+                cid, body, note_type="EMAIL", subject=subject, written_at=since
+            )
             if found is not None:
                 return Outcome(link, {"note_id": found["id"], "existing": True},
                                summary=f"email note {found['id']} already there")  # fmt: skip
@@ -359,7 +348,9 @@ class Executor:
     ) -> Outcome:
         cid = int(link.candidate_id or 0)
         if again:
-            found = self._written_note(cid, "NOTE", None, action.body, since)
+            found = self.client.notes.find_written(
+                cid, action.body, note_type="NOTE", subject=None, written_at=since
+            )
             if found is not None:
                 return Outcome(link, {"note_id": found["id"], "existing": True},
                                summary=f"note {found['id']} already there")  # fmt: skip
