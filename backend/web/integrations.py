@@ -266,7 +266,7 @@ def integrations_mapping():  # type: ignore[no-untyped-def]
         control = "mapping" if problem.field.startswith("custom_field_map") else "status-name_key"
         return _page(
             422,
-            mapping_errors={control: problem.reason},
+            mapping_errors={control: problem.reason[:1].upper() + problem.reason[1:] + "."},
             field_map=field_map,
             status_field=status_field or {},
             has_errors=True,

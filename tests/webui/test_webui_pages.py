@@ -132,6 +132,20 @@ def test_a_refused_target_renders_an_accessible_error_state(live, admin_page):
     guard.assert_clean()
 
 
+def test_a_greenhouse_field_given_twice_is_shown_beside_the_mapping(live, admin_page):
+    page, guard = admin_page
+    page.goto(f"{live.url}/settings/integrations")
+    page.locator("#map-headline").select_option("linkedin_headline")
+    page.locator("#map-title").select_option("linkedin_headline")
+    page.get_by_role("button", name="Save Field Mapping").click()
+    page.get_by_role("alert").wait_for()
+    assert page.locator("#mapping").get_attribute("aria-invalid") == "true"
+    assert page.locator("#map-title").input_value() == "linkedin_headline"  # choices kept
+    assert_accessible(page)
+    guard.problems = [p for p in guard.problems if "422" not in p]
+    guard.assert_clean()
+
+
 def test_sync_settings_save_without_javascript(browser, live, admin_state):
     context = new_context(browser, javascript=False, state=admin_state)
     page = context.new_page()
