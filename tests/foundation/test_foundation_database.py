@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from backend.store.database import Database
 from backend.store.migrations import upgrade
@@ -66,38 +67,34 @@ def test_a_second_sqlite_writer_waits_until_the_first_commits(db: Database) -> N
     ]
 
 
+def takes_its_turn_at_once(db: Database, session: Session) -> bool:
+    """Whether another thread enters `one_writer(session)` within two seconds."""
+    entered = threading.Event()
+
+    def write() -> None:
+        with db.one_writer(session):
+            entered.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(2)
+    return entered.is_set()
+
+
 def test_a_session_that_already_writes_does_not_wait_for_its_turn(db: Database) -> None:
     sqlite_only(db)
     with db.session() as session, db.session() as other:
         session.add(Account(name="early write"))
         session.flush()  # this session now holds SQLite's write lock
         with db.one_writer(other):  # some other thread's turn, taken
-            entered = threading.Event()
-
-            def store() -> None:
-                with db.one_writer(session):
-                    entered.set()
-
-            thread = threading.Thread(target=store)
-            thread.start()
-            thread.join(2)
-            assert entered.is_set(), "a writer already holding SQLite's lock waited: deadlock"
+            assert takes_its_turn_at_once(db, session), "a writer holding SQLite's lock waited"
 
 
 def test_postgresql_writers_do_not_take_turns(db: Database) -> None:
     if db.engine.dialect.name == "sqlite":
         pytest.skip("PostgreSQL only")
     with db.session() as one, db.session() as two, db.one_writer(one):
-        entered = threading.Event()
-
-        def write() -> None:
-            with db.one_writer(two):
-                entered.set()
-
-        thread = threading.Thread(target=write)
-        thread.start()
-        thread.join(2)
-        assert entered.is_set(), "a second PostgreSQL writer waited for its turn"
+        assert takes_its_turn_at_once(db, two), "a second PostgreSQL writer waited for its turn"
 
 
 OLD_FAILURES = [  # (last_error as the sync wrote it before codes existed, the advice it gets)
